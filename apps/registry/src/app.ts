@@ -1,0 +1,32 @@
+// The Express app: routes receive their services; drivers are built by server.ts.
+import express, { type Express } from "express";
+import { pinoHttp } from "pino-http";
+import { errorHandler, notFoundHandler } from "./http/error-handler.ts";
+import { authenticate } from "./http/authenticate.ts";
+import type { AppDeps } from "./http/deps.ts";
+import { adminRoutes } from "./routes/admin-routes.ts";
+import { fileRoutes } from "./routes/file-routes.ts";
+import { healthRoutes } from "./routes/health-routes.ts";
+import { jsonApiRoutes } from "./routes/json-api-routes.ts";
+import { simpleRoutes } from "./routes/simple-routes.ts";
+import { uploadRoutes } from "./routes/upload-routes.ts";
+
+export type { AppDeps };
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false); // pages and files set their own, cheaper, ETags
+  app.set("trust proxy", "loopback, linklocal, uniquelocal");
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" } }));
+  app.use(healthRoutes(deps));
+  app.use(authenticate(deps.db));
+  app.use("/api/admin", adminRoutes(deps));
+  app.use(simpleRoutes(deps));
+  app.use(jsonApiRoutes(deps));
+  app.use(fileRoutes(deps));
+  app.use(uploadRoutes(deps));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,76 @@
+import yauzl from "yauzl";
+import type { Entry } from "yauzl";
+import { duplicateMember, memberRatioTooHigh } from "./archive-messages.ts";
+import { invalidFile, quote } from "./invalid-distribution.ts";
+import { exceedsRatio, type ArchiveLimits } from "./limits.ts";
+import { collisionKey, memberSegments } from "./member-path.ts";
+import { CENTRAL_DIRECTORY_HEADER_SIZE } from "./zip-signatures.ts";
+
+/** One central directory entry, as yauzl decoded it, plus what we derive from it. */
+export interface ZipMember {
+  name: string;
+  /** Path segments, "." and empty ones dropped. */
+  segments: string[];
+  isDirectory: boolean;
+  entry: Entry;
+}
+
+const STORED = 0;
+const DEFLATED = 8;
+// General purpose bit flags (APPNOTE 4.4.4).
+const FLAG_ENCRYPTED = 0x0001;
+const FLAG_DATA_DESCRIPTOR = 0x0008;
+// Info-ZIP Unicode Path extra field: a second name that some readers prefer.
+const UNICODE_PATH_EXTRA_ID = 0x7075;
+const FLAG_UTF8_NAME = 0x0800;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Checks one member on its own: name, encryption, compression, ratio. */
+export function checkZipEntry(entry: Entry, limits: ArchiveLimits): ZipMember {
+  const name = entry.fileName;
+  const isDirectory = name.endsWith("/");
+  const segments = memberSegments(name, isDirectory);
+
+  // yauzl would substitute U+FFFD; other readers may not, and then the names differ.
+  if (entry.generalPurposeBitFlag & FLAG_UTF8_NAME) {
+    try {
+      strictUtf8.decode(entry.fileNameRaw);
+    } catch {
+      throw invalidFile(`member name ${quote(name)} is not valid UTF-8.`);
+    }
+  }
+  // yauzl names the entry after the Unicode Path field when there is one;
+  // readers that ignore the field would see the plain name instead.
+  if (entry.extraFields.some((field) => field.id === UNICODE_PATH_EXTRA_ID)) {
+    const plain = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, [], true);
+    if (plain !== name) throw invalidFile(`member name ${quote(name)} disagrees with its Unicode Path extra field.`);
+  }
+  if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) throw invalidFile(`member ${quote(name)} is encrypted.`);
+  if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+    // What warehouse allows, and all pip guarantees to read.
+    throw invalidFile(`member ${quote(name)} uses an unsupported compression method; only stored and deflate are allowed.`);
+  }
+  // PyPI refuses data descriptors: sizes after the data are what lets a
+  // streaming reader and a central-directory reader disagree.
+  if (entry.generalPurposeBitFlag & FLAG_DATA_DESCRIPTOR) {
+    throw invalidFile(`member ${quote(name)} uses a data descriptor; rebuild the archive with a tool that writes sizes before the data.`);
+  }
+  if (exceedsRatio(entry.uncompressedSize, entry.compressedSize, limits)) throw memberRatioTooHigh(name, limits);
+  return { name, segments, isDirectory, entry };
+}
+
+/** Size of the entry's record in the central directory. */
+export function centralRecordSize(entry: Entry): number {
+  return CENTRAL_DIRECTORY_HEADER_SIZE + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
+}
+
+/** Rejects a second member that would extract to the same path as an earlier one. */
+export class DuplicateGuard {
+  readonly #seen = new Set<string>();
+
+  add(name: string): void {
+    const key = collisionKey(name);
+    if (this.#seen.has(key)) throw duplicateMember(name);
+    this.#seen.add(key);
+  }
+}

@@ -1,0 +1,47 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { AppError, NotFound } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+
+/**
+ * API clients (Accept naming JSON, or /api/ paths) get RFC 9457 problem+json; pip and twine
+ * print the body as it is, so they get one plain sentence. Upload errors also go in the HTTP
+ * reason phrase, where twine shows them (as PyPI does).
+ */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) log.error({ err, url: req.originalUrl }, "request failed");
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [name, value] of Object.entries(appError.headers)) res.setHeader(name, value);
+    res.status(appError.status);
+    res.statusMessage = reasonPhrase(appError.message);
+    const wantsProblem = req.path.startsWith("/api/") || /json/i.test(req.get("accept") ?? "");
+    if (wantsProblem) {
+      res.type("application/problem+json").send(
+        JSON.stringify({ type: `urn:wheelhouse:error:${appError.code}`, title: appError.message, status: appError.status, detail: appError.message }),
+      );
+    } else {
+      res.type("text/plain; charset=utf-8").send(`${appError.message}\n`);
+    }
+  };
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  // body-parser and friends set `status` and `expose` on client errors.
+  if (typeof status === "number" && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {
+    return new AppError(status, (err as Error).message, "bad-request");
+  }
+  return new AppError(500, "Internal server error.", "internal");
+}
+
+/** A reason phrase must be one line of visible latin-1. */
+function reasonPhrase(message: string): string {
+  return message.replace(/[^\x20-\x7e]/g, " ").slice(0, 300);
+}

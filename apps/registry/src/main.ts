@@ -1,0 +1,41 @@
+// `npm start`: configuration from the environment, then the registry.
+import { InvalidConfig, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startRegistry } from "./server.ts";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof InvalidConfig) {
+      console.error(`wheelhouse: invalid configuration: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const registry = await startRegistry(config, log);
+  if (registry.generatedAdminPassword) {
+    // Printed once, on the first start; it is stored only as an argon2 hash.
+    process.stdout.write(
+      `\nCreated the administrator account.\n  username: admin\n  password: ${registry.generatedAdminPassword}\n` +
+        `Keep it now: it will not be shown again (set WHEELHOUSE_ADMIN_PASSWORD to choose it).\n\n`,
+    );
+  }
+  process.stdout.write(`Wheelhouse is running at ${registry.url}/simple/\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    registry.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  console.error("wheelhouse: failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

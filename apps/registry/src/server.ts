@@ -1,0 +1,72 @@
+// Builds the real parts from configuration and starts the HTTP server. The same code runs
+// the embedded default (embedded PostgreSQL, filesystem storage) and production (DATABASE_URL, S3).
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { applyMigrations, createDb, startEmbeddedPostgres, redactUrl, type Db } from "@wheelhouse/db";
+import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
+import { join } from "node:path";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { ensureDefaults } from "./services/ensure-defaults.ts";
+
+export interface RunningRegistry {
+  url: string;
+  db: Db;
+  store: BlobStore;
+  log: Logger;
+  server: Server;
+  /** Set on the first start that generated the admin password (printed once by main.ts). */
+  generatedAdminPassword: string | null;
+  close(): Promise<void>;
+}
+
+export async function startRegistry(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningRegistry> {
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres(join(config.dataDir, "postgres"), { log: (m) => log.debug(m) });
+      closers.unshift(() => embedded.stop());
+      databaseUrl = embedded.url;
+      log.info({ database: redactUrl(databaseUrl) }, "embedded PostgreSQL started");
+    }
+    const migrations = await applyMigrations(databaseUrl, { log: (m) => log.debug(m) });
+    if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, "database migrations applied");
+    const db = createDb(databaseUrl);
+    closers.unshift(() => db.$disconnect());
+
+    const store = createBlobStore(config.storage);
+    await store.ensureReady();
+    const { generatedAdminPassword } = await ensureDefaults(db, { defaultIndex: config.defaultIndex, adminPassword: config.adminPassword });
+
+    const app = createApp({ db, store, log, config });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.once("error", reject);
+    });
+    // Uploads of large files can take long; the defaults would cut them off.
+    server.requestTimeout = 0;
+    server.headersTimeout = 60_000;
+    server.keepAliveTimeout = 65_000;
+    closers.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    log.info({ url, storage: store.kind }, "listening");
+    return { url, db, store, log, server, generatedAdminPassword, close: () => runAll(closers) };
+  } catch (err) {
+    await runAll(closers);
+    throw err;
+  }
+}
+
+async function runAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers.splice(0)) await close().catch(() => {});
+}

@@ -1,0 +1,217 @@
+import { createHash } from "node:crypto";
+// The upload door: a staged (hashed, stored under a temporary key) file becomes a visible
+// release file only after every check passes, in one transaction. Any failure removes the
+// staged bytes; a crash leaves at most an `incoming/` blob, which garbage collection removes.
+import { canonicalizeName, canonicalizeVersion, parseMetadata, parseRawMetadata, InvalidMetadata, type Metadata } from "@wheelhouse/packaging";
+import { Prisma, type Db } from "@wheelhouse/db";
+import type { BlobStore } from "@wheelhouse/storage";
+import { inspectDistribution, InvalidDistribution } from "../archive/index.ts";
+import type { Principal } from "../auth/principal.ts";
+import { assertMayUploadToProject } from "../auth/authorize.ts";
+import { BadRequest } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import { checkFilename, type CheckedFilename } from "../upload/check-filename.ts";
+import { discardStaged, type StagedFile } from "../upload/staging-storage-engine.ts";
+import type { UploadForm } from "../upload/upload-form.ts";
+import { recordAuditEvent } from "./record-audit-event.ts";
+import { releaseInfoFromMetadata } from "./release-info.ts";
+
+export interface UploadDeps {
+  db: Db;
+  store: BlobStore;
+  log: Logger;
+}
+
+export interface UploadRequest {
+  index: { id: number; name: string };
+  principal: Principal;
+  form: UploadForm;
+  staged: StagedFile;
+}
+
+export type UploadOutcome = "created" | "unchanged";
+
+/** Content-addressed, so identical bytes under one filename always land on one key. */
+export function storageKeyFor(sha256: string, filename: string): string {
+  return `files/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}/${filename}`;
+}
+
+export async function uploadDistribution(deps: UploadDeps, request: UploadRequest): Promise<UploadOutcome> {
+  const { staged } = request;
+  let committedKey: string | null = null;
+  try {
+    const checked = checkFilename(staged.originalname, request.form);
+    checkDigests(request.form, staged);
+    const metadata = await readCoreMetadata(staged, checked);
+    const existing = await checkExistingFile(deps.db, request, checked, staged);
+    if (existing === "unchanged") return "unchanged";
+    await checkProjectAccess(deps.db, request, checked.name);
+
+    committedKey = storageKeyFor(staged.sha256, checked.filename);
+    await deps.store.move(staged.blobKey, committedKey);
+    await commitFile(deps.db, request, checked, metadata);
+    return "created";
+  } catch (err) {
+    if (committedKey && !(await isReferenced(deps.db, committedKey))) await deps.store.delete(committedKey).catch(() => {});
+    throw err;
+  } finally {
+    await discardStaged(deps.store, staged).catch((err: unknown) => deps.log.warn({ err }, "could not remove staged upload"));
+  }
+}
+
+function checkDigests(form: UploadForm, staged: StagedFile): void {
+  const pairs = [
+    [form.digests.sha256, staged.sha256],
+    [form.digests.md5, staged.md5],
+    [form.digests.blake2b256, staged.blake2b256],
+  ] as const;
+  if (pairs.some(([given, actual]) => given !== undefined && given !== actual)) {
+    throw new BadRequest("The digest supplied does not match a digest calculated from the uploaded file.", "digest-mismatch");
+  }
+}
+
+interface ReadMetadata {
+  text: string;
+  parsed: Metadata;
+  /** Requires-Python as the author wrote it (the parsed form reorders clauses). */
+  requiresPython: string | null;
+}
+
+async function readCoreMetadata(staged: StagedFile, checked: CheckedFilename): Promise<ReadMetadata> {
+  let text: string;
+  try {
+    ({ metadataText: text } = await inspectDistribution(staged.tmpPath, checked.filename));
+  } catch (err) {
+    if (err instanceof InvalidDistribution) throw new BadRequest(err.message, "invalid-distribution");
+    throw err;
+  }
+  let parsed: Metadata;
+  try {
+    parsed = parseMetadata(text, { validate: true });
+  } catch (err) {
+    if (err instanceof InvalidMetadata) throw new BadRequest(`Invalid core metadata in ${checked.filename}: ${err.message}`, "invalid-metadata");
+    throw err;
+  }
+  const metadataName = canonicalizeName(parsed.name);
+  if (metadataName !== checked.name || canonicalizeVersion(parsed.version.toString()) !== checked.canonicalVersion) {
+    throw new BadRequest(
+      `The core metadata of ${checked.filename} names ${parsed.name} ${parsed.version.toString()}, which does not match the filename.`,
+      "metadata-mismatch",
+    );
+  }
+  return { text, parsed, requiresPython: parseRawMetadata(text).raw.requiresPython?.trim() || null };
+}
+
+/** PyPI's rules: an identical re-upload is a no-op; a filename is never reused for other bytes. */
+async function checkExistingFile(db: Db, request: UploadRequest, checked: CheckedFilename, staged: StagedFile): Promise<UploadOutcome | null> {
+  const file = await db.file.findUnique({ where: { indexId_filename: { indexId: request.index.id, filename: checked.filename } } });
+  if (file) {
+    if (file.sha256 === staged.sha256) return "unchanged";
+    throw fileExists(checked.filename, file.blake2b256);
+  }
+  const deleted = await db.deletedFilename.findUnique({ where: { indexId_filename: { indexId: request.index.id, filename: checked.filename } } });
+  if (deleted) {
+    throw new BadRequest("This filename has already been used, use a different version.", "filename-reused");
+  }
+  if (request.form.filetype === "sdist") {
+    const otherSdist = await db.file.findFirst({
+      where: { indexId: request.index.id, packageType: "sdist", release: { canonicalVersion: checked.canonicalVersion, project: { name: checked.name } } },
+    });
+    if (otherSdist) throw new BadRequest(`Only one sdist may be uploaded per release: ${otherSdist.filename} exists.`, "second-sdist");
+  }
+  return null;
+}
+
+function fileExists(filename: string, blake2b256: string): BadRequest {
+  // twine --skip-existing looks for "File already exists" in the answer.
+  return new BadRequest(`File already exists ('${filename}', with blake2_256 hash '${blake2b256}').`, "file-exists");
+}
+
+async function checkProjectAccess(db: Db, request: UploadRequest, name: string): Promise<void> {
+  const project = await db.project.findUnique({
+    where: { indexId_name: { indexId: request.index.id, name } },
+    include: { owners: true },
+  });
+  assertMayUploadToProject(
+    request.principal,
+    project && { name: project.name, displayName: project.displayName, ownerIds: project.owners.map((o) => o.userId) },
+    name,
+  );
+}
+
+async function commitFile(db: Db, request: UploadRequest, checked: CheckedFilename, metadata: ReadMetadata): Promise<void> {
+  const { index, principal, staged, form } = request;
+  const actor = principal.user;
+  try {
+    await db.$transaction(async (tx) => {
+      const project = await tx.project.upsert({
+        where: { indexId_name: { indexId: index.id, name: checked.name } },
+        create: { indexId: index.id, name: checked.name, displayName: metadata.parsed.name, owners: { create: { userId: actor.id } } },
+        update: {},
+        include: { owners: true },
+      });
+      // Re-checked inside the transaction: another upload may have created the project meanwhile.
+      assertMayUploadToProject(principal, { name: project.name, displayName: project.displayName, ownerIds: project.owners.map((o) => o.userId) }, checked.name);
+      const release = await tx.release.upsert({
+        where: { projectId_canonicalVersion: { projectId: project.id, canonicalVersion: checked.canonicalVersion } },
+        create: {
+          projectId: project.id,
+          version: metadata.parsed.version.toString(),
+          canonicalVersion: checked.canonicalVersion,
+          summary: metadata.parsed.summary ?? null,
+          requiresPython: metadata.requiresPython,
+          info: releaseInfoFromMetadata(metadata.parsed, metadata.requiresPython),
+        },
+        update: {},
+      });
+      await tx.file.create({
+        data: {
+          releaseId: release.id,
+          projectId: project.id,
+          indexId: index.id,
+          filename: checked.filename,
+          packageType: form.filetype,
+          pythonVersion: checked.pythonVersion,
+          size: BigInt(staged.size),
+          sha256: staged.sha256,
+          md5: staged.md5,
+          blake2b256: staged.blake2b256,
+          requiresPython: metadata.requiresPython,
+          coreMetadata: metadata.text,
+          metadataSha256: sha256Hex(metadata.text),
+          uploaderId: actor.id,
+          storageKey: storageKeyFor(staged.sha256, checked.filename),
+        },
+      });
+      await recordAuditEvent(
+        tx,
+        {
+          actor,
+          action: "file.upload",
+          indexName: index.name,
+          projectName: checked.name,
+          version: metadata.parsed.version.toString(),
+          filename: checked.filename,
+          details: { sha256: staged.sha256, size: staged.size, tokenId: principal.token?.id ?? null },
+        },
+        project.id,
+      );
+    });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      // Lost a race with a concurrent upload of the same filename.
+      const winner = await db.file.findUnique({ where: { indexId_filename: { indexId: index.id, filename: checked.filename } } });
+      if (winner?.sha256 === staged.sha256) return;
+      if (winner) throw fileExists(checked.filename, winner.blake2b256);
+    }
+    throw err;
+  }
+}
+
+async function isReferenced(db: Db, storageKey: string): Promise<boolean> {
+  return (await db.file.count({ where: { storageKey } })) > 0;
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}

@@ -1,0 +1,78 @@
+// A Multer storage engine that never buffers the file: the multipart stream is hashed and
+// written at once to a local temp file (so the archive can be inspected with random access)
+// and to object storage under a temporary `incoming/` key (so committing is a cheap move).
+// Nothing staged is visible to readers; the upload service commits it or removes it.
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Request } from "express";
+import type multer from "multer";
+import type { BlobStore } from "@wheelhouse/storage";
+import { DistributionHasher, type Digests } from "./distribution-hasher.ts";
+
+export interface StagedFile extends Digests {
+  /** The client's filename, unchecked. */
+  originalname: string;
+  tmpPath: string;
+  blobKey: string;
+}
+
+export const INCOMING_PREFIX = "incoming/";
+
+export class StagingStorageEngine implements multer.StorageEngine {
+  constructor(
+    private readonly store: BlobStore,
+    private readonly tmpDir: string,
+  ) {}
+
+  _handleFile(_req: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<StagedFile>) => void): void {
+    stageStream(this.store, this.tmpDir, file.stream, file.originalname).then(
+      (staged) => callback(null, staged),
+      (err: unknown) => callback(err),
+    );
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File & Partial<StagedFile>, callback: (error: Error | null) => void): void {
+    discardStaged(this.store, file).then(
+      () => callback(null),
+      (err: unknown) => callback(err as Error),
+    );
+  }
+}
+
+export async function stageStream(store: BlobStore, tmpDir: string, source: Readable, originalname: string): Promise<StagedFile> {
+  await mkdir(tmpDir, { recursive: true });
+  const id = randomUUID();
+  const tmpPath = join(tmpDir, id);
+  const blobKey = `${INCOMING_PREFIX}${id}`;
+  const hasher = await DistributionHasher.create();
+  const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
+  hasher.pipe(toBlob);
+
+  const written = [
+    pipeline(source, hasher, createWriteStream(tmpPath, { highWaterMark: 1 << 20 })),
+    store.put(blobKey, toBlob),
+  ];
+  // On the first failure stop both sides, wait for both to settle, then remove what exists.
+  const failFast = written.map((p) => p.catch((err: unknown) => {
+    source.destroy();
+    hasher.destroy();
+    toBlob.destroy(err instanceof Error ? err : new Error(String(err)));
+    throw err;
+  }));
+  const outcomes = await Promise.allSettled(failFast);
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failure) {
+    await discardStaged(store, { tmpPath, blobKey });
+    throw failure.reason;
+  }
+  return { originalname, tmpPath, blobKey, ...hasher.digests() };
+}
+
+export async function discardStaged(store: BlobStore, staged: Partial<Pick<StagedFile, "tmpPath" | "blobKey">>): Promise<void> {
+  if (staged.tmpPath) await rm(staged.tmpPath, { force: true });
+  if (staged.blobKey) await store.delete(staged.blobKey);
+}

@@ -1,0 +1,23 @@
+// @wheelhouse/simple-index: the Simple Repository API (PEP 503/691/592/658/700/714)
+// and PyPI's JSON API, rendered from plain data. No I/O.
+
+export {
+  SIMPLE_JSON,
+  SIMPLE_HTML,
+  LEGACY_HTML,
+  contentTypeFor,
+  negotiateSimpleFormat,
+} from "./negotiate.ts";
+export type { SimpleFormat } from "./negotiate.ts";
+export { API_VERSION, renderIndexPage, renderProjectPage } from "./simple-page.ts";
+export { renderProjectJson, renderReleaseJson } from "./json-api.ts";
+export type { JsonApiFileObject, JsonApiResponse } from "./json-api.ts";
+export { escapeHtml } from "./escape-html.ts";
+export { formatLegacyUploadTime, formatUploadTime } from "./upload-time.ts";
+export type {
+  JsonApiFile,
+  JsonApiRelease,
+  SimpleFile,
+  SimpleIndexPage,
+  SimpleProjectPage,
+} from "./types.ts";
