@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   let databaseUrl = config.databaseUrl;
   let embedded: { stop(): Promise<void> } | null = null;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres(join(config.dataDir, "postgres"));
+    const pg = await startEmbeddedPostgres(join(config.dataDir, "postgres"), { shareRunning: true });
     embedded = pg;
     databaseUrl = pg.url;
   }

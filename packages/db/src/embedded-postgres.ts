@@ -35,6 +35,11 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Postgres and lifecycle messages. */
   log?: (msg: string) => void;
+  /**
+   * When a registry process already runs PostgreSQL on this dataDir, connect to it instead of
+   * failing (the server-side admin command runs beside `npm start`); stop() then leaves it running.
+   */
+  shareRunning?: boolean;
 }
 
 export interface EmbeddedPostgres {
@@ -82,7 +87,13 @@ export async function startEmbeddedPostgres(
     log(`removing incomplete cluster directory ${clusterDir}`);
     await rm(clusterDir, { recursive: true, force: true });
   }
-  if (initialised) await clearStalePidFile(clusterDir, log);
+  if (initialised && (await clearStalePidFile(clusterDir, log)) === "owned") {
+    if (!state || !state.port || !opts.shareRunning) {
+      throw new Error(`PostgreSQL is already running on ${clusterDir}, started by another process; stop that process first.`);
+    }
+    log(`connecting to the PostgreSQL already running on ${clusterDir}`);
+    return { url: `postgresql://${USER}:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/${DATABASE}`, stop: async () => {} };
+  }
 
   const port = await choosePort(opts.port, state?.port);
   const password = state?.password ?? randomBytes(24).toString("base64url");
@@ -196,26 +207,22 @@ async function ensureOsUser(name: string, log: (m: string) => void): Promise<{ u
  * outlived the node process that started it. We remove the first, stop the second, and refuse
  * only when a postmaster for this directory is still owned by a live node process.
  */
-async function clearStalePidFile(clusterDir: string, log: (m: string) => void): Promise<void> {
+async function clearStalePidFile(clusterDir: string, log: (m: string) => void): Promise<"clear" | "owned"> {
   const pidFile = join(clusterDir, "postmaster.pid");
   let text: string;
   try {
     text = await readFile(pidFile, "utf8");
   } catch {
-    return;
+    return "clear";
   }
   const pid = Number.parseInt(text.split("\n")[0] ?? "", 10);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostmasterFor(pid, clusterDir))) {
     log(`removing stale ${pidFile}`);
     await unlink(pidFile).catch(() => undefined);
-    return;
+    return "clear";
   }
   const parent = await parentOf(pid);
-  if (parent !== undefined && parent !== 1 && isAlive(parent) && /\bnode\b/.test(await commandOf(parent))) {
-    throw new Error(
-      `PostgreSQL (pid ${pid}) is already running on ${clusterDir}, started by process ${parent}; stop that process first.`,
-    );
-  }
+  if (parent !== undefined && parent !== 1 && isAlive(parent) && /\bnode\b/.test(await commandOf(parent))) return "owned";
   log(`stopping orphaned PostgreSQL (pid ${pid}) left running on ${clusterDir}`);
   process.kill(pid, "SIGINT"); // fast shutdown
   for (let waited = 0; isAlive(pid); waited += 100) {
@@ -223,6 +230,7 @@ async function clearStalePidFile(clusterDir: string, log: (m: string) => void): 
     await new Promise((r) => setTimeout(r, 100));
   }
   await unlink(pidFile).catch(() => undefined);
+  return "clear";
 }
 
 function isAlive(pid: number): boolean {
