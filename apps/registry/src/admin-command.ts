@@ -4,7 +4,10 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { applyMigrations, createDb, startEmbeddedPostgres, type Db } from "@wheelhouse/db";
 import { InvalidConfig, loadConfig } from "./config.ts";
+import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
 import { AppError } from "./errors.ts";
+import { collectGarbage } from "./services/collect-garbage.ts";
+import { uploadTmpDir } from "./upload/staging-storage-engine.ts";
 import { createIndex, describeIndex, updateIndex } from "./services/manage-indexes.ts";
 import { createApiToken, createUser, listApiTokens, revokeApiToken } from "./services/manage-users.ts";
 
@@ -17,7 +20,8 @@ commands:
   revoke-token <prefix>
   create-index <name> [--private] [--admins-only]     --private: reads need credentials; --admins-only: only admins upload
   update-index <name> [--private | --public] [--admins-only | --any-user]
-  list-indexes`;
+  list-indexes
+  gc [--grace-seconds N]                              remove staged and unreferenced blobs older than N s (default 3600)`;
 
 const OPTIONS = {
   password: { type: "string" },
@@ -31,6 +35,7 @@ const OPTIONS = {
   public: { type: "boolean" },
   "admins-only": { type: "boolean" },
   "any-user": { type: "boolean" },
+  "grace-seconds": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -44,7 +49,7 @@ function arg(positionals: string[], i: number, what: string): string {
   return value;
 }
 
-async function run(db: Db, command: string, positionals: string[], values: Values): Promise<unknown> {
+async function run(db: Db, context: { store: BlobStore; dataDir: string }, command: string, positionals: string[], values: Values): Promise<unknown> {
   switch (command) {
     case "create-user": {
       const created = await createUser(db, null, { username: arg(positionals, 0, "<username>"), password: values.password, isAdmin: values.admin });
@@ -74,6 +79,11 @@ async function run(db: Db, command: string, positionals: string[], values: Value
     }
     case "list-indexes":
       return (await db.index.findMany({ orderBy: { name: "asc" } })).map(describeIndex);
+    case "gc": {
+      const grace = values["grace-seconds"] === undefined ? 3600 : Number(values["grace-seconds"]);
+      if (!Number.isInteger(grace) || grace < 0) throw new UsageError("--grace-seconds must be a whole number of seconds");
+      return collectGarbage({ db, store: context.store, uploadTmpDir: uploadTmpDir(context.dataDir) }, grace * 1000);
+    }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -103,7 +113,7 @@ async function main(): Promise<number> {
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   try {
-    console.log(JSON.stringify(await run(db, command, positionals, parsed.values), null, 2));
+    console.log(JSON.stringify(await run(db, { store: createBlobStore(config.storage), dataDir: config.dataDir }, command, positionals, parsed.values), null, 2));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -5,11 +5,13 @@ import { z } from "zod";
 import { assertAdmin } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
+import { collectGarbage } from "../services/collect-garbage.ts";
 import { deleteFile, deleteRelease } from "../services/delete-distributions.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
 import { createIndex, describeIndex, updateIndex } from "../services/manage-indexes.ts";
 import { createApiToken, createUser, listApiTokens, revokeApiToken } from "../services/manage-users.ts";
 import { setFileYanked, setReleaseYanked } from "../services/yank.ts";
+import { uploadTmpDir } from "../upload/staging-storage-engine.ts";
 
 const userBody = z.object({ username: z.string(), password: z.string().optional(), isAdmin: z.boolean().optional() }).strict();
 const tokenBody = z
@@ -106,6 +108,13 @@ export function adminRoutes(deps: AppDeps): Router {
     const index = await findIndexOrThrow(deps.db, param(req, "index"));
     await deleteFile(deps, actor(req), index, param(req, "filename"));
     res.status(204).end();
+  });
+
+  router.post("/gc", async (req, res) => {
+    const graceSeconds = parse(z.object({ graceSeconds: z.number().int().min(0).optional() }).strict(), req.body).graceSeconds;
+    const report = await collectGarbage({ db: deps.db, store: deps.store, uploadTmpDir: uploadTmpDir(deps.config.dataDir) }, graceSeconds === undefined ? undefined : graceSeconds * 1000);
+    deps.log.info({ report, by: actor(req).username }, "garbage collected");
+    res.json(report);
   });
 
   router.get("/audit", async (req, res) => {

@@ -1,19 +1,18 @@
 // The legacy upload API twine speaks: POST multipart to the index root or /legacy/.
 import { Router, type Request, type Response } from "express";
-import { join } from "node:path";
 import multer from "multer";
 import { assertMayUploadToIndex } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
 import { uploadDistribution } from "../services/upload-distribution.ts";
-import { discardStaged, StagingStorageEngine, type StagedFile } from "../upload/staging-storage-engine.ts";
+import { discardStaged, StagingStorageEngine, uploadTmpDir, type StagedFile } from "../upload/staging-storage-engine.ts";
 import { parseUploadForm, type FormFields } from "../upload/upload-form.ts";
 
 export function uploadRoutes(deps: AppDeps): Router {
   const router = Router();
   const receive = multer({
-    storage: new StagingStorageEngine(deps.store, join(deps.config.dataDir, "tmp", "uploads")),
+    storage: new StagingStorageEngine(deps.store, uploadTmpDir(deps.config.dataDir)),
     limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 1000, fieldSize: 8 * 1024 * 1024, parts: 1100 },
   }).single("content");
 

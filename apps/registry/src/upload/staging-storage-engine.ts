@@ -22,6 +22,11 @@ export interface StagedFile extends Digests {
 
 export const INCOMING_PREFIX = "incoming/";
 
+/** Local temp files of uploads in progress, under the data directory (same disk as fs storage). */
+export function uploadTmpDir(dataDir: string): string {
+  return join(dataDir, "tmp", "uploads");
+}
+
 export class StagingStorageEngine implements multer.StorageEngine {
   constructor(
     private readonly store: BlobStore,
