@@ -151,6 +151,18 @@ describe("upload rejections", () => {
     assert.equal(ok.status, 200, ok.body);
   });
 
+  test("a token scoped to another project", async () => {
+    const scoped = await registry.createUser("project-scoped", { scope: "upload", project: "Only_This" });
+    const spec: DistSpec = { name: "not-this", version: "1.0" };
+    const result = await upload(uploadForm(spec, wheelFilename(spec), buildWheel(spec)), basicAuth("__token__", scoped.token));
+    assert.equal(result.status, 403);
+    assert.equal(result.body.trim(), "This token is scoped to project 'only-this', not 'not-this'.");
+    await assertNothingStored("not-this");
+    const allowed: DistSpec = { name: "only.this", version: "1.0" };
+    const ok = await upload(uploadForm(allowed, wheelFilename(allowed), buildWheel(allowed)), basicAuth("__token__", scoped.token));
+    assert.equal(ok.status, 200, ok.body);
+  });
+
   test("a read-only token", async () => {
     const reader = await registry.createUser("reader", { scope: "read" });
     const spec: DistSpec = { name: "read-only", version: "1.0" };
