@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import type { BlobStoreConfig } from "@wheelhouse/storage";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const byteCount = z.coerce.number().int().positive();
@@ -56,9 +57,7 @@ export const settings = {
 type Settings = typeof settings;
 export type RawConfig = { [K in keyof Settings]: z.output<Settings[K]["schema"]> };
 
-export type StorageConfig =
-  | { driver: "fs"; root: string }
-  | { driver: "s3"; endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string };
+export type StorageConfig = BlobStoreConfig;
 
 export interface Config {
   host: string;

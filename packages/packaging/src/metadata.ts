@@ -222,40 +222,14 @@ function unfoldTextLine(line: string): string {
   return line.trimStart();
 }
 
-/** Validated core metadata, with typed values. */
-export interface Metadata {
+/** Validated core metadata, with typed values; the fields not listed here are as in RawMetadata. */
+export interface Metadata extends Omit<RawMetadata, "metadataVersion" | "name" | "version" | "requiresDist" | "requiresPython"> {
   metadataVersion: MetadataVersion;
   /** The name as written; canonicalizeName() gives the PEP 503 form. */
   name: string;
   version: Version;
-  platforms?: string[];
-  supportedPlatforms?: string[];
-  summary?: string;
-  description?: string;
-  descriptionContentType?: string;
-  keywords?: string[];
-  homePage?: string;
-  downloadUrl?: string;
-  author?: string;
-  authorEmail?: string;
-  maintainer?: string;
-  maintainerEmail?: string;
-  license?: string;
-  licenseExpression?: string;
-  licenseFiles?: string[];
-  classifiers?: string[];
   requiresDist?: Requirement[];
   requiresPython?: SpecifierSet;
-  requiresExternal?: string[];
-  projectUrls?: Record<string, string>;
-  providesExtra?: string[];
-  providesDist?: string[];
-  obsoletesDist?: string[];
-  /** Header names, lowercased (metadata 2.2). */
-  dynamic?: string[];
-  requires?: string[];
-  provides?: string[];
-  obsoletes?: string[];
   /** Fields this parser does not know, lowercased, as found. */
   unknownFields: Record<string, string[]>;
 }

@@ -1,19 +1,8 @@
 import type { BlobStore } from "./blob-store.ts";
 import { FsBlobStore } from "./fs-blob-store.ts";
-import { S3BlobStore } from "./s3-blob-store.ts";
+import { S3BlobStore, type S3BlobStoreOptions } from "./s3-blob-store.ts";
 
-export type BlobStoreConfig =
-  | { driver: "fs"; root: string }
-  | {
-      driver: "s3";
-      /** Full URL, e.g. http://127.0.0.1:9000. */
-      endpoint: string;
-      accessKey: string;
-      secretKey: string;
-      bucket: string;
-      region?: string;
-      pathStyle?: boolean;
-    };
+export type BlobStoreConfig = { driver: "fs"; root: string } | ({ driver: "s3" } & S3BlobStoreOptions);
 
 /** The configured driver. Call `ensureReady()` on the result once at start. */
 export function createBlobStore(config: BlobStoreConfig): BlobStore {
