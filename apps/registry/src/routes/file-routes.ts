@@ -57,6 +57,7 @@ export function fileRoutes(deps: AppDeps): Router {
       res.end();
       return;
     }
+    if (!file.storageKey) throw new NotFound(`File '${file.filename}' is not cached yet.`, "no-file");
     const body = await deps.store.get(file.storageKey, range ?? undefined);
     await pipeline(body, res).catch((err: unknown) => {
       // A client that goes away mid-download is normal; anything else is worth a line.

@@ -19,7 +19,8 @@ interface DoomedFile {
   id: number;
   filename: string;
   sha256: string;
-  storageKey: string;
+  /** null: a mirrored file that was never fetched. */
+  storageKey: string | null;
 }
 
 async function removeFiles(deps: Deps, index: IndexRow, files: DoomedFile[], audit: (tx: Parameters<Parameters<Db["$transaction"]>[0]>[0]) => Promise<unknown>, releaseId?: number): Promise<void> {
@@ -30,8 +31,10 @@ async function removeFiles(deps: Deps, index: IndexRow, files: DoomedFile[], aud
     await audit(tx);
   });
   for (const file of files) {
+    if (file.storageKey === null) continue;
     if ((await deps.db.file.count({ where: { storageKey: file.storageKey } })) > 0) continue;
-    await deps.store.delete(file.storageKey).catch((err: unknown) => deps.log.warn({ err, key: file.storageKey }, "blob delete failed; left for garbage collection"));
+    const key = file.storageKey;
+    await deps.store.delete(key).catch((err: unknown) => deps.log.warn({ err, key }, "blob delete failed; left for garbage collection"));
   }
 }
 

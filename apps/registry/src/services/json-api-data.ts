@@ -35,8 +35,8 @@ function toJsonRelease(project: LoadedProject, release: LoadedProject["releases"
       coreMetadata: file.metadataSha256 ? { sha256: file.metadataSha256 } : false,
       packageType: file.packageType === "sdist" ? "sdist" : "bdist_wheel",
       pythonVersion: file.pythonVersion,
-      md5: file.md5,
-      blake2b256: file.blake2b256,
+      md5: file.md5 ?? "",
+      blake2b256: file.blake2b256 ?? "",
     })),
   };
 }

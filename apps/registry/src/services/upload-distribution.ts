@@ -107,7 +107,7 @@ async function checkExistingFile(db: Db, request: UploadRequest, checked: Checke
   const file = await db.file.findUnique({ where: { indexId_filename: { indexId: request.index.id, filename: checked.filename } } });
   if (file) {
     if (file.sha256 === staged.sha256) return "unchanged";
-    throw fileExists(checked.filename, file.blake2b256);
+    throw fileExists(checked.filename, file.blake2b256 ?? file.sha256);
   }
   const deleted = await db.deletedFilename.findUnique({ where: { indexId_filename: { indexId: request.index.id, filename: checked.filename } } });
   if (deleted) {
@@ -202,7 +202,7 @@ async function commitFile(db: Db, request: UploadRequest, checked: CheckedFilena
       // Lost a race with a concurrent upload of the same filename.
       const winner = await db.file.findUnique({ where: { indexId_filename: { indexId: index.id, filename: checked.filename } } });
       if (winner?.sha256 === staged.sha256) return;
-      if (winner) throw fileExists(checked.filename, winner.blake2b256);
+      if (winner) throw fileExists(checked.filename, winner.blake2b256 ?? winner.sha256);
     }
     throw err;
   }
