@@ -1,8 +1,10 @@
 // `npm run bench [-- simple|upload]`: prints each figure as a ratio against its reference.
+import { benchMirrorPage } from "./mirror-page.bench.ts";
 import { benchSimplePage } from "./simple-page.bench.ts";
+import { benchSync } from "./sync.bench.ts";
 import { benchUpload } from "./upload.bench.ts";
 
-const benches: Record<string, () => Promise<void>> = { simple: benchSimplePage, upload: benchUpload };
+const benches: Record<string, () => Promise<void>> = { simple: benchSimplePage, upload: benchUpload, "mirror-page": benchMirrorPage, sync: benchSync };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const bench = benches[name];

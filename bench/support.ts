@@ -1,6 +1,8 @@
 // Shared by the benchmarks: a registry in its own process, a plain static server to compare
 // against, and RSS sampling. Figures are ratios against a reference measured in the same run.
+import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
+import type { Db } from "@wheelhouse/db";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createReadStream } from "node:fs";
@@ -90,3 +92,47 @@ export function sampleRss(pid: number, everyMs = 20): { baseline: Promise<number
 export function formatRatio(value: number): string {
   return value.toFixed(2);
 }
+
+export const FILES = 2000;
+export const CONNECTIONS = 16;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+/** A hosted project of FILES wheels (10 per release), written straight to the database. */
+export async function seedProject(db: Db): Promise<void> {
+  const index = await db.index.upsert({ where: { name: "main" }, create: { name: "main" }, update: {} });
+  const project = await db.project.create({ data: { indexId: index.id, name: "big-project", displayName: "big-project", lastSerial: 1 } });
+  const releases = FILES / 10;
+  for (let r = 0; r < releases; r++) {
+    const version = `1.${r}.0`;
+    const release = await db.release.create({ data: { projectId: project.id, version, canonicalVersion: `1.${r}`, info: {}, requiresPython: ">=3.8" } });
+    await db.file.createMany({
+      data: Array.from({ length: 10 }, (_, f) => {
+        const hex = (r * 10 + f).toString(16).padStart(64, "0");
+        return {
+          releaseId: release.id,
+          projectId: project.id,
+          indexId: index.id,
+          filename: `big_project-${version}-cp3${f}-cp3${f}-manylinux_2_17_x86_64.whl`,
+          packageType: "bdist_wheel",
+          pythonVersion: `cp3${f}`,
+          size: BigInt(100_000 + f),
+          sha256: hex,
+          md5: hex.slice(0, 32),
+          blake2b256: hex,
+          requiresPython: ">=3.8",
+          coreMetadata: "Metadata-Version: 2.1\nName: big-project\n",
+          metadataSha256: hex,
+          storageKey: `files/${hex}`,
+        };
+      }),
+    });
+  }
+}
+
+/** Mean requests per second at CONNECTIONS connections; any non-2xx answer fails the run. */
+export async function rps(url: string, headers: Record<string, string>): Promise<number> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+

@@ -226,6 +226,58 @@ describe("uploads, deletes and the audit log", () => {
   });
 });
 
+describe("review fixes", () => {
+  test("parallel uploads of one new project and release (a CI matrix) all succeed", async () => {
+    const specs = ["cp39", "cp310", "cp311", "cp312", "cp313", "py3"].map((tag) => ({ tag, spec: { name: "matrix-built", version: "1.0" } as DistSpec }));
+    const results = await Promise.all(
+      specs.map(({ tag, spec }) => {
+        const filename = `matrix_built-1.0-${tag}-none-any.whl`;
+        return fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, filename, buildWheel(spec)), headers: { authorization: basicAuth("__token__", token) } });
+      }),
+    );
+    assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200, 200]);
+    const page = await (await fetch(`${registry.url}/simple/matrix-built/`, { headers: { accept: PIP_ACCEPT } })).json();
+    assert.equal(page.files.length, 6);
+    assert.equal(await registry.running.db.projectOwner.count({ where: { project: { name: "matrix-built" } } }), 1);
+  });
+
+  test("pip's Accept gets a plain sentence on errors, not problem+json", async () => {
+    const response = await fetch(`${registry.url}/simple/not-here/`, { headers: { accept: PIP_ACCEPT } });
+    assert.equal(response.status, 404);
+    assert.match(response.headers.get("content-type")!, /^text\/plain/);
+    assert.equal((await response.text()).trim(), "No project named 'not-here' in index 'main'.");
+    const api = await fetch(`${registry.url}/simple/not-here/`, { headers: { accept: "application/json" } });
+    assert.match(api.headers.get("content-type")!, /^application\/problem\+json/);
+  });
+
+  test("a project named like a route segment stays reachable on the default index", async () => {
+    const spec: DistSpec = { name: "simple", version: "1.0" };
+    await upload(spec, wheelFilename(spec), buildWheel(spec));
+    const page = await fetch(`${registry.url}/simple/simple/`, { headers: { accept: PIP_ACCEPT } });
+    assert.equal(page.status, 200);
+    assert.equal((await fetch(`${registry.url}/pypi/simple/json`)).status, 200);
+  });
+
+  test("an error on a file URL is never cached like the file", async () => {
+    const spec: DistSpec = { name: "lost-blob", version: "1.0" };
+    await upload(spec, wheelFilename(spec), buildWheel(spec));
+    const file = await registry.running.db.file.findFirstOrThrow({ where: { filename: wheelFilename(spec) } });
+    await registry.running.store.delete(file.storageKey!);
+    const response = await fetch(`${registry.url}/main/files/${wheelFilename(spec)}`, { headers: { range: "bytes=0-9" } });
+    assert.equal(response.status, 500);
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.equal(response.headers.get("etag"), null);
+    assert.equal(response.headers.get("content-range"), null);
+  });
+
+  test("the JSON API carries the serial and answers 304", async () => {
+    const first = await fetch(`${registry.url}/pypi/read-me-pkg/json`);
+    assert.ok(Number(first.headers.get("x-pypi-last-serial")) > 0);
+    const again = await fetch(`${registry.url}/pypi/read-me-pkg/json`, { headers: { "if-none-match": first.headers.get("etag")! } });
+    assert.equal(again.status, 304);
+  });
+});
+
 describe("health", () => {
   test("/healthz and /readyz", async () => {
     assert.deepEqual(await (await fetch(`${registry.url}/healthz`)).json(), { status: "ok" });

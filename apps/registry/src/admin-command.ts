@@ -1,6 +1,8 @@
 // `npm run admin -- <command>`: the server-side admin tool. It talks to the database directly,
 // with the same configuration as the server, so it works before any admin token exists.
 import { parseArgs } from "node:util";
+import { createReadStream, createWriteStream } from "node:fs";
+import { readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { applyMigrations, createDb, startEmbeddedPostgres, type Db } from "@wheelhouse/db";
 import { InvalidConfig, loadConfig } from "./config.ts";
@@ -8,8 +10,14 @@ import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
 import { AppError } from "./errors.ts";
 import { collectGarbage } from "./services/collect-garbage.ts";
 import { uploadTmpDir } from "./upload/staging-storage-engine.ts";
-import { createIndex, describeIndex, updateIndex } from "./services/manage-indexes.ts";
+import { createIndex, describeIndex, updateIndex, type IndexSettings } from "./services/manage-indexes.ts";
+import { deleteFile, deleteRelease } from "./services/delete-distributions.ts";
+import { findIndexOrThrow } from "./services/find-index.ts";
+import { listAuditEvents } from "./services/list-audit-events.ts";
+import { setFileYanked, setReleaseYanked } from "./services/yank.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { createApiToken, createUser, listApiTokens, revokeApiToken } from "./services/manage-users.ts";
+import { exportBundle, importBundle } from "@wheelhouse/bundle";
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -18,17 +26,28 @@ commands:
   create-token <username> --scope read|upload|admin [--index NAME] [--project NAME] [--description TEXT]
   list-tokens [--user USERNAME]
   revoke-token <prefix>
-  create-index <name> [--private] [--admins-only]     --private: reads need credentials; --admins-only: only admins upload
-  update-index <name> [--private | --public] [--admins-only | --any-user]
+  create-index <name> [--kind hosted|mirror|group] [index options]
+  update-index <name> [index options]
   list-indexes
-  gc [--grace-seconds N]                              remove staged and unreferenced blobs older than N s (default 3600)`;
+    index options: --private | --public (reads need credentials or not), --admins-only | --any-user (who uploads),
+      mirror: --upstream URL [--upstream-user U --upstream-password P] [--ttl SECONDS] [--quarantine-days N]
+              [--quarantine-exceptions a,b] [--sync-interval SECONDS]
+      group:  --members a,b,c (in order) [--upload-target HOSTED_MEMBER] [--pass-through name1,name2]
+  yank <index> <project> <version> [--reason TEXT]    unyank <index> <project> <version>
+  yank-file <index> <filename> [--reason TEXT]        unyank-file <index> <filename>
+  delete-release <index> <project> <version>          delete-file <index> <filename>
+  audit [--index NAME] [--project NAME] [--limit N]
+  gc [--grace-seconds N]                              remove staged and unreferenced blobs older than N s (default 3600)
+  export-bundle --index NAME (--project SPEC ... | --requirements FILE) --out FILE
+                                                      write an air-gap bundle (tar) of the chosen releases; SPEC: "name" or "name>=1.0"
+  import-bundle --index NAME FILE                     verify a bundle and make its files visible in a hosted or mirror index`;
 
 const OPTIONS = {
   password: { type: "string" },
   admin: { type: "boolean" },
   scope: { type: "string" },
   index: { type: "string" },
-  project: { type: "string" },
+  project: { type: "string", multiple: true },
   description: { type: "string" },
   user: { type: "string" },
   private: { type: "boolean" },
@@ -36,8 +55,57 @@ const OPTIONS = {
   "admins-only": { type: "boolean" },
   "any-user": { type: "boolean" },
   "grace-seconds": { type: "string" },
+  kind: { type: "string" },
+  upstream: { type: "string" },
+  "upstream-user": { type: "string" },
+  "upstream-password": { type: "string" },
+  ttl: { type: "string" },
+  "quarantine-days": { type: "string" },
+  "quarantine-exceptions": { type: "string" },
+  "sync-interval": { type: "string" },
+  members: { type: "string" },
+  "upload-target": { type: "string" },
+  "pass-through": { type: "string" },
+  reason: { type: "string" },
+  limit: { type: "string" },
+  requirements: { type: "string" },
+  out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** Writes made with this command are audited as the server's, not a user's. */
+const SERVER_ACTOR = { id: 0, username: "(server command)" };
+
+function list(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.split(",").map((t) => t.trim()).filter(Boolean);
+}
+
+function count(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${flag} must be a whole number`);
+  return value;
+}
+
+function indexSettings(values: Values): IndexSettings {
+  const settings: IndexSettings = {
+    upstreamUrl: values.upstream,
+    upstreamUsername: values["upstream-user"],
+    upstreamPassword: values["upstream-password"],
+    pageTtlSeconds: count("ttl", values.ttl),
+    quarantineDays: count("quarantine-days", values["quarantine-days"]),
+    quarantineExceptions: list(values["quarantine-exceptions"]),
+    syncIntervalSeconds: count("sync-interval", values["sync-interval"]),
+    members: list(values.members),
+    uploadTarget: values["upload-target"],
+    passThroughNames: list(values["pass-through"]),
+  };
+  if (values.private) settings.anonymousRead = false;
+  if (values.public) settings.anonymousRead = true;
+  if (values["admins-only"]) settings.uploadPolicy = "admins";
+  if (values["any-user"]) settings.uploadPolicy = "authenticated";
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as IndexSettings;
+}
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
@@ -49,7 +117,7 @@ function arg(positionals: string[], i: number, what: string): string {
   return value;
 }
 
-async function run(db: Db, context: { store: BlobStore; dataDir: string }, command: string, positionals: string[], values: Values): Promise<unknown> {
+async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Logger }, command: string, positionals: string[], values: Values): Promise<unknown> {
   switch (command) {
     case "create-user": {
       const created = await createUser(db, null, { username: arg(positionals, 0, "<username>"), password: values.password, isAdmin: values.admin });
@@ -58,31 +126,78 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string }, comma
     case "create-token": {
       const scope = values.scope;
       if (scope !== "read" && scope !== "upload" && scope !== "admin") throw new UsageError("--scope must be read, upload or admin");
-      return createApiToken(db, null, { username: arg(positionals, 0, "<username>"), scope, index: values.index, project: values.project, description: values.description });
+      return createApiToken(db, null, { username: arg(positionals, 0, "<username>"), scope, index: values.index, project: values.project?.at(-1), description: values.description });
     }
     case "list-tokens":
       return listApiTokens(db, values.user);
     case "revoke-token":
       await revokeApiToken(db, null, arg(positionals, 0, "<prefix>"));
       return { revoked: positionals[0] };
-    case "create-index":
-      return describeIndex(
-        await createIndex(db, null, arg(positionals, 0, "<name>"), { anonymousRead: !values.private, uploadPolicy: values["admins-only"] ? "admins" : "authenticated" }),
-      );
-    case "update-index": {
-      const settings: { anonymousRead?: boolean; uploadPolicy?: "admins" | "authenticated" } = {};
-      if (values.private) settings.anonymousRead = false;
-      if (values.public) settings.anonymousRead = true;
-      if (values["admins-only"]) settings.uploadPolicy = "admins";
-      if (values["any-user"]) settings.uploadPolicy = "authenticated";
-      return describeIndex(await updateIndex(db, null, arg(positionals, 0, "<name>"), settings));
+    case "create-index": {
+      const kind = values.kind ?? "hosted";
+      if (kind !== "hosted" && kind !== "mirror" && kind !== "group") throw new UsageError("--kind must be hosted, mirror or group");
+      return describeIndex(db, await createIndex(db, null, arg(positionals, 0, "<name>"), indexSettings(values), kind));
     }
+    case "update-index":
+      return describeIndex(db, await updateIndex(db, null, arg(positionals, 0, "<name>"), indexSettings(values)));
     case "list-indexes":
-      return (await db.index.findMany({ orderBy: { name: "asc" } })).map(describeIndex);
+      return Promise.all((await db.index.findMany({ orderBy: { name: "asc" } })).map((index) => describeIndex(db, index)));
+    case "yank":
+    case "unyank": {
+      const index = await findIndexOrThrow(db, arg(positionals, 0, "<index>"));
+      await setReleaseYanked(db, SERVER_ACTOR, index, arg(positionals, 1, "<project>"), arg(positionals, 2, "<version>"), command === "yank", values.reason);
+      return { [command]: positionals.slice(0, 3).join(" ") };
+    }
+    case "yank-file":
+    case "unyank-file": {
+      const index = await findIndexOrThrow(db, arg(positionals, 0, "<index>"));
+      await setFileYanked(db, SERVER_ACTOR, index, arg(positionals, 1, "<filename>"), command === "yank-file", values.reason);
+      return { [command]: positionals.slice(0, 2).join(" ") };
+    }
+    case "delete-release": {
+      const index = await findIndexOrThrow(db, arg(positionals, 0, "<index>"));
+      await deleteRelease({ db, store: context.store, log: context.log }, SERVER_ACTOR, index, arg(positionals, 1, "<project>"), arg(positionals, 2, "<version>"));
+      return { deleted: positionals.slice(0, 3).join(" ") };
+    }
+    case "delete-file": {
+      const index = await findIndexOrThrow(db, arg(positionals, 0, "<index>"));
+      await deleteFile({ db, store: context.store, log: context.log }, SERVER_ACTOR, index, arg(positionals, 1, "<filename>"));
+      return { deleted: positionals.slice(0, 2).join(" ") };
+    }
+    case "audit":
+      return listAuditEvents(db, { index: values.index, project: values.project?.at(-1), limit: values.limit === undefined ? undefined : Number(values.limit) });
     case "gc": {
       const grace = values["grace-seconds"] === undefined ? 3600 : Number(values["grace-seconds"]);
       if (!Number.isInteger(grace) || grace < 0) throw new UsageError("--grace-seconds must be a whole number of seconds");
       return collectGarbage({ db, store: context.store, uploadTmpDir: uploadTmpDir(context.dataDir) }, grace * 1000);
+    }
+    case "export-bundle": {
+      const index = values.index ?? "";
+      if (!index || !values.out) throw new UsageError("export-bundle needs --index NAME and --out FILE");
+      if ((values.project === undefined) === (values.requirements === undefined)) throw new UsageError("export-bundle needs --project SPEC (repeatable) or --requirements FILE");
+      const requirementsText = values.requirements === undefined ? undefined : await readFile(values.requirements, "utf8");
+      // Written beside the target and renamed when complete: a failed export leaves no file that looks whole.
+      const partial = `${values.out}.partial`;
+      const out = createWriteStream(partial);
+      try {
+        const summary = await exportBundle({ db, ...context }, { index, projects: values.project, requirementsText, out });
+        await rename(partial, values.out);
+        return { out: values.out, ...summary };
+      } catch (err) {
+        out.destroy();
+        await rm(partial, { force: true });
+        throw err;
+      }
+    }
+    case "import-bundle": {
+      const index = values.index ?? "";
+      if (!index) throw new UsageError("import-bundle needs --index NAME");
+      const input = createReadStream(arg(positionals, 0, "<file>"));
+      try {
+        return await importBundle({ db, ...context }, { index, input, actor: SERVER_ACTOR });
+      } finally {
+        input.destroy();
+      }
     }
     default:
       throw new UsageError(`unknown command '${command}'`);
@@ -113,7 +228,7 @@ async function main(): Promise<number> {
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   try {
-    console.log(JSON.stringify(await run(db, { store: createBlobStore(config.storage), dataDir: config.dataDir }, command, positionals, parsed.values), null, 2));
+    console.log(JSON.stringify(await run(db, { store: createBlobStore(config.storage), dataDir: config.dataDir, log: createLogger("warn", { toStderr: true }) }, command, positionals, parsed.values), null, 2));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

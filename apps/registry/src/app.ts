@@ -5,6 +5,7 @@ import { errorHandler, notFoundHandler } from "./http/error-handler.ts";
 import { authenticate } from "./http/authenticate.ts";
 import type { AppDeps } from "./http/deps.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
+import { bundleRoutes } from "./routes/bundle-routes.ts";
 import { fileRoutes } from "./routes/file-routes.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
 import { jsonApiRoutes } from "./routes/json-api-routes.ts";
@@ -20,10 +21,12 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" } }));
   app.use(healthRoutes(deps));
-  app.use(authenticate(deps.db));
+  app.use(authenticate(deps.credentials));
+  // Before the admin router: bundle imports stream their body, which its JSON parser must not touch.
+  app.use("/api/admin/bundles", bundleRoutes(deps));
   app.use("/api/admin", adminRoutes(deps));
-  app.use(simpleRoutes(deps));
   app.use(jsonApiRoutes(deps));
+  app.use(simpleRoutes(deps));
   app.use(fileRoutes(deps));
   app.use(uploadRoutes(deps));
   app.use(notFoundHandler);

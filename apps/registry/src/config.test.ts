@@ -31,7 +31,8 @@ const bad: [string, Record<string, string>, string][] = [
   ["a port out of range", { PORT: "70000" }, 'PORT: Too big: expected number to be <=65535 (got "70000")'],
   ["a database URL of another kind", { DATABASE_URL: "mysql://x/y" }, 'DATABASE_URL: Invalid URL (got "mysql://x/y")'],
   ["half an S3 configuration", { S3_ENDPOINT: "http://minio:9000", S3_BUCKET: "bucket" }, "S3_ACCESS_KEY: required when S3_ENDPOINT is set (S3 storage needs S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET)"],
-  ["a short admin password", { WHEELHOUSE_ADMIN_PASSWORD: "short" }, 'WHEELHOUSE_ADMIN_PASSWORD: must be at least 8 characters (got "short")'],
+  ["a short admin password, not echoed", { WHEELHOUSE_ADMIN_PASSWORD: "short" }, 'WHEELHOUSE_ADMIN_PASSWORD: must be at least 8 characters (got "<hidden>")'],
+  ["a URL whose password is not echoed", { DATABASE_URL: "mysql://user:s3cret@db/x" }, 'DATABASE_URL: Invalid URL (got "mysql://user:***@db/x")'],
   ["an upload limit of zero", { WHEELHOUSE_MAX_UPLOAD_BYTES: "0" }, 'WHEELHOUSE_MAX_UPLOAD_BYTES: Too small: expected number to be >0 (got "0")'],
   ["an unknown log level", { LOG_LEVEL: "loud" }, `LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent" (got "loud")`],
 ];

@@ -25,12 +25,17 @@ export const settings = {
     description: "S3/MinIO endpoint URL. Unset: objects are stored on the filesystem under DATA_DIR/files.",
   },
   S3_ACCESS_KEY: { schema: z.string().min(1).optional(), description: "S3 access key (with S3_ENDPOINT)." },
-  S3_SECRET_KEY: { schema: z.string().min(1).optional(), description: "S3 secret key (with S3_ENDPOINT)." },
+  S3_SECRET_KEY: { schema: z.string().min(1).optional(), description: "S3 secret key (with S3_ENDPOINT).", secret: true },
   S3_BUCKET: { schema: z.string().min(3).optional(), description: "S3 bucket; created at start if missing (with S3_ENDPOINT)." },
   S3_REGION: { schema: z.string().min(1).default("us-east-1"), description: "S3 region." },
+  REDIS_URL: {
+    schema: z.url({ protocol: /^rediss?$/ }).optional(),
+    description: "Redis for the BullMQ job queue. Unset: jobs run in-process (the embedded default).",
+  },
   WHEELHOUSE_ADMIN_PASSWORD: {
     schema: z.string().min(8, "must be at least 8 characters").optional(),
     description: "Password of the `admin` account created on first start. Unset: a generated one is printed once.",
+    secret: true,
   },
   WHEELHOUSE_DEFAULT_INDEX: {
     schema: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "must be a lowercase index name").default("main"),
@@ -65,6 +70,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   storage: StorageConfig;
+  /** Unset: jobs run in-process. */
+  redisUrl?: string | undefined;
   adminPassword: string | undefined;
   defaultIndex: string;
   maxUploadBytes: number;
@@ -112,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? "config");
-    const given = key in fromEnv ? ` (got ${JSON.stringify(fromEnv[key])})` : "";
+    const given = key in fromEnv ? ` (got ${JSON.stringify(shown(key, String(fromEnv[key])))})` : "";
     throw new InvalidConfig(`${key}: ${issue.message}${given}`);
   }
   const raw = result.data as RawConfig;
@@ -122,12 +129,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(raw.DATA_DIR),
     databaseUrl: raw.DATABASE_URL,
     storage: storageConfig(raw),
+    redisUrl: raw.REDIS_URL,
     adminPassword: raw.WHEELHOUSE_ADMIN_PASSWORD,
     defaultIndex: raw.WHEELHOUSE_DEFAULT_INDEX,
     maxUploadBytes: raw.WHEELHOUSE_MAX_UPLOAD_BYTES,
     baseUrl: raw.WHEELHOUSE_BASE_URL?.replace(/\/+$/, ""),
     logLevel: raw.LOG_LEVEL,
   };
+}
+
+/** What an error may echo of a value: never a secret, never a URL's password. */
+function shown(key: string, value: string): string {
+  if ((settings as Record<string, { secret?: boolean }>)[key]?.secret) return "<hidden>";
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:***@");
 }
 
 function storageConfig(raw: RawConfig): StorageConfig {

@@ -5,10 +5,14 @@ import type { Server } from "node:http";
 import { applyMigrations, createDb, startEmbeddedPostgres, redactUrl, type Db } from "@wheelhouse/db";
 import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
 import { join } from "node:path";
+import { createJobQueue, scheduleCleanup, startJobHandlers, syncMirrorSchedules } from "@wheelhouse/worker";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ensureDefaults } from "./services/ensure-defaults.ts";
+import { createMirrorFacade } from "./services/mirror-facade.ts";
+import { PageCache } from "./services/render-project-page.ts";
+import { CredentialVerifier } from "./services/verify-credentials.ts";
 
 export interface RunningRegistry {
   url: string;
@@ -40,7 +44,17 @@ export async function startRegistry(config: Config, log: Logger = createLogger(c
     await store.ensureReady();
     const { generatedAdminPassword } = await ensureDefaults(db, { defaultIndex: config.defaultIndex, adminPassword: config.adminPassword });
 
-    const app = createApp({ db, store, log, config });
+    const mirror = createMirrorFacade({ db, store, log });
+    // Jobs (mirror sync, file fetch, metadata, clean-up): BullMQ when REDIS_URL is set, with the
+    // handlers in `npm run worker`; otherwise the same handlers run here, in-process.
+    const queue = createJobQueue(config, { log });
+    closers.unshift(() => queue.close());
+    if (queue.kind === "in-process") {
+      await startJobHandlers(queue, { db, store, log, dataDir: config.dataDir });
+      await syncMirrorSchedules(queue, db);
+      await scheduleCleanup(queue);
+    }
+    const app = createApp({ db, store, log, config, mirror, queue, credentials: new CredentialVerifier(db), pages: new PageCache() });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once("error", reject);
@@ -48,6 +62,9 @@ export async function startRegistry(config: Config, log: Logger = createLogger(c
     // Uploads of large files can take long; the defaults would cut them off.
     server.requestTimeout = 0;
     server.headersTimeout = 60_000;
+    // …but a connection that goes silent (client killed, NAT dropped) is closed after two
+    // minutes, which aborts its upload and lets the staging clean-up run.
+    server.timeout = 120_000;
     server.keepAliveTimeout = 65_000;
     closers.unshift(
       () =>

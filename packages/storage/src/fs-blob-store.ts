@@ -176,8 +176,9 @@ export class FsBlobStore implements BlobStore {
   /** rename(2), creating the destination's parents; retries when a concurrent delete prunes them. */
   async #renameInto(source: string, destination: string, sourceMissing: () => Error): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      await mkdir(path.dirname(destination), { recursive: true });
       try {
+        // mkdir -p itself can fail with ENOENT when a concurrent prune removes a parent it just made.
+        await mkdir(path.dirname(destination), { recursive: true });
         await rename(source, destination);
         return;
       } catch (error) {

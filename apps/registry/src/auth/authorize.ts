@@ -43,10 +43,15 @@ export function assertMayUploadToIndex(creds: RequestCredentials, index: IndexAc
   if (!tokenReachesIndex(principal, index)) {
     throw new Forbidden(`This token is not scoped to index '${index.name}'.`, "token-scope");
   }
+  assertUploadPolicy(principal, index);
+  return principal;
+}
+
+/** The index's own rule on who uploads (also checked on a group's upload target). */
+export function assertUploadPolicy(principal: Principal, index: Pick<IndexAccess, "name" | "uploadPolicy">): void {
   if (index.uploadPolicy === "admins" && !principal.user.isAdmin) {
     throw new Forbidden(`Only administrators may upload to index '${index.name}'.`);
   }
-  return principal;
 }
 
 /** Project-level check, once the upload's project name is known. */

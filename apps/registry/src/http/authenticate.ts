@@ -3,9 +3,8 @@
 import type { RequestHandler } from "express";
 import passport from "passport";
 import { BasicStrategy } from "passport-http";
-import type { Db } from "@wheelhouse/db";
 import type { Principal } from "../auth/principal.ts";
-import { verifyCredentials } from "../services/verify-credentials.ts";
+import type { CredentialVerifier } from "../services/verify-credentials.ts";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -19,11 +18,11 @@ declare global {
   }
 }
 
-export function authenticate(db: Db): RequestHandler {
+export function authenticate(credentials: CredentialVerifier): RequestHandler {
   const authenticator = new passport.Passport();
   authenticator.use(
     new BasicStrategy((username, password, done) => {
-      verifyCredentials(db, username, password).then(
+      credentials.verify(username, password).then(
         (principal) => done(null, principal ?? false),
         (err: unknown) => done(err),
       );

@@ -1,14 +1,24 @@
 import type { Db } from "@wheelhouse/db";
+import type { JobQueue } from "@wheelhouse/worker";
 import type { BlobStore } from "@wheelhouse/storage";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import type { MirrorFacade } from "../services/mirror-facade.ts";
+import type { PageCache } from "../services/render-project-page.ts";
+import type { CredentialVerifier } from "../services/verify-credentials.ts";
 
 /** What routes receive: services and settings, never drivers they would construct themselves. */
 export interface AppDeps {
   db: Db;
   store: BlobStore;
   log: Logger;
+  mirror: MirrorFacade;
+  /** Background jobs; in the embedded default they run in this process. */
+  queue: JobQueue;
   config: Pick<Config, "defaultIndex" | "maxUploadBytes" | "baseUrl" | "dataDir">;
+  /** Derived state, one per app: two registries in one process (tests, a mirror of a local upstream) never share it. */
+  credentials: CredentialVerifier;
+  pages: PageCache;
 }
 
 /** Path prefix when the registry is served under a sub-path (from WHEELHOUSE_BASE_URL). */

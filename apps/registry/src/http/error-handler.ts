@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
+import { MirrorFileNotFound, UpstreamHashMismatch, UpstreamUnavailable } from "@wheelhouse/mirror";
 import { AppError, NotFound } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
@@ -11,14 +12,21 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
     if (appError.status >= 500) log.error({ err, url: req.originalUrl }, "request failed");
+    // Every rejection by reason, as warehouse counts them (one line each, greppable by code).
+    else log.info({ code: appError.code, status: appError.status, method: req.method, url: req.originalUrl }, "request rejected");
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    // A handler may have set a file's headers before it failed: an error must never be cached
+    // as if it were the immutable file, nor carry its validators.
+    for (const name of ["ETag", "Last-Modified", "Content-Range", "Content-Disposition", "Accept-Ranges", "Content-Length"]) res.removeHeader(name);
+    res.setHeader("Cache-Control", "no-store");
     for (const [name, value] of Object.entries(appError.headers)) res.setHeader(name, value);
     res.status(appError.status);
     res.statusMessage = reasonPhrase(appError.message);
-    const wantsProblem = req.path.startsWith("/api/") || /json/i.test(req.get("accept") ?? "");
+    // pip's Accept names application/vnd.pypi.simple.v1+json: that is not a request for problem+json.
+    const wantsProblem = req.path.startsWith("/api/") || /(^|,)\s*application\/(problem\+)?json\s*(;|,|$)/i.test(req.get("accept") ?? "");
     if (wantsProblem) {
       res.type("application/problem+json").send(
         JSON.stringify({ type: `urn:wheelhouse:error:${appError.code}`, title: appError.message, status: appError.status, detail: appError.message }),
@@ -33,6 +41,9 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // The mirror's failures are the upstream's, not ours: a gateway error with its one sentence.
+  if (err instanceof UpstreamUnavailable || err instanceof UpstreamHashMismatch) return new AppError(502, err.message, "upstream");
+  if (err instanceof MirrorFileNotFound) return new NotFound(err.message, "no-file");
   const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   // body-parser and friends set `status` and `expose` on client errors.
   if (typeof status === "number" && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {

@@ -5,10 +5,13 @@ import { z } from "zod";
 import { assertAdmin } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
+import { parseBody } from "../http/parse-body.ts";
 import { collectGarbage } from "../services/collect-garbage.ts";
 import { deleteFile, deleteRelease } from "../services/delete-distributions.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
-import { createIndex, describeIndex, updateIndex } from "../services/manage-indexes.ts";
+import { listAuditEvents } from "../services/list-audit-events.ts";
+import { jobStatus, listSyncRuns, syncMirrorSchedules, triggerMirrorSync } from "@wheelhouse/worker";
+import { createIndex, describeIndex, updateIndex, type IndexSettings } from "../services/manage-indexes.ts";
 import { createApiToken, createUser, listApiTokens, revokeApiToken } from "../services/manage-users.ts";
 import { setFileYanked, setReleaseYanked } from "../services/yank.ts";
 import { uploadTmpDir } from "../upload/staging-storage-engine.ts";
@@ -24,21 +27,28 @@ const tokenBody = z
     expiresAt: z.coerce.date().optional(),
   })
   .strict();
+const nameList = z.array(z.string().min(1).max(200)).max(1000);
 const indexSettings = z
-  .object({ anonymousRead: z.boolean().optional(), uploadPolicy: z.enum(["authenticated", "admins"]).optional(), description: z.string().max(500).optional() })
+  .object({
+    anonymousRead: z.boolean().optional(),
+    uploadPolicy: z.enum(["authenticated", "admins"]).optional(),
+    description: z.string().max(500).optional(),
+    upstreamUrl: z.string().max(2000).optional(),
+    upstreamUsername: z.string().max(200).nullable().optional(),
+    upstreamPassword: z.string().max(2000).nullable().optional(),
+    pageTtlSeconds: z.number().int().min(0).max(31_536_000).optional(),
+    quarantineDays: z.number().int().min(0).max(3650).optional(),
+    quarantineExceptions: nameList.optional(),
+    syncSelection: z.record(z.string(), z.unknown()).nullable().optional(),
+    syncIntervalSeconds: z.number().int().min(60).nullable().optional(),
+    members: nameList.optional(),
+    uploadTarget: z.string().nullable().optional(),
+    passThroughNames: nameList.optional(),
+  })
   .strict();
-const indexBody = indexSettings.extend({ name: z.string(), kind: z.literal("hosted").optional() }).strict();
+const indexBody = indexSettings.extend({ name: z.string(), kind: z.enum(["hosted", "mirror", "group"]).optional() }).strict();
 const yankBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const where = issue.path.length ? `'${issue.path.join(".")}'` : "body";
-    throw new BadRequest(`Invalid request ${where}: ${issue.message}.`, "bad-request");
-  }
-  return result.data;
-}
 
 export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -51,7 +61,7 @@ export function adminRoutes(deps: AppDeps): Router {
   const param = (req: Request, name: string) => req.params[name] as string;
 
   router.post("/users", async (req, res) => {
-    const body = parse(userBody, req.body);
+    const body = parseBody(userBody, req.body);
     const created = await createUser(deps.db, actor(req), body);
     // The password is shown once, and only when the server generated it.
     res.status(201).json(body.password ? { username: created.username } : created);
@@ -61,27 +71,36 @@ export function adminRoutes(deps: AppDeps): Router {
     res.json(await listApiTokens(deps.db, typeof req.query.username === "string" ? req.query.username : undefined));
   });
   router.post("/tokens", async (req, res) => {
-    res.status(201).json(await createApiToken(deps.db, actor(req), parse(tokenBody, req.body)));
+    res.status(201).json(await createApiToken(deps.db, actor(req), parseBody(tokenBody, req.body)));
   });
   router.delete("/tokens/:prefix", async (req, res) => {
     await revokeApiToken(deps.db, actor(req), param(req, "prefix"));
+    deps.credentials.forget();
     res.status(204).end();
   });
 
   router.get("/indexes", async (_req, res) => {
-    res.json((await deps.db.index.findMany({ orderBy: { name: "asc" } })).map(describeIndex));
+    const indexes = await deps.db.index.findMany({ orderBy: { name: "asc" } });
+    res.json(await Promise.all(indexes.map((index) => describeIndex(deps.db, index))));
+  });
+  router.get("/indexes/:index", async (req, res) => {
+    res.json(await describeIndex(deps.db, await findIndexOrThrow(deps.db, param(req, "index"))));
   });
   router.post("/indexes", async (req, res) => {
-    const { name, kind: _kind, ...settings } = parse(indexBody, req.body);
-    res.status(201).json(describeIndex(await createIndex(deps.db, actor(req), name, settings)));
+    const { name, kind, ...settings } = parseBody(indexBody, req.body);
+    const index = await createIndex(deps.db, actor(req), name, settings as IndexSettings, kind);
+    if (index.kind === "mirror") await syncMirrorSchedules(deps.queue, deps.db);
+    res.status(201).json(await describeIndex(deps.db, index));
   });
   router.patch("/indexes/:index", async (req, res) => {
-    res.json(describeIndex(await updateIndex(deps.db, actor(req), param(req, "index"), parse(indexSettings, req.body))));
+    const index = await updateIndex(deps.db, actor(req), param(req, "index"), parseBody(indexSettings, req.body) as IndexSettings);
+    if (index.kind === "mirror") await syncMirrorSchedules(deps.queue, deps.db);
+    res.json(await describeIndex(deps.db, index));
   });
 
   router.post("/indexes/:index/releases/:project/:version/yank", async (req, res) => {
     const index = await findIndexOrThrow(deps.db, param(req, "index"));
-    await setReleaseYanked(deps.db, actor(req), index, param(req, "project"), param(req, "version"), true, parse(yankBody, req.body).reason);
+    await setReleaseYanked(deps.db, actor(req), index, param(req, "project"), param(req, "version"), true, parseBody(yankBody, req.body).reason);
     res.status(204).end();
   });
   router.delete("/indexes/:index/releases/:project/:version/yank", async (req, res) => {
@@ -96,7 +115,7 @@ export function adminRoutes(deps: AppDeps): Router {
   });
   router.post("/indexes/:index/files/:filename/yank", async (req, res) => {
     const index = await findIndexOrThrow(deps.db, param(req, "index"));
-    await setFileYanked(deps.db, actor(req), index, param(req, "filename"), true, parse(yankBody, req.body).reason);
+    await setFileYanked(deps.db, actor(req), index, param(req, "filename"), true, parseBody(yankBody, req.body).reason);
     res.status(204).end();
   });
   router.delete("/indexes/:index/files/:filename/yank", async (req, res) => {
@@ -111,21 +130,29 @@ export function adminRoutes(deps: AppDeps): Router {
   });
 
   router.post("/gc", async (req, res) => {
-    const graceSeconds = parse(z.object({ graceSeconds: z.number().int().min(0).optional() }).strict(), req.body).graceSeconds;
+    const graceSeconds = parseBody(z.object({ graceSeconds: z.number().int().min(0).optional() }).strict(), req.body).graceSeconds;
     const report = await collectGarbage({ db: deps.db, store: deps.store, uploadTmpDir: uploadTmpDir(deps.config.dataDir) }, graceSeconds === undefined ? undefined : graceSeconds * 1000);
     deps.log.info({ report, by: actor(req).username }, "garbage collected");
     res.json(report);
   });
 
+  router.post("/indexes/:index/sync", async (req, res) => {
+    const index = await findIndexOrThrow(deps.db, param(req, "index"));
+    if (index.kind !== "mirror") throw new BadRequest(`Index '${index.name}' is a ${index.kind} index: only mirrors sync.`, "not-mirror");
+    const queued = await triggerMirrorSync(deps.queue, index.id);
+    res.status(202).json({ queued, message: queued ? "Sync queued." : "A sync of this index is already queued or running." });
+  });
+  router.get("/indexes/:index/syncs", async (req, res) => {
+    const index = await findIndexOrThrow(deps.db, param(req, "index"));
+    res.json(await listSyncRuns(deps.db, index.id, Math.min(Number(req.query.limit ?? 20) || 20, 200)));
+  });
+  router.get("/jobs", async (req, res) => {
+    res.json(await jobStatus(deps.queue, Math.min(Number(req.query.failures ?? 20) || 20, 200)));
+  });
+
   router.get("/audit", async (req, res) => {
     const q = (k: string) => (typeof req.query[k] === "string" ? (req.query[k] as string) : undefined);
-    const limit = Math.min(Number(q("limit") ?? 100) || 100, 1000);
-    const events = await deps.db.auditEvent.findMany({
-      where: { indexName: q("index"), projectName: q("project"), action: q("action") },
-      orderBy: { id: "desc" },
-      take: limit,
-    });
-    res.json(events);
+    res.json(await listAuditEvents(deps.db, { index: q("index"), project: q("project"), action: q("action"), limit: q("limit") === undefined ? undefined : Number(q("limit")) }));
   });
 
   return router;

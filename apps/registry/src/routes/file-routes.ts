@@ -1,12 +1,14 @@
 // Distribution files and their PEP 658 metadata. Files never change once uploaded, so they
 // are cached forever; ranges let installers read a wheel's METADATA without downloading it.
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { assertCanRead } from "../auth/authorize.ts";
 import { NotFound, RangeNotSatisfiable } from "../errors.ts";
 import { parseByteRange } from "../http/byte-range.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
+import { findDownload, type Download } from "../services/find-download.ts";
 
 const METADATA_SUFFIX = ".metadata";
 
@@ -14,37 +16,59 @@ export function fileRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get("/:index/files/:filename", async (req, res) => {
-    const index = await findIndexOrThrow(deps.db, req.params.index as string);
-    assertCanRead(req, index);
-    let filename = req.params.filename as string;
-    const wantsMetadata = filename.endsWith(METADATA_SUFFIX);
-    if (wantsMetadata) filename = filename.slice(0, -METADATA_SUFFIX.length);
-    const file = await deps.db.file.findUnique({ where: { indexId_filename: { indexId: index.id, filename } } });
-    if (!file || (wantsMetadata && file.coreMetadata === null)) throw new NotFound(`No file named '${req.params.filename}' in index '${index.name}'.`, "no-file");
+    const view = await findIndexOrThrow(deps.db, req.params.index as string);
+    assertCanRead(req, view);
+    const requested = req.params.filename as string;
+    const wantsMetadata = requested.endsWith(METADATA_SUFFIX);
+    const filename = wantsMetadata ? requested.slice(0, -METADATA_SUFFIX.length) : requested;
+    const download = await findDownload(deps, view, filename, { showQuarantined: req.principal?.user.isAdmin === true });
+    const cacheControl = `${view.anonymousRead ? "public" : "private"}, max-age=365000000, immutable`;
+    if (wantsMetadata) await sendMetadata(req, res, download, cacheControl);
+    else await sendFile(req, res, download, cacheControl);
+  });
 
-    res.setHeader("Cache-Control", `${index.anonymousRead ? "public" : "private"}, max-age=365000000, immutable`);
-    res.setHeader("Accept-Ranges", "bytes");
-    if (wantsMetadata) {
-      const body = Buffer.from(file.coreMetadata!, "utf8");
-      res.setHeader("ETag", `"${file.metadataSha256}"`);
-      res.setHeader("Content-Type", "application/octet-stream");
-      res.setHeader("Content-Length", body.length);
-      res.status(200).end(req.method === "HEAD" ? undefined : body);
+  async function sendMetadata(req: Request, res: Response, { file, index }: Download, cacheControl: string): Promise<void> {
+    const text = file.coreMetadata ?? (index.kind === "mirror" ? await deps.mirror.ensureMetadata(index, file.id) : null);
+    if (text === null) throw new NotFound(`No core metadata for '${file.filename}'.`, "no-metadata");
+    const body = Buffer.from(text, "utf8");
+    const etag = `"${file.metadataSha256}"`;
+    res.setHeader("Cache-Control", cacheControl);
+    res.setHeader("ETag", etag);
+    if (req.get("if-none-match") === etag) {
+      res.status(304).end();
       return;
     }
-
-    const size = Number(file.size);
-    res.setHeader("ETag", `"${file.sha256}"`);
-    res.setHeader("Last-Modified", file.uploadedAt.toUTCString());
-    // Never content-encoded: hashes are over the exact bytes.
     res.setHeader("Content-Type", "application/octet-stream");
-    res.setHeader("Content-Disposition", `attachment; filename="${file.filename}"`);
-    if (req.get("if-none-match") === `"${file.sha256}"`) {
+    res.setHeader("Content-Length", body.length);
+    res.status(200).end(req.method === "HEAD" ? undefined : body);
+  }
+
+  async function sendFile(req: Request, res: Response, { file, index }: Download, cacheControl: string): Promise<void> {
+    const size = Number(file.size);
+    const etag = `"${file.sha256}"`;
+    if (req.get("if-none-match") === etag) {
+      res.setHeader("Cache-Control", cacheControl);
+      res.setHeader("ETag", etag);
       res.status(304).end();
       return;
     }
     const range = parseByteRange(req.get("range"), size);
     if (range === "unsatisfiable") throw new RangeNotSatisfiable(size);
+    // Open before any header is set: a storage or upstream failure must not go out with the
+    // file's immutable caching headers.
+    let body: Readable | null = null;
+    if (req.method !== "HEAD" && size > 0) {
+      if (file.storageKey) body = (await deps.store.get(file.storageKey, range ?? undefined)) as Readable;
+      else if (index.kind === "mirror") body = (await deps.mirror.openFile(index, file.id, range ?? undefined)).stream;
+      else throw new NotFound(`No file named '${file.filename}' in index '${index.name}'.`, "no-file");
+    }
+    res.setHeader("Cache-Control", cacheControl);
+    res.setHeader("ETag", etag);
+    res.setHeader("Accept-Ranges", "bytes");
+    res.setHeader("Last-Modified", file.uploadedAt.toUTCString());
+    // Never content-encoded: hashes are over the exact bytes.
+    res.setHeader("Content-Type", "application/octet-stream");
+    res.setHeader("Content-Disposition", `attachment; filename="${file.filename}"`);
     if (range) {
       res.status(206);
       res.setHeader("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
@@ -53,17 +77,17 @@ export function fileRoutes(deps: AppDeps): Router {
       res.status(200);
       res.setHeader("Content-Length", size);
     }
-    if (req.method === "HEAD" || size === 0) {
+    if (!body) {
       res.end();
       return;
     }
-    if (!file.storageKey) throw new NotFound(`File '${file.filename}' is not cached yet.`, "no-file");
-    const body = await deps.store.get(file.storageKey, range ?? undefined);
     await pipeline(body, res).catch((err: unknown) => {
-      // A client that goes away mid-download is normal; anything else is worth a line.
-      if (!res.destroyed) deps.log.warn({ err, key: file.storageKey }, "file stream failed");
+      // A client that goes away mid-download is normal; a failing source is worth a line.
+      if ((err as NodeJS.ErrnoException)?.code !== "ERR_STREAM_PREMATURE_CLOSE" || !req.destroyed) {
+        deps.log.warn({ err, filename: file.filename }, "file stream failed");
+      }
     });
-  });
+  }
 
   return router;
 }

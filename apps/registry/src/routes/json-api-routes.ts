@@ -1,34 +1,49 @@
 // PyPI's JSON API: /pypi/<project>/json and /pypi/<project>/<version>/json (default index),
 // and the same under /<index>/pypi/.
-import { Router, type Request } from "express";
+import { createHash } from "node:crypto";
+import { Router, type Request, type Response } from "express";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import { assertCanRead } from "../auth/authorize.ts";
+import { NotFound } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
+import { sendPage } from "../http/send-page.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
-import { projectJson, releaseJson } from "../services/json-api-data.ts";
+import { projectJson, releaseJson, type FileFilter } from "../services/json-api-data.ts";
+import { findProjectSources, type ProjectSource } from "../services/project-sources.ts";
 
 export function jsonApiRoutes(deps: AppDeps): Router {
-  const router = Router();
+  // Strict: `/pypi/simple/json/` (with the slash) is the Simple API page of project "json" in an
+  // index named "pypi"; `/pypi/simple/json` is the JSON API of project "simple".
+  const router = Router({ strict: true });
   const baseUrl = (req: Request) => deps.config.baseUrl ?? `${req.protocol}://${req.get("host")}`;
-  const resolveIndex = async (req: Request) => {
-    const index = await findIndexOrThrow(deps.db, (req.params.index as string | undefined) ?? deps.config.defaultIndex);
+
+  const answer = async (req: Request, res: Response, indexName: string, build: (source: ProjectSource, visible: FileFilter) => Promise<object>) => {
+    const index = await findIndexOrThrow(deps.db, indexName);
     assertCanRead(req, index);
-    return index;
+    const name = canonicalizeName(req.params.project as string);
+    const [source] = await findProjectSources(deps, index, name);
+    if (!source) throw new NotFound(`No project named '${name}' in index '${index.name}'.`, "no-project");
+    const isAdmin = req.principal?.user.isAdmin === true;
+    const now = new Date();
+    const visible: FileFilter = (file) => isAdmin || !deps.mirror.isQuarantined(source.index, name, file.uploadedAt, now);
+    const body = Buffer.from(JSON.stringify(await build(source, visible)));
+    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
+    sendPage(req, res, { body, etag, lastSerial: source.lastSerial }, "application/json", index.anonymousRead);
   };
 
-  router.get(["/pypi/:project/json", "/:index/pypi/:project/json"], async (req, res) => {
-    const index = await resolveIndex(req);
-    const body = await projectJson(deps.db, index, canonicalizeName(req.params.project as string), baseUrl(req));
-    res.setHeader("Cache-Control", "max-age=600");
-    res.json(body);
-  });
+  const project = (indexName: (req: Request) => string) => (req: Request, res: Response) =>
+    answer(req, res, indexName(req), (source, visible) => projectJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), baseUrl(req), visible));
+  const release = (indexName: (req: Request) => string) => (req: Request, res: Response) =>
+    answer(req, res, indexName(req), (source, visible) =>
+      releaseJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), req.params.version as string, baseUrl(req), visible),
+    );
+  const defaultIndex = () => deps.config.defaultIndex;
+  const inUrl = (req: Request) => req.params.index as string;
 
-  router.get(["/pypi/:project/:version/json", "/:index/pypi/:project/:version/json"], async (req, res) => {
-    const index = await resolveIndex(req);
-    const body = await releaseJson(deps.db, index, canonicalizeName(req.params.project as string), req.params.version as string, baseUrl(req));
-    res.setHeader("Cache-Control", "max-age=600");
-    res.json(body);
-  });
-
+  // The default index first, so a project named "pypi" stays reachable.
+  router.get("/pypi/:project/json", project(defaultIndex));
+  router.get("/pypi/:project/:version/json", release(defaultIndex));
+  router.get("/:index/pypi/:project/json", project(inUrl));
+  router.get("/:index/pypi/:project/:version/json", release(inUrl));
   return router;
 }

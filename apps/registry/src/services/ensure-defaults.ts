@@ -1,5 +1,6 @@
 // First start: the default hosted index and the `admin` account. Later starts change nothing.
 import type { Db } from "@wheelhouse/db";
+import { recordAuditEvent } from "./record-audit-event.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
 
 export interface Defaults {
@@ -16,7 +17,7 @@ export async function ensureDefaults(db: Db, defaults: Defaults): Promise<{ gene
   // A concurrent first start of another replica may win the race; that is fine.
   const created = await db.user.createMany({ data: [{ username: "admin", passwordHash, isAdmin: true }], skipDuplicates: true });
   if (created.count === 1) {
-    await db.auditEvent.create({ data: { action: "user.create", details: { username: "admin", isAdmin: true, firstStart: true } } });
+    await recordAuditEvent(db, { actor: null, action: "user.create", details: { username: "admin", isAdmin: true, firstStart: true } });
   }
   return { generatedAdminPassword: created.count === 1 && !defaults.adminPassword ? password : null };
 }

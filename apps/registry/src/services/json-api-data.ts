@@ -6,12 +6,16 @@ import { NotFound } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
 import { fileUrl } from "./file-urls.ts";
 
-async function loadProject(db: Db, index: IndexRow, name: NormalizedName) {
-  const project = await db.project.findUnique({
-    where: { indexId_name: { indexId: index.id, name } },
+/** Which files a reader may see (quarantine hides some from installers). */
+export type FileFilter = (file: { uploadedAt: Date }) => boolean;
+
+async function loadProject(db: Db, projectId: number, visible: FileFilter) {
+  const project = await db.project.findUniqueOrThrow({
+    where: { id: projectId },
     include: { releases: { include: { files: { orderBy: { filename: "asc" } } } } },
   });
-  if (!project) throw new NotFound(`No project named '${name}' in index '${index.name}'.`, "no-project");
+  for (const release of project.releases) release.files = release.files.filter(visible);
+  project.releases = project.releases.filter((r) => r.files.length > 0);
   project.releases.sort((a, b) => compareVersions(a.version, b.version));
   return project;
 }
@@ -52,8 +56,10 @@ function latestVersion(releases: { version: string; yanked: boolean }[]): string
   return chosen[chosen.length - 1]!.version;
 }
 
-export async function projectJson(db: Db, index: IndexRow, name: NormalizedName, baseUrl: string): Promise<object> {
-  const project = await loadProject(db, index, name);
+/** The JSON API answers from the project that answers for the name (for a group, its first source); file URLs go through the view. */
+export async function projectJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, baseUrl: string, visible: FileFilter): Promise<object> {
+  const project = await loadProject(db, projectId, visible);
+  const index = view;
   if (project.releases.length === 0) throw new NotFound(`Project '${name}' has no releases.`, "no-project");
   return renderProjectJson({
     displayName: project.displayName,
@@ -64,8 +70,9 @@ export async function projectJson(db: Db, index: IndexRow, name: NormalizedName,
   });
 }
 
-export async function releaseJson(db: Db, index: IndexRow, name: NormalizedName, version: string, baseUrl: string): Promise<object> {
-  const project = await loadProject(db, index, name);
+export async function releaseJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, version: string, baseUrl: string, visible: FileFilter): Promise<object> {
+  const project = await loadProject(db, projectId, visible);
+  const index = view;
   let wanted: string;
   try {
     wanted = canonicalizeVersion(version);

@@ -1,38 +1,187 @@
-import type { Db } from "@wheelhouse/db";
+// Creating and changing indexes of the three kinds: hosted (uploads), mirror (an upstream
+// Simple API) and group (an ordered list of members).
+import { Prisma, type Db, type IndexKind } from "@wheelhouse/db";
+import { canonicalizeName } from "@wheelhouse/packaging";
+import { InvalidSyncSelection, parseSyncSelection } from "@wheelhouse/worker";
+import { recordAuditEvent } from "./record-audit-event.ts";
 import { BadRequest, Conflict } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
 import { findIndexOrThrow } from "./find-index.ts";
+import { leafIndexes } from "./group-members.ts";
 
 /** First path segments the registry itself uses; an index by that name would be unreachable. */
-const RESERVED = new Set(["simple", "pypi", "api", "legacy", "files", "healthz", "readyz", "static", "admin", "login", "logout"]);
+// ("pypi" stays free: DESIGN names the usual mirror so; only /pypi/<p>/<v>/json of an index named
+// "pypi" is shadowed by the default index's JSON API.)
+const RESERVED = new Set(["simple", "api", "legacy", "files", "healthz", "readyz", "static", "admin", "login", "logout"]);
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+type Actor = { id: number; username: string } | null;
 
 export interface IndexSettings {
   anonymousRead?: boolean;
   uploadPolicy?: "authenticated" | "admins";
   description?: string;
+  // mirror
+  upstreamUrl?: string;
+  upstreamUsername?: string | null;
+  upstreamPassword?: string | null;
+  pageTtlSeconds?: number;
+  quarantineDays?: number;
+  quarantineExceptions?: string[];
+  syncSelection?: Prisma.InputJsonValue | null;
+  syncIntervalSeconds?: number | null;
+  // group
+  members?: string[];
+  uploadTarget?: string | null;
+  passThroughNames?: string[];
 }
 
-export async function createIndex(db: Db, actor: { id: number; username: string } | null, name: string, settings: IndexSettings = {}): Promise<IndexRow> {
+const MIRROR_ONLY = ["upstreamUrl", "upstreamUsername", "upstreamPassword", "pageTtlSeconds", "quarantineDays", "quarantineExceptions", "syncSelection", "syncIntervalSeconds"] as const;
+const GROUP_ONLY = ["members", "uploadTarget", "passThroughNames"] as const;
+
+function checkKindFields(kind: IndexKind, settings: IndexSettings): void {
+  const misplaced = [
+    ...(kind === "mirror" ? [] : MIRROR_ONLY.filter((k) => settings[k] !== undefined)),
+    ...(kind === "group" ? [] : GROUP_ONLY.filter((k) => settings[k] !== undefined)),
+  ];
+  if (misplaced.length > 0) throw new BadRequest(`'${misplaced[0]}' does not apply to a ${kind} index.`, "bad-index-setting");
+}
+
+function upstreamUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BadRequest(`Invalid upstreamUrl '${url}': give the Simple API root, e.g. https://pypi.org/simple/.`, "bad-upstream");
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new BadRequest(`Invalid upstreamUrl '${url}': use http or https.`, "bad-upstream");
+  if (parsed.username || parsed.password) throw new BadRequest("Put upstream credentials in upstreamUsername and upstreamPassword, not in the URL.", "bad-upstream");
+  return parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
+}
+
+/** The row fields a settings object sets, members aside (they live in IndexMember). */
+async function rowData(db: Db, kind: IndexKind, self: string, settings: IndexSettings, memberRows: IndexRow[] | null): Promise<Prisma.IndexUncheckedUpdateInput> {
+  checkKindFields(kind, settings);
+  const { members: _members, uploadTarget, upstreamUrl: url, quarantineExceptions, passThroughNames, syncSelection, ...rest } = settings;
+  const data: Prisma.IndexUncheckedUpdateInput = { ...rest };
+  if (url !== undefined) data.upstreamUrl = upstreamUrl(url);
+  if (quarantineExceptions !== undefined) data.quarantineExceptions = quarantineExceptions.map((n) => canonicalizeName(n));
+  if (passThroughNames !== undefined) data.passThroughNames = passThroughNames.map((n) => canonicalizeName(n));
+  if (syncSelection !== undefined) data.syncSelection = syncSelection === null ? Prisma.DbNull : validSelection(syncSelection);
+  if (uploadTarget !== undefined) {
+    if (uploadTarget === null) data.uploadTargetId = null;
+    else {
+      const members = memberRows ?? [];
+      const target = members.find((m) => m.name === uploadTarget);
+      if (!target || target.kind !== "hosted") {
+        throw new BadRequest(`The upload target '${uploadTarget}' must be a hosted member of group '${self}'.`, "bad-upload-target");
+      }
+      data.uploadTargetId = target.id;
+    }
+  }
+  return data;
+}
+
+function validSelection(selection: Prisma.InputJsonValue): Prisma.InputJsonValue {
+  try {
+    parseSyncSelection(selection);
+  } catch (err) {
+    if (err instanceof InvalidSyncSelection) throw new BadRequest(`Invalid ${err.message}`, "bad-selection");
+    throw err;
+  }
+  return selection;
+}
+
+async function resolveMembers(db: Db, self: string, names: string[]): Promise<IndexRow[]> {
+  if (new Set(names).size !== names.length) throw new BadRequest("A group lists each member once.", "bad-members");
+  const members: IndexRow[] = [];
+  for (const name of names) {
+    if (name === self) throw new BadRequest(`Group '${self}' cannot be its own member.`, "bad-members");
+    const member = await db.index.findUnique({ where: { name } });
+    if (!member) throw new BadRequest(`No index named '${name}' to add to group '${self}'.`, "bad-members");
+    // A member group that reaches this group back would make resolution loop.
+    if (member.kind === "group" && (await leafOrGroupNames(db, member)).has(self)) {
+      throw new BadRequest(`Adding '${name}' to '${self}' would make a cycle of groups.`, "bad-members");
+    }
+    members.push(member);
+  }
+  return members;
+}
+
+async function leafOrGroupNames(db: Db, group: IndexRow, seen = new Set<string>()): Promise<Set<string>> {
+  if (seen.has(group.name)) return seen;
+  seen.add(group.name);
+  for (const m of await db.indexMember.findMany({ where: { groupId: group.id }, include: { member: true } })) {
+    if (m.member.kind === "group") await leafOrGroupNames(db, m.member, seen);
+    else seen.add(m.member.name);
+  }
+  return seen;
+}
+
+export async function createIndex(db: Db, actor: Actor, name: string, settings: IndexSettings = {}, kind: IndexKind = "hosted"): Promise<IndexRow> {
   if (!INDEX_NAME.test(name)) throw new BadRequest(`Invalid index name '${name}': use lowercase letters, digits, '.', '_' or '-'.`, "bad-index-name");
   if (RESERVED.has(name)) throw new BadRequest(`The index name '${name}' is reserved.`, "bad-index-name");
+  if (kind === "mirror" && !settings.upstreamUrl) throw new BadRequest("A mirror index needs an upstreamUrl, e.g. https://pypi.org/simple/.", "bad-upstream");
   if (await db.index.findUnique({ where: { name } })) throw new Conflict(`An index named '${name}' already exists.`, "index-exists");
+  const members = kind === "group" ? await resolveMembers(db, name, settings.members ?? []) : null;
+  const data = await rowData(db, kind, name, settings, members);
   return db.$transaction(async (tx) => {
-    const index = await tx.index.create({ data: { name, kind: "hosted", ...settings } });
-    await tx.auditEvent.create({ data: { actorId: actor?.id, actorName: actor?.username, action: "index.create", indexName: name, details: { ...settings } } });
+    const index = await tx.index.create({ data: { ...(data as Prisma.IndexUncheckedCreateInput), name, kind } });
+    if (members) await tx.indexMember.createMany({ data: members.map((m, position) => ({ groupId: index.id, memberId: m.id, position })) });
+    await recordAuditEvent(tx, { actor, action: "index.create", indexName: name, details: auditable(kind, settings) });
     return index;
   });
 }
 
-export async function updateIndex(db: Db, actor: { id: number; username: string } | null, name: string, settings: IndexSettings): Promise<IndexRow> {
+export async function updateIndex(db: Db, actor: Actor, name: string, settings: IndexSettings): Promise<IndexRow> {
   const index = await findIndexOrThrow(db, name);
+  const members = index.kind === "group" ? (settings.members ? await resolveMembers(db, name, settings.members) : await currentMembers(db, index.id)) : null;
+  const data = await rowData(db, index.kind, name, settings, members);
+  if (settings.members && index.uploadTargetId !== null && settings.uploadTarget === undefined && !members!.some((m) => m.id === index.uploadTargetId)) {
+    data.uploadTargetId = null; // the upload target left the group
+  }
   return db.$transaction(async (tx) => {
-    const updated = await tx.index.update({ where: { id: index.id }, data: settings });
-    await tx.auditEvent.create({ data: { actorId: actor?.id, actorName: actor?.username, action: "index.update", indexName: name, details: { ...settings } } });
+    const updated = await tx.index.update({ where: { id: index.id }, data });
+    if (settings.members) {
+      await tx.indexMember.deleteMany({ where: { groupId: index.id } });
+      await tx.indexMember.createMany({ data: members!.map((m, position) => ({ groupId: index.id, memberId: m.id, position })) });
+    }
+    await recordAuditEvent(tx, { actor, action: "index.update", indexName: name, details: auditable(index.kind, settings) });
     return updated;
   });
 }
 
-export function describeIndex(index: IndexRow) {
-  return { name: index.name, kind: index.kind, description: index.description, anonymousRead: index.anonymousRead, uploadPolicy: index.uploadPolicy, createdAt: index.createdAt };
+async function currentMembers(db: Db, groupId: number): Promise<IndexRow[]> {
+  return (await db.indexMember.findMany({ where: { groupId }, orderBy: { position: "asc" }, include: { member: true } })).map((m) => m.member);
 }
+
+/** Settings as the audit log keeps them: never the upstream password. */
+function auditable(kind: IndexKind, settings: IndexSettings): Prisma.InputJsonObject {
+  const { upstreamPassword, ...rest } = settings;
+  return { kind, ...(rest as Prisma.InputJsonObject), ...(upstreamPassword === undefined ? {} : { upstreamPassword: "<set>" }) };
+}
+
+export async function describeIndex(db: Db, index: IndexRow) {
+  const base = { name: index.name, kind: index.kind, description: index.description, anonymousRead: index.anonymousRead, uploadPolicy: index.uploadPolicy, createdAt: index.createdAt };
+  if (index.kind === "mirror") {
+    return {
+      ...base,
+      upstreamUrl: index.upstreamUrl,
+      upstreamUsername: index.upstreamUsername,
+      upstreamPassword: index.upstreamPassword ? "<set>" : null,
+      pageTtlSeconds: index.pageTtlSeconds,
+      quarantineDays: index.quarantineDays,
+      quarantineExceptions: index.quarantineExceptions,
+      syncSelection: index.syncSelection,
+      syncIntervalSeconds: index.syncIntervalSeconds,
+    };
+  }
+  if (index.kind === "group") {
+    const members = await currentMembers(db, index.id);
+    return { ...base, members: members.map((m) => m.name), uploadTarget: members.find((m) => m.id === index.uploadTargetId)?.name ?? null, passThroughNames: index.passThroughNames };
+  }
+  return base;
+}
+
+/** Leaves a view reaches, re-exported for callers that only import this module. */
+export { leafIndexes };

@@ -2,8 +2,8 @@ import type { Db, TokenScope } from "@wheelhouse/db";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import { generateTokenText } from "../auth/api-token-text.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
+import { recordAuditEvent } from "./record-audit-event.ts";
 import { BadRequest, Conflict, NotFound } from "../errors.ts";
-import { forgetVerifiedCredentials } from "./verify-credentials.ts";
 
 type Actor = { id: number; username: string } | null;
 
@@ -21,7 +21,7 @@ export async function createUser(db: Db, actor: Actor, input: { username: string
   const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     await tx.user.create({ data: { username: input.username, passwordHash, isAdmin: input.isAdmin ?? false } });
-    await tx.auditEvent.create({ data: { actorId: actor?.id, actorName: actor?.username, action: "user.create", details: { username: input.username, isAdmin: input.isAdmin ?? false } } });
+    await recordAuditEvent(tx, { actor, action: "user.create", details: { username: input.username, isAdmin: input.isAdmin ?? false } });
   });
   return { username: input.username, password };
 }
@@ -55,8 +55,12 @@ export async function createApiToken(db: Db, actor: Actor, input: TokenRequest):
         expiresAt: input.expiresAt ?? null,
       },
     });
-    await tx.auditEvent.create({
-      data: { actorId: actor?.id, actorName: actor?.username, action: "token.create", indexName: index?.name, projectName: input.project, details: { username: user.username, prefix: generated.prefix, scope: input.scope } },
+    await recordAuditEvent(tx, {
+      actor,
+      action: "token.create",
+      indexName: index?.name,
+      projectName: input.project,
+      details: { username: user.username, prefix: generated.prefix, scope: input.scope },
     });
   });
   return { token: generated.text, prefix: generated.prefix };
@@ -87,7 +91,6 @@ export async function revokeApiToken(db: Db, actor: Actor, prefix: string): Prom
   if (!token) throw new NotFound(`No token with prefix '${prefix}'.`, "no-token");
   await db.$transaction(async (tx) => {
     await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: token.revokedAt ?? new Date() } });
-    await tx.auditEvent.create({ data: { actorId: actor?.id, actorName: actor?.username, action: "token.revoke", details: { prefix } } });
+    await recordAuditEvent(tx, { actor, action: "token.revoke", details: { prefix } });
   });
-  forgetVerifiedCredentials();
 }

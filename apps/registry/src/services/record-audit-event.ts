@@ -1,6 +1,7 @@
 import type { Prisma } from "@wheelhouse/db";
 
 export interface AuditEventInput {
+  /** null: the system (first start, a mirror refresh). */
   actor: { id: number; username: string } | null;
   action: string;
   indexName?: string;
@@ -27,6 +28,7 @@ export async function recordAuditEvent(tx: Prisma.TransactionClient, event: Audi
       details: event.details ?? {},
     },
   });
-  if (projectId !== undefined) await tx.project.update({ where: { id: projectId }, data: { lastSerial: row.id } });
+  // GREATEST: two transactions may commit in the opposite order of their ids; a serial never goes back.
+  if (projectId !== undefined) await tx.$executeRaw`UPDATE "Project" SET "lastSerial" = GREATEST("lastSerial", ${row.id}) WHERE id = ${projectId}`;
   return row.id;
 }

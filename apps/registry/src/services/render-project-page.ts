@@ -1,13 +1,17 @@
-// Simple API project pages: rendered from the database, cached per (index, project, format)
-// and invalidated by the project's serial, which every write bumps. A cached page costs one
-// indexed lookup of the serial; the cache is derived state, so each replica may hold its own.
+// Simple API pages: rendered from the database and cached per (view index, project, format).
+// A cached page stays valid while the serials of the projects it was built from are unchanged
+// (every write bumps them) and, on quarantined mirrors, until the next held-back file comes out
+// of quarantine. A cached page costs the lookups of those serials; the cache is derived state,
+// one per app, so each replica may hold its own.
 import { createHash } from "node:crypto";
 import type { Db } from "@wheelhouse/db";
 import { compareVersions, type NormalizedName } from "@wheelhouse/packaging";
 import { renderProjectPage, renderIndexPage, type SimpleFile, type SimpleFormat } from "@wheelhouse/simple-index";
-import { NotFound } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
 import { fileUrl } from "./file-urls.ts";
+import { leafIndexes } from "./group-members.ts";
+import type { MirrorFacade } from "./mirror-facade.ts";
+import type { ProjectSource } from "./project-sources.ts";
 
 export interface RenderedPage {
   body: Buffer;
@@ -15,14 +19,29 @@ export interface RenderedPage {
   lastSerial: number;
 }
 
-const CACHE_MAX = 500;
-const pageCache = new Map<string, RenderedPage>();
+interface CachedPage extends RenderedPage {
+  /** The serials of the projects it was built from. */
+  version: string;
+  /** When a quarantined file becomes visible, the page must be rebuilt. */
+  validUntil: number;
+}
 
-function remember(key: string, page: RenderedPage): RenderedPage {
-  pageCache.delete(key);
-  if (pageCache.size >= CACHE_MAX) pageCache.delete(pageCache.keys().next().value!);
-  pageCache.set(key, page);
-  return page;
+/** Rendered pages: an LRU, one per app. */
+export class PageCache {
+  private readonly pages = new Map<string, CachedPage>();
+  constructor(private readonly max = 500) {}
+
+  get(key: string, version: string, now = Date.now()): RenderedPage | undefined {
+    const page = this.pages.get(key);
+    return page && page.version === version && page.validUntil > now ? page : undefined;
+  }
+
+  remember(key: string, page: CachedPage): RenderedPage {
+    this.pages.delete(key);
+    if (this.pages.size >= this.max) this.pages.delete(this.pages.keys().next().value!);
+    this.pages.set(key, page);
+    return page;
+  }
 }
 
 function rendered(text: string, format: SimpleFormat, lastSerial: number): RenderedPage {
@@ -31,29 +50,62 @@ function rendered(text: string, format: SimpleFormat, lastSerial: number): Rende
   return { body, etag, lastSerial };
 }
 
-export async function projectPage(db: Db, index: IndexRow, name: NormalizedName, format: SimpleFormat, basePath: string): Promise<RenderedPage> {
-  const project = await db.project.findUnique({ where: { indexId_name: { indexId: index.id, name } }, select: { id: true, lastSerial: true } });
-  if (!project) throw new NotFound(`No project named '${name}' in index '${index.name}'.`, "no-project");
-  const key = `${index.id}\0${name}\0${format}\0${basePath}`;
-  const cached = pageCache.get(key);
-  if (cached && cached.lastSerial === project.lastSerial) return cached;
+export interface PageRequest {
+  /** The index in the URL (for a group, the group: file URLs go through it). */
+  view: IndexRow;
+  name: NormalizedName;
+  sources: ProjectSource[];
+  format: SimpleFormat;
+  basePath: string;
+  /** Admins see quarantined files; installers do not. */
+  showQuarantined: boolean;
+}
 
-  const releases = await db.release.findMany({ where: { projectId: project.id }, include: { files: { orderBy: { filename: "asc" } } } });
-  releases.sort((a, b) => compareVersions(a.version, b.version));
-  const files: SimpleFile[] = releases.flatMap((release) =>
-    release.files.map((file) => ({
-      filename: file.filename,
-      url: fileUrl(basePath, index.name, file.filename),
-      hashes: { sha256: file.sha256 },
-      requiresPython: file.requiresPython,
-      size: Number(file.size),
-      uploadTime: file.uploadedAt,
-      yanked: yankReason(release, file),
-      coreMetadata: file.metadataSha256 ? { sha256: file.metadataSha256 } : false,
-    })),
-  );
-  const text = renderProjectPage({ name, files, versions: releases.map((r) => r.version), lastSerial: project.lastSerial }, format);
-  return remember(key, rendered(text, format, project.lastSerial));
+export async function projectPage(deps: { db: Db; pages: PageCache; mirror: MirrorFacade }, request: PageRequest): Promise<RenderedPage> {
+  const { view, name, sources, format, basePath, showQuarantined } = request;
+  const key = [view.id, name, format, basePath, showQuarantined].join("\0");
+  const version = sources.map((s) => `${s.index.id}:${s.projectId}:${s.lastSerial}`).join(",");
+  const cached = deps.pages.get(key, version);
+  if (cached) return cached;
+
+  const now = new Date();
+  let validUntil = Number.POSITIVE_INFINITY;
+  const versions = new Set<string>();
+  const files: (SimpleFile & { version: string })[] = [];
+  const seenFilenames = new Set<string>();
+  for (const source of sources) {
+    const releases = await deps.db.release.findMany({ where: { projectId: source.projectId }, include: { files: { orderBy: { filename: "asc" } } } });
+    const quarantineDays = source.index.kind === "mirror" ? source.index.quarantineDays : 0;
+    for (const release of releases) {
+      let visibleFiles = 0;
+      for (const file of release.files) {
+        if (seenFilenames.has(file.filename)) continue; // an earlier member's file of that name wins
+        if (!showQuarantined && deps.mirror.isQuarantined(source.index, name, file.uploadedAt, now)) {
+          validUntil = Math.min(validUntil, file.uploadedAt.getTime() + quarantineDays * 86_400_000);
+          continue;
+        }
+        seenFilenames.add(file.filename);
+        visibleFiles++;
+        files.push({
+          version: release.version,
+          filename: file.filename,
+          url: fileUrl(basePath, view.name, file.filename),
+          hashes: { sha256: file.sha256 },
+          requiresPython: file.requiresPython,
+          size: Number(file.size),
+          uploadTime: file.uploadedAt,
+          yanked: yankReason(release, file),
+          coreMetadata: file.metadataSha256 ? { sha256: file.metadataSha256 } : false,
+        });
+      }
+      if (visibleFiles > 0 || release.files.length === 0) versions.add(release.version);
+    }
+  }
+  const sortedVersions = [...versions].sort(compareVersions);
+  files.sort((a, b) => compareVersions(a.version, b.version) || (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+  const lastSerial = sources.reduce((max, s) => Math.max(max, s.lastSerial), 0);
+  const text = renderProjectPage({ name, files, versions: sortedVersions, lastSerial }, format);
+  return deps.pages.remember(key, { ...rendered(text, format, lastSerial), version, validUntil });
 }
 
 /** PEP 592: a yanked release yanks all its files; a file may also be yanked alone. */
@@ -63,8 +115,13 @@ function yankReason(release: { yanked: boolean; yankedReason: string | null }, f
   return false;
 }
 
-export async function indexPage(db: Db, index: IndexRow, format: SimpleFormat): Promise<RenderedPage> {
-  const projects = await db.project.findMany({ where: { indexId: index.id }, select: { name: true, lastSerial: true }, orderBy: { name: "asc" } });
-  const lastSerial = projects.reduce((max, p) => Math.max(max, p.lastSerial), 0);
-  return rendered(renderIndexPage({ projects, lastSerial }, format), format, lastSerial);
+/** The project list: every name the view's indexes hold locally (a mirror lists what it has seen). */
+export async function indexPage(db: Db, view: IndexRow, format: SimpleFormat): Promise<RenderedPage> {
+  const leaves = await leafIndexes(db, view);
+  const projects = await db.project.findMany({ where: { indexId: { in: leaves.map((l) => l.id) } }, select: { name: true, lastSerial: true }, orderBy: { name: "asc" } });
+  const byName = new Map<string, number>();
+  for (const p of projects) byName.set(p.name, Math.max(byName.get(p.name) ?? 0, p.lastSerial));
+  const list = [...byName].map(([name, lastSerial]) => ({ name, lastSerial }));
+  const lastSerial = list.reduce((max, p) => Math.max(max, p.lastSerial), 0);
+  return rendered(renderIndexPage({ projects: list, lastSerial }, format), format, lastSerial);
 }

@@ -5,13 +5,14 @@ import { createHash } from "node:crypto";
 import { canonicalizeName, canonicalizeVersion, parseMetadata, parseRawMetadata, InvalidMetadata, type Metadata } from "@wheelhouse/packaging";
 import { Prisma, type Db } from "@wheelhouse/db";
 import type { BlobStore } from "@wheelhouse/storage";
+import { storageKeyFor } from "@wheelhouse/mirror";
 import { inspectDistribution, InvalidDistribution } from "../archive/index.ts";
 import type { Principal } from "../auth/principal.ts";
 import { assertMayUploadToProject } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { checkFilename, type CheckedFilename } from "../upload/check-filename.ts";
-import { discardStaged, type StagedFile } from "../upload/staging-storage-engine.ts";
+import { discardStaged, INCOMING_PREFIX, type StagedFile } from "../upload/staging-storage-engine.ts";
 import type { UploadForm } from "../upload/upload-form.ts";
 import { recordAuditEvent } from "./record-audit-event.ts";
 import { releaseInfoFromMetadata } from "./release-info.ts";
@@ -31,11 +32,6 @@ export interface UploadRequest {
 
 export type UploadOutcome = "created" | "unchanged";
 
-/** Content-addressed, so identical bytes under one filename always land on one key. */
-export function storageKeyFor(sha256: string, filename: string): string {
-  return `files/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}/${filename}`;
-}
-
 export async function uploadDistribution(deps: UploadDeps, request: UploadRequest): Promise<UploadOutcome> {
   const { staged } = request;
   let committedKey: string | null = null;
@@ -43,16 +39,19 @@ export async function uploadDistribution(deps: UploadDeps, request: UploadReques
     const checked = checkFilename(staged.originalname, request.form);
     checkDigests(request.form, staged);
     const metadata = await readCoreMetadata(staged, checked);
+    // Permission first, as PyPI does: a non-owner learns nothing about existing files.
+    await checkProjectAccess(deps.db, request, checked.name);
     const existing = await checkExistingFile(deps.db, request, checked, staged);
     if (existing === "unchanged") return "unchanged";
-    await checkProjectAccess(deps.db, request, checked.name);
 
-    committedKey = storageKeyFor(staged.sha256, checked.filename);
+    committedKey = storageKeyFor(staged.sha256, staged.blobKey.slice(INCOMING_PREFIX.length), checked.filename);
     await deps.store.move(staged.blobKey, committedKey);
-    await commitFile(deps.db, request, checked, metadata);
-    return "created";
+    const outcome = await commitFile(deps.db, request, checked, metadata, committedKey);
+    // Lost a race with an identical upload: the winner's row points at its own key.
+    if (outcome === "unchanged") await deps.store.delete(committedKey);
+    return outcome;
   } catch (err) {
-    if (committedKey && !(await isReferenced(deps.db, committedKey))) await deps.store.delete(committedKey).catch(() => {});
+    if (committedKey) await deps.store.delete(committedKey).catch(() => {});
     throw err;
   } finally {
     await discardStaged(deps.store, staged).catch((err: unknown) => deps.log.warn({ err }, "could not remove staged upload"));
@@ -139,30 +138,41 @@ async function checkProjectAccess(db: Db, request: UploadRequest, name: string):
   );
 }
 
-async function commitFile(db: Db, request: UploadRequest, checked: CheckedFilename, metadata: ReadMetadata): Promise<void> {
+async function commitFile(db: Db, request: UploadRequest, checked: CheckedFilename, metadata: ReadMetadata, storageKey: string): Promise<UploadOutcome> {
   const { index, principal, staged, form } = request;
   const actor = principal.user;
   try {
     await db.$transaction(async (tx) => {
-      const project = await tx.project.upsert({
-        where: { indexId_name: { indexId: index.id, name: checked.name } },
-        create: { indexId: index.id, name: checked.name, displayName: metadata.parsed.name, owners: { create: { userId: actor.id } } },
-        update: {},
-        include: { owners: true },
+      // INSERT … ON CONFLICT DO NOTHING, then read: parallel uploads of one new project or
+      // release (a CI matrix) wait for each other instead of failing on the unique key.
+      const created = await tx.project.createMany({
+        data: [{ indexId: index.id, name: checked.name, displayName: metadata.parsed.name }],
+        skipDuplicates: true,
       });
-      // Re-checked inside the transaction: another upload may have created the project meanwhile.
-      assertMayUploadToProject(principal, { name: project.name, displayName: project.displayName, ownerIds: project.owners.map((o) => o.userId) }, checked.name);
-      const release = await tx.release.upsert({
+      const project = await tx.project.findUniqueOrThrow({ where: { indexId_name: { indexId: index.id, name: checked.name } } });
+      if (created.count === 1) {
+        // PyPI: the first uploader of a project becomes its owner.
+        await tx.projectOwner.create({ data: { projectId: project.id, userId: actor.id } });
+      } else {
+        // Re-checked inside the transaction: another upload may have created the project meanwhile.
+        const owners = await tx.projectOwner.findMany({ where: { projectId: project.id } });
+        assertMayUploadToProject(principal, { name: project.name, displayName: project.displayName, ownerIds: owners.map((o) => o.userId) }, checked.name);
+      }
+      await tx.release.createMany({
+        data: [
+          {
+            projectId: project.id,
+            version: metadata.parsed.version.toString(),
+            canonicalVersion: checked.canonicalVersion,
+            summary: metadata.parsed.summary ?? null,
+            requiresPython: metadata.requiresPython,
+            info: releaseInfoFromMetadata(metadata.parsed, metadata.requiresPython),
+          },
+        ],
+        skipDuplicates: true,
+      });
+      const release = await tx.release.findUniqueOrThrow({
         where: { projectId_canonicalVersion: { projectId: project.id, canonicalVersion: checked.canonicalVersion } },
-        create: {
-          projectId: project.id,
-          version: metadata.parsed.version.toString(),
-          canonicalVersion: checked.canonicalVersion,
-          summary: metadata.parsed.summary ?? null,
-          requiresPython: metadata.requiresPython,
-          info: releaseInfoFromMetadata(metadata.parsed, metadata.requiresPython),
-        },
-        update: {},
       });
       await tx.file.create({
         data: {
@@ -180,7 +190,7 @@ async function commitFile(db: Db, request: UploadRequest, checked: CheckedFilena
           coreMetadata: metadata.text,
           metadataSha256: sha256Hex(metadata.text),
           uploaderId: actor.id,
-          storageKey: storageKeyFor(staged.sha256, checked.filename),
+          storageKey,
         },
       });
       await recordAuditEvent(
@@ -201,15 +211,12 @@ async function commitFile(db: Db, request: UploadRequest, checked: CheckedFilena
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       // Lost a race with a concurrent upload of the same filename.
       const winner = await db.file.findUnique({ where: { indexId_filename: { indexId: index.id, filename: checked.filename } } });
-      if (winner?.sha256 === staged.sha256) return;
+      if (winner?.sha256 === staged.sha256) return "unchanged";
       if (winner) throw fileExists(checked.filename, winner.blake2b256 ?? winner.sha256);
     }
     throw err;
   }
-}
-
-async function isReferenced(db: Db, storageKey: string): Promise<boolean> {
-  return (await db.file.count({ where: { storageKey } })) > 0;
+  return "created";
 }
 
 function sha256Hex(text: string): string {

@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import type { Request } from "express";
 import type multer from "multer";
 import type { BlobStore } from "@wheelhouse/storage";
-import { DistributionHasher, type Digests } from "./distribution-hasher.ts";
+import { DistributionHasher, STAGING_PREFIX, type Digests } from "@wheelhouse/mirror";
 
 export interface StagedFile extends Digests {
   /** The client's filename, unchecked. */
@@ -20,7 +20,8 @@ export interface StagedFile extends Digests {
   blobKey: string;
 }
 
-export const INCOMING_PREFIX = "incoming/";
+/** Staged uploads live under this prefix until committed or removed. */
+export const INCOMING_PREFIX = STAGING_PREFIX;
 
 /** Local temp files of uploads in progress, under the data directory (same disk as fs storage). */
 export function uploadTmpDir(dataDir: string): string {

@@ -1,0 +1,33 @@
+// Which file row a download URL means. In a group, a filename is served by the member that
+// answers for its project (the same resolution as the project page), so a shadowed mirror
+// file is never reachable through the group.
+import type { File } from "@wheelhouse/db";
+import { NotFound } from "../errors.ts";
+import type { IndexRow } from "./find-index.ts";
+import { leafIndexes } from "./group-members.ts";
+import { findProjectSources, type SourceDeps } from "./project-sources.ts";
+
+export interface Download {
+  file: File;
+  /** The hosted or mirror index that holds the file. */
+  index: IndexRow;
+}
+
+export async function findDownload(deps: SourceDeps, view: IndexRow, filename: string, opts: { showQuarantined: boolean }): Promise<Download> {
+  const notFound = () => new NotFound(`No file named '${filename}' in index '${view.name}'.`, "no-file");
+  const leaves = await leafIndexes(deps.db, view);
+  const candidates = await deps.db.file.findMany({ where: { filename, indexId: { in: leaves.map((l) => l.id) } }, include: { project: true } });
+  const byIndex = new Map(candidates.map((c) => [c.indexId, c]));
+  for (const leaf of leaves) {
+    const candidate = byIndex.get(leaf.id);
+    if (!candidate) continue;
+    if (view.kind === "group") {
+      const sources = await findProjectSources(deps, view, candidate.project.name as never);
+      if (!sources.some((s) => s.index.id === leaf.id)) continue;
+    }
+    if (!opts.showQuarantined && deps.mirror.isQuarantined(leaf, candidate.project.name, candidate.uploadedAt)) throw notFound();
+    const { project: _project, ...file } = candidate;
+    return { file, index: leaf };
+  }
+  throw notFound();
+}

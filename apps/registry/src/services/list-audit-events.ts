@@ -1,0 +1,19 @@
+import type { Db } from "@wheelhouse/db";
+
+export interface AuditQuery {
+  index?: string;
+  project?: string;
+  action?: string;
+  /** At most 1,000; default 100. */
+  limit?: number;
+}
+
+/** The newest audit events first. */
+export function listAuditEvents(db: Db, query: AuditQuery) {
+  const limit = Math.min(Math.max(Number.isFinite(query.limit) ? Number(query.limit) : 100, 1), 1000);
+  return db.auditEvent.findMany({
+    where: { indexName: query.index, projectName: query.project, action: query.action },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
+}

@@ -1,0 +1,53 @@
+// Which index(es) answer for a project name. A hosted or mirror index answers for itself; a
+// group asks its members in order and the FIRST member that has the name answers alone: a
+// private (hosted) name hides the same name in every later member, so a public upload can
+// never mix into a private project (the dependency-confusion hole --extra-index-url leaves
+// open). It also means no upstream request ever carries a private name. An admin may let a
+// name through (passThroughNames), and then every member that has it contributes.
+import type { Db } from "@wheelhouse/db";
+import { UpstreamUnavailable } from "@wheelhouse/mirror";
+import type { Logger } from "../logger.ts";
+import type { NormalizedName } from "@wheelhouse/packaging";
+import type { IndexRow } from "./find-index.ts";
+import { groupMembers } from "./group-members.ts";
+import type { MirrorFacade } from "./mirror-facade.ts";
+
+export interface ProjectSource {
+  index: IndexRow;
+  projectId: number;
+  lastSerial: number;
+}
+
+export interface SourceDeps {
+  db: Db;
+  mirror: MirrorFacade;
+  log: Logger;
+}
+
+export async function findProjectSources(deps: SourceDeps, index: IndexRow, name: NormalizedName, seen = new Set<number>()): Promise<ProjectSource[]> {
+  if (seen.has(index.id)) return []; // a group reached twice (or a cycle) answers once
+  seen.add(index.id);
+  if (index.kind === "group") {
+    const passThrough = index.passThroughNames.includes(name);
+    const found: ProjectSource[] = [];
+    for (const member of await groupMembers(deps.db, index.id)) {
+      let sources: ProjectSource[];
+      try {
+        sources = await findProjectSources(deps, member, name, seen);
+      } catch (err) {
+        // A let-through name already found in an earlier member is served from there when a
+        // later upstream fails; without an earlier answer the failure is the answer.
+        if (found.length === 0 || !(err instanceof UpstreamUnavailable)) throw err;
+        deps.log.warn({ err, index: member.name, project: name }, "group member unavailable; serving earlier members");
+        continue;
+      }
+      if (sources.length === 0) continue;
+      found.push(...sources);
+      if (!passThrough) break;
+    }
+    return found;
+  }
+  if (index.kind === "mirror" && !(await deps.mirror.ensureProject(index, name))) return [];
+  const project = await deps.db.project.findUnique({ where: { indexId_name: { indexId: index.id, name } }, select: { id: true, lastSerial: true } });
+  return project ? [{ index, projectId: project.id, lastSerial: project.lastSerial }] : [];
+}

@@ -1,0 +1,290 @@
+// Which releases and files go into a bundle. Two ways to say it:
+// - projects: `name` (every version) or `name<specifiers>` (the matching versions, pre-releases
+//   included), no dependencies followed;
+// - a requirements text: each line resolved to one release (a pin `name==1.0` exactly, otherwise
+//   the newest matching non-yanked version), then Requires-Dist followed transitively, each
+//   dependency getting the newest matching version. Not a backtracking resolver: the first
+//   version chosen for a name stays. Markers are evaluated against a spread of common target
+//   environments, and a dependency is kept when its marker holds for any of them (a bundle
+//   crosses an air gap: better a wheel too many than one missing).
+// Mirror indexes resolve a requirements text with the worker's `selectMirrorFiles` when it is there.
+import {
+  InvalidRequirement,
+  compareVersions,
+  evaluateMarker,
+  parseRawMetadata,
+  parseRequirement,
+  tryParseRequirement,
+  tryParseVersion,
+  type Marker,
+  type MarkerEnvironment,
+  type Requirement,
+  type SpecifierSet,
+} from "@wheelhouse/packaging";
+import type { Db, File, Project, Release } from "@wheelhouse/db";
+import { BundleError } from "./bundle-error.ts";
+import type { BundleDeps, IndexRow } from "./bundle-deps.ts";
+import { loadWorkerModule } from "./optional-modules.ts";
+
+export interface SelectedRelease {
+  project: Project;
+  release: Release;
+  /** The files of the release to bundle (all of them, unless the worker chose some). */
+  files: File[];
+}
+
+export interface BundleSelection {
+  /** Names, optionally with specifiers: `django`, `django>=4.2,<5`. */
+  projects?: readonly string[];
+  /** A pip requirements file's text. */
+  requirementsText?: string;
+}
+
+type LoadedProject = Project & { releases: (Release & { files: File[] })[] };
+
+/** Chooses the releases to bundle; throws BundleError("bad-selection") naming what cannot be found. */
+export async function selectBundleFiles(deps: BundleDeps, index: IndexRow, selection: BundleSelection): Promise<SelectedRelease[]> {
+  const hasProjects = (selection.projects?.length ?? 0) > 0;
+  const hasRequirements = selection.requirementsText !== undefined;
+  if (hasProjects === hasRequirements) throw new BundleError("Give either projects or a requirements text to bundle, not both or neither.", "bad-selection");
+  if (hasProjects) return selectProjects(deps.db, index, selection.projects!);
+  const requirements = parseRequirementsText(selection.requirementsText!);
+  if (requirements.length === 0) throw new BundleError("The requirements text names no requirement.", "bad-selection");
+  if (index.kind === "mirror") {
+    const worker = await loadWorkerModule();
+    if (worker) return selectWithWorker(deps, index, selection.requirementsText!, worker.selectMirrorFiles);
+  }
+  return resolveRequirements(deps, index, requirements);
+}
+
+// ---------------------------------------------------------------------------------------------
+// projects
+
+async function selectProjects(db: Db, index: IndexRow, specs: readonly string[]): Promise<SelectedRelease[]> {
+  const selected: SelectedRelease[] = [];
+  const seen = new Set<number>();
+  for (const spec of specs) {
+    const requirement = parseSpec(spec);
+    const project = await loadProject(db, index, requirement.normalizedName);
+    if (!project) throw new BundleError(`Index '${index.name}' has no project '${requirement.name}'.`, "bad-selection");
+    const releases = project.releases.filter(
+      (r) => r.files.length > 0 && (requirement.specifier.length === 0 || requirement.specifier.contains(r.version, { prereleases: true })),
+    );
+    if (releases.length === 0) {
+      throw new BundleError(`No release of '${project.displayName}' in index '${index.name}' matches '${spec}'.`, "bad-selection");
+    }
+    for (const release of releases) {
+      if (seen.has(release.id)) continue;
+      seen.add(release.id);
+      selected.push({ project, release, files: release.files });
+    }
+  }
+  return selected;
+}
+
+function parseSpec(spec: string): Requirement {
+  let requirement: Requirement;
+  try {
+    requirement = parseRequirement(spec);
+  } catch (err) {
+    if (err instanceof InvalidRequirement) throw new BundleError(`Invalid project '${spec}': ${err.message}.`, "bad-selection");
+    throw err;
+  }
+  if (requirement.url !== null || requirement.marker !== null || requirement.extras.length > 0) {
+    throw new BundleError(`Invalid project '${spec}': give a name with optional version specifiers only (no extras, URL or marker).`, "bad-selection");
+  }
+  return requirement;
+}
+
+// ---------------------------------------------------------------------------------------------
+// requirements text
+
+/** pip options that may appear in a requirements file and do not change what is bundled. */
+const IGNORED_OPTIONS = /^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host|--pre|--prefer-binary|--only-binary|--no-binary|--no-index)(\s|=|$)/;
+const UNSUPPORTED_OPTIONS = /^(-r|--requirement|-c|--constraint|-e|--editable)(\s|=|$)/;
+
+/**
+ * The requirements of a pip requirements file: comments, blank lines, line continuations and
+ * per-requirement `--hash` options are understood; index options are ignored; nested files and
+ * editables are refused. Throws BundleError naming the line.
+ */
+export function parseRequirementsText(text: string): Requirement[] {
+  const requirements: Requirement[] = [];
+  const lines = text.replace(/\\\r?\n/g, " ").split(/\r?\n/);
+  lines.forEach((rawLine, i) => {
+    const line = rawLine.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") return;
+    const where = `requirements line ${i + 1}`;
+    if (UNSUPPORTED_OPTIONS.test(line)) throw new BundleError(`${where}: '${line.split(/[\s=]/)[0]}' is not supported in a bundle's requirements; list the requirements themselves.`, "bad-selection");
+    if (IGNORED_OPTIONS.test(line)) return;
+    if (line.startsWith("-")) throw new BundleError(`${where}: unknown option '${line.split(/[\s=]/)[0]}'.`, "bad-selection");
+    // Per-requirement options (pip: `name==1.0 --hash=sha256:…`) follow the requirement.
+    const [spec = "", ...options] = line.split(/\s+(?=--)/);
+    for (const option of options) {
+      if (!/^--hash[=\s]/.test(option)) throw new BundleError(`${where}: unsupported option '${option.split(/[\s=]/)[0]}'.`, "bad-selection");
+    }
+    let requirement: Requirement;
+    try {
+      requirement = parseRequirement(spec);
+    } catch (err) {
+      if (err instanceof InvalidRequirement) throw new BundleError(`${where}: ${err.message}.`, "bad-selection");
+      throw err;
+    }
+    if (requirement.url !== null) throw new BundleError(`${where}: a direct URL requirement ('${spec}') cannot be bundled from an index.`, "bad-selection");
+    requirements.push(requirement);
+  });
+  return requirements;
+}
+
+/** Target environments a marker is tried against: CPython 3.8–3.13 on Linux, macOS and Windows. */
+const TARGET_ENVIRONMENTS: readonly MarkerEnvironment[] = (() => {
+  const platforms = [
+    { os_name: "posix", sys_platform: "linux", platform_system: "Linux", platform_machine: "x86_64" },
+    { os_name: "posix", sys_platform: "linux", platform_system: "Linux", platform_machine: "aarch64" },
+    { os_name: "posix", sys_platform: "darwin", platform_system: "Darwin", platform_machine: "arm64" },
+    { os_name: "nt", sys_platform: "win32", platform_system: "Windows", platform_machine: "AMD64" },
+  ];
+  return ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"].flatMap((python) =>
+    platforms.map((p) => ({
+      ...p,
+      python_version: python,
+      python_full_version: `${python}.0`,
+      platform_release: "",
+      platform_version: "",
+      platform_python_implementation: "CPython",
+      implementation_name: "cpython",
+      implementation_version: `${python}.0`,
+    })),
+  );
+})();
+
+/** Whether a marker holds for at least one target environment (a marker we cannot evaluate counts as true). */
+export function markerMayHold(marker: Marker | null, extras: readonly string[]): boolean {
+  if (marker === null) return true;
+  return TARGET_ENVIRONMENTS.some((env) => {
+    try {
+      return evaluateMarker(marker, env, extras);
+    } catch {
+      return true;
+    }
+  });
+}
+
+interface Pending {
+  requirement: Requirement;
+  /** `name version` of the release that asked for it; null for a top-level requirement. */
+  from: string | null;
+}
+
+async function resolveRequirements(deps: BundleDeps, index: IndexRow, requirements: readonly Requirement[]): Promise<SelectedRelease[]> {
+  const topLevel = new Map(requirements.map((r) => [r.normalizedName as string, r]));
+  const chosen = new Map<string, { selected: SelectedRelease; requiresDist: Requirement[]; extras: Set<string> }>();
+  const queue: Pending[] = requirements.filter((r) => markerMayHold(r.marker, [])).map((requirement) => ({ requirement, from: null }));
+
+  const follow = (name: string, extras: readonly string[]) => {
+    const entry = chosen.get(name)!;
+    const from = `${entry.selected.project.displayName} ${entry.selected.release.version}`;
+    for (const dep of entry.requiresDist) {
+      if (!markerMayHold(dep.marker, extras)) continue;
+      if (dep.url !== null) {
+        deps.log.warn({ requirement: dep.toString(), from }, "bundle: skipping a direct URL dependency");
+        continue;
+      }
+      queue.push({ requirement: dep, from });
+    }
+  };
+
+  for (let pending = queue.shift(); pending; pending = queue.shift()) {
+    const { requirement, from } = pending;
+    const name = requirement.normalizedName as string;
+    const known = chosen.get(name);
+    if (known) {
+      const fresh = requirement.extras.filter((e) => !known.extras.has(e));
+      if (!requirement.specifier.contains(known.selected.release.version, { prereleases: true })) {
+        deps.log.warn({ requirement: requirement.toString(), from, chosen: known.selected.release.version }, "bundle: dependency conflict, keeping the version chosen first");
+      }
+      if (fresh.length > 0) {
+        for (const e of fresh) known.extras.add(e);
+        follow(name, [...known.extras]);
+      }
+      continue;
+    }
+    const project = await loadProject(deps.db, index, name);
+    const what = from === null ? `'${requirement.toString()}'` : `'${requirement.toString()}' (required by ${from})`;
+    if (!project) {
+      // A dependency only some platforms need may well be missing from a private index.
+      if (from !== null && requirement.marker !== null) {
+        deps.log.warn({ requirement: requirement.toString(), from }, "bundle: conditional dependency not in the index, skipped");
+        continue;
+      }
+      throw new BundleError(`Index '${index.name}' has no project for ${what}.`, "bad-selection");
+    }
+    // A top-level pin decides a name's version even when it comes up first as a dependency.
+    const specifier = topLevel.get(name)?.specifier ?? requirement.specifier;
+    const release = pickRelease(project.releases, specifier);
+    if (!release) throw new BundleError(`No release of '${project.displayName}' in index '${index.name}' satisfies ${what}.`, "bad-selection");
+    const extras = new Set([...requirement.extras, ...(topLevel.get(name)?.extras ?? [])]);
+    chosen.set(name, { selected: { project, release, files: release.files }, requiresDist: requiresDistOf(release), extras });
+    follow(name, [...extras]);
+  }
+  return [...chosen.values()].map((c) => c.selected);
+}
+
+/** The newest release with files that the specifier admits; yanked ones only for an exact pin (PEP 592). */
+export function pickRelease<R extends { version: string; yanked: boolean; files: unknown[] }>(releases: readonly R[], specifier: SpecifierSet): R | null {
+  const clauses = [...specifier];
+  const pinned = clauses.length === 1 && (clauses[0]!.operator === "===" || (clauses[0]!.operator === "==" && !clauses[0]!.version.endsWith(".*")));
+  const candidates = releases.filter((r) => r.files.length > 0 && (pinned || !r.yanked));
+  const admitted = new Set(specifier.filter(candidates.map((r) => r.version)));
+  let best: R | null = null;
+  for (const release of candidates) {
+    if (!admitted.has(release.version) || tryParseVersion(release.version) === null) continue;
+    if (!best || compareVersions(release.version, best.version) > 0) best = release;
+  }
+  return best;
+}
+
+/** Requires-Dist of a release: from its files' core metadata, else from the release's `info`. */
+function requiresDistOf(release: Release & { files: File[] }): Requirement[] {
+  const texts = new Set<string>();
+  for (const file of release.files) {
+    if (file.coreMetadata) for (const dep of parseRawMetadata(file.coreMetadata).raw.requiresDist ?? []) texts.add(dep);
+  }
+  if (texts.size === 0) {
+    const fromInfo = (release.info as { requires_dist?: unknown } | null)?.requires_dist;
+    if (Array.isArray(fromInfo)) for (const dep of fromInfo) if (typeof dep === "string") texts.add(dep);
+  }
+  return [...texts].map((t) => tryParseRequirement(t)).filter((r): r is Requirement => r !== null);
+}
+
+async function loadProject(db: Db, index: IndexRow, name: string): Promise<LoadedProject | null> {
+  return db.project.findUnique({
+    where: { indexId_name: { indexId: index.id, name } },
+    include: { releases: { include: { files: { orderBy: { filename: "asc" } } } } },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// mirror indexes: the worker's resolver
+
+async function selectWithWorker(
+  deps: BundleDeps,
+  index: IndexRow,
+  requirementsText: string,
+  selectMirrorFiles: NonNullable<Awaited<ReturnType<typeof loadWorkerModule>>>["selectMirrorFiles"],
+): Promise<SelectedRelease[]> {
+  const result = await selectMirrorFiles(deps, index, { requirements: requirementsText });
+  if (result.problems && result.problems.length > 0) {
+    const shown = result.problems.slice(0, 5).map((p) => (typeof p === "string" ? p : JSON.stringify(p)));
+    throw new BundleError(`The requirements cannot be resolved against index '${index.name}': ${shown.join("; ")}.`, "bad-selection");
+  }
+  const ids = result.files.map((f) => (typeof f === "number" ? f : f.id));
+  const files = await deps.db.file.findMany({ where: { id: { in: ids }, indexId: index.id }, include: { release: true, project: true }, orderBy: { filename: "asc" } });
+  const byRelease = new Map<number, SelectedRelease>();
+  for (const { release, project, ...file } of files) {
+    let entry = byRelease.get(release.id);
+    if (!entry) byRelease.set(release.id, (entry = { project, release, files: [] }));
+    entry.files.push(file);
+  }
+  return [...byRelease.values()];
+}

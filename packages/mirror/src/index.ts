@@ -1,0 +1,19 @@
+// @wheelhouse/mirror: the pull-through core of mirror indexes. Project pages are cached in the
+// database with a TTL and revalidated upstream with ETags; files are fetched on first request,
+// verified against upstream's sha256, stored, and served from storage from then on.
+export type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
+export { MirrorFileNotFound, UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
+export { ensureMirrorProject, NOT_FOUND_TTL_SECONDS } from "./ensure-mirror-project.ts";
+export { cacheMirrorFile, openMirrorFile } from "./open-mirror-file.ts";
+export { ensureMirrorMetadata } from "./ensure-mirror-metadata.ts";
+export { isQuarantined } from "./quarantine.ts";
+export { STAGING_PREFIX, storageKeyFor } from "./storage-key.ts";
+export { DistributionHasher } from "./distribution-hasher.ts";
+export type { Digests } from "./distribution-hasher.ts";
+export { DEFAULT_UPSTREAM_TIMEOUTS, setUpstreamTimeouts } from "./upstream-http.ts";
+export type { UpstreamTimeouts } from "./upstream-http.ts";
+// The page parsers, for tools that read upstream pages without the database.
+export { parseHtmlPage } from "./parse-html-page.ts";
+export { parseJsonPage } from "./parse-json-page.ts";
+export { InvalidUpstreamPage } from "./upstream-page.ts";
+export type { UpstreamFile, UpstreamPage } from "./upstream-page.ts";

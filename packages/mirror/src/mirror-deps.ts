@@ -1,0 +1,21 @@
+import type { Db, Index } from "@wheelhouse/db";
+import type { BlobStore } from "@wheelhouse/storage";
+import type { Logger } from "pino";
+import type { UpstreamTimeouts } from "./upstream-http.ts";
+
+export interface MirrorDeps {
+  db: Db;
+  store: BlobStore;
+  log: Logger;
+  /** Overrides the process-wide upstream timeouts (see setUpstreamTimeouts). */
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
+}
+
+/** The Index row of a mirror index (kind "mirror", upstreamUrl set). */
+export type MirrorIndexRow = Index;
+
+/** The upstream Simple API root, always ending with `/`. Throws when the index has none. */
+export function upstreamRoot(index: MirrorIndexRow): string {
+  if (!index.upstreamUrl) throw new Error(`Index '${index.name}' has no upstream URL.`);
+  return index.upstreamUrl.endsWith("/") ? index.upstreamUrl : `${index.upstreamUrl}/`;
+}

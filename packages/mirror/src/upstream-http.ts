@@ -1,0 +1,193 @@
+// HTTP to upstream indexes: one keep-alive undici Agent, timeouts, redirects, credentials
+// (sent only to the upstream's own origin, never logged), and every failure translated into
+// UpstreamUnavailable with a reason a person can read.
+import type { Readable } from "node:stream";
+import { Agent, errors, request, type Dispatcher } from "undici";
+import { UpstreamUnavailable } from "./errors.ts";
+
+export interface UpstreamTimeouts {
+  /** TCP (and TLS) connect. */
+  connectMs: number;
+  /** From sending the request to the end of the response headers. */
+  headersMs: number;
+  /** Longest silence between two chunks of a body (an idle timeout, not a total one). */
+  idleMs: number;
+}
+
+export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = { connectMs: 10_000, headersMs: 10_000, idleMs: 30_000 };
+
+let moduleTimeouts: UpstreamTimeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS };
+
+/** Process-wide timeouts for deps that name none (tests shorten them); null restores the defaults. */
+export function setUpstreamTimeouts(timeouts: Partial<UpstreamTimeouts> | null): void {
+  moduleTimeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...(timeouts ?? {}) };
+}
+
+export function resolveTimeouts(timeouts: Partial<UpstreamTimeouts> | undefined): UpstreamTimeouts {
+  return { ...moduleTimeouts, ...(timeouts ?? {}) };
+}
+
+const agents = new Map<number, Agent>();
+
+/** One Agent per connect timeout (in practice one): keep-alive connections are shared. */
+function agentFor(connectMs: number): Agent {
+  let agent = agents.get(connectMs);
+  if (!agent) {
+    agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connect: { timeout: connectMs } });
+    agents.set(connectMs, agent);
+  }
+  return agent;
+}
+
+/** Credentials for one upstream, and the origin they may be sent to. */
+export interface UpstreamAuth {
+  origin: string;
+  username: string;
+  password: string;
+}
+
+/** Credentials from the index row, or else from userinfo in the upstream URL. */
+export function upstreamAuth(upstreamUrl: string, username: string | null, password: string | null): UpstreamAuth | null {
+  const url = new URL(upstreamUrl);
+  if (username !== null && username !== "") return { origin: url.origin, username, password: password ?? "" };
+  if (url.username !== "") return { origin: url.origin, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  return null;
+}
+
+/** The URL as it may be shown and logged: no userinfo, no fragment. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    parsed.hash = "";
+    return parsed.toString();
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable & { dump(opts?: { limit: number }): Promise<void> };
+  /** After redirects. */
+  url: string;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  headers?: Record<string, string>;
+  auth: UpstreamAuth | null;
+  timeouts: UpstreamTimeouts;
+  /** How many redirects to follow (PyPI sends files to its CDN). */
+  maxRedirects?: number;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * GET `url`, following redirects. Resolves with any final status (the caller decides what a
+ * 404 or 304 means); rejects with UpstreamUnavailable when there is no answer. The error names
+ * the URL first asked for, without credentials.
+ */
+export async function upstreamGet(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const shown = displayUrl(req.url);
+  let url = stripUserinfo(req.url);
+  const maxRedirects = req.maxRedirects ?? 5;
+  for (let redirects = 0; ; redirects++) {
+    const headers: Record<string, string> = { "user-agent": "wheelhouse-mirror", ...req.headers };
+    // Credentials go to the upstream's origin only, never to a CDN it redirects to.
+    if (req.auth && new URL(url).origin === req.auth.origin) {
+      headers["authorization"] = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`).toString("base64")}`;
+    }
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: "GET",
+        headers,
+        dispatcher: agentFor(req.timeouts.connectMs),
+        headersTimeout: req.timeouts.headersMs,
+        bodyTimeout: req.timeouts.idleMs,
+      });
+    } catch (err) {
+      throw toUpstreamUnavailable(err, shown, req.timeouts);
+    }
+    const location = headerValue(response.headers["location"]);
+    if (REDIRECTS.has(response.statusCode) && location) {
+      await response.body.dump().catch(() => {});
+      if (redirects >= maxRedirects) throw new UpstreamUnavailable(shown, `too many redirects`);
+      url = stripUserinfo(new URL(location, url).toString());
+      continue;
+    }
+    return { statusCode: response.statusCode, headers: response.headers, body: response.body, url };
+  }
+}
+
+/** Reads a whole (small) body as text; rejects with UpstreamUnavailable past `limit` bytes or on a broken body. */
+export async function readBodyText(response: UpstreamResponse, shownUrl: string, timeouts: UpstreamTimeouts, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        response.body.destroy();
+        throw new UpstreamUnavailable(shownUrl, `the response is larger than ${limit} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw toUpstreamUnavailable(err, shownUrl, timeouts);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The first value of a header. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function stripUserinfo(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.toString();
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** Translates undici's and the socket's errors at this edge: nothing above knows undici. */
+export function toUpstreamUnavailable(err: unknown, shownUrl: string, timeouts: UpstreamTimeouts): UpstreamUnavailable {
+  if (err instanceof UpstreamUnavailable) return err;
+  return new UpstreamUnavailable(shownUrl, reasonFor(err, timeouts), { cause: err });
+}
+
+function reasonFor(err: unknown, timeouts: UpstreamTimeouts): string {
+  if (err instanceof errors.ConnectTimeoutError) return `timed out after ${seconds(timeouts.connectMs)}`;
+  if (err instanceof errors.HeadersTimeoutError) return `timed out after ${seconds(timeouts.headersMs)}`;
+  if (err instanceof errors.BodyTimeoutError) return `timed out after ${seconds(timeouts.idleMs)}`;
+  if (err instanceof errors.ResponseContentLengthMismatchError || err instanceof errors.RequestContentLengthMismatchError) {
+    return "the response ended early";
+  }
+  const code = (err as { code?: string } | null)?.code ?? (err as { cause?: { code?: string } } | null)?.cause?.code;
+  switch (code) {
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return "connection reset";
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host not found";
+    case "ETIMEDOUT":
+      return "timed out";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "host unreachable";
+  }
+  if (err instanceof Error && /certificate|self.signed|SSL|TLS/i.test(`${err.message} ${code ?? ""}`)) return `TLS error (${err.message})`;
+  return err instanceof Error ? err.message : String(err);
+}
