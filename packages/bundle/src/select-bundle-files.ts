@@ -7,7 +7,9 @@
 //   version chosen for a name stays. Markers are evaluated against a spread of common target
 //   environments, and a dependency is kept when its marker holds for any of them (a bundle
 //   crosses an air gap: better a wheel too many than one missing).
-// Mirror indexes resolve a requirements text with the worker's `selectMirrorFiles` when it is there.
+// - on a mirror index, a sync selection (the index's own `syncSelection`, or one given): the
+//   worker's `selectMirrorFiles` works out the closure, exactly as a sync of the mirror would.
+// Mirror indexes resolve a requirements text with `selectMirrorFiles` too (it refreshes pages upstream).
 import {
   InvalidRequirement,
   compareVersions,
@@ -22,9 +24,9 @@ import {
   type SpecifierSet,
 } from "@wheelhouse/packaging";
 import type { Db, File, Project, Release } from "@wheelhouse/db";
+import { InvalidSyncSelection, parseSyncSelection, selectMirrorFiles, type SyncSelection, type SyncSelectionInput } from "@wheelhouse/worker";
 import { BundleError } from "./bundle-error.ts";
 import type { BundleDeps, IndexRow } from "./bundle-deps.ts";
-import { loadWorkerModule } from "./optional-modules.ts";
 
 export interface SelectedRelease {
   project: Project;
@@ -38,23 +40,51 @@ export interface BundleSelection {
   projects?: readonly string[];
   /** A pip requirements file's text. */
   requirementsText?: string;
+  /**
+   * Mirror indexes only: `true` for the index's own configured `syncSelection`, or a sync
+   * selection object (same schema). Picks what a sync of the mirror would keep warm.
+   */
+  syncSelection?: true | SyncSelectionInput;
 }
 
 type LoadedProject = Project & { releases: (Release & { files: File[] })[] };
 
 /** Chooses the releases to bundle; throws BundleError("bad-selection") naming what cannot be found. */
 export async function selectBundleFiles(deps: BundleDeps, index: IndexRow, selection: BundleSelection): Promise<SelectedRelease[]> {
-  const hasProjects = (selection.projects?.length ?? 0) > 0;
-  const hasRequirements = selection.requirementsText !== undefined;
-  if (hasProjects === hasRequirements) throw new BundleError("Give either projects or a requirements text to bundle, not both or neither.", "bad-selection");
-  if (hasProjects) return selectProjects(deps.db, index, selection.projects!);
-  const requirements = parseRequirementsText(selection.requirementsText!);
-  if (requirements.length === 0) throw new BundleError("The requirements text names no requirement.", "bad-selection");
-  if (index.kind === "mirror") {
-    const worker = await loadWorkerModule();
-    if (worker) return selectWithWorker(deps, index, selection.requirementsText!, worker.selectMirrorFiles);
+  const given = [
+    (selection.projects?.length ?? 0) > 0,
+    selection.requirementsText !== undefined,
+    selection.syncSelection !== undefined && (selection.syncSelection as unknown) !== false,
+  ].filter(Boolean).length;
+  if (given !== 1) throw new BundleError("Give exactly one of projects, a requirements text or a sync selection to bundle.", "bad-selection");
+  if (selection.syncSelection !== undefined) {
+    const syncSelection = mirrorSyncSelection(index, selection.syncSelection);
+    return selectWithWorker(deps, index, syncSelection, "sync selection");
   }
+  if (selection.requirementsText === undefined) return selectProjects(deps.db, index, selection.projects!);
+  const requirements = parseRequirementsText(selection.requirementsText);
+  if (requirements.length === 0) throw new BundleError("The requirements text names no requirement.", "bad-selection");
+  if (index.kind === "mirror") return selectWithWorker(deps, index, { requirements: selection.requirementsText }, "requirements");
   return resolveRequirements(deps, index, requirements);
+}
+
+/** The sync selection to export from a mirror index: its own (`true`) or the one given, validated. */
+function mirrorSyncSelection(index: IndexRow, given: true | SyncSelectionInput): SyncSelection {
+  if (index.kind !== "mirror") {
+    throw new BundleError(`Index '${index.name}' is a ${index.kind} index; a sync selection can only be exported from a mirror index.`, "wrong-index-kind");
+  }
+  const value: unknown = given === true ? index.syncSelection : given;
+  if (given === true && (value === null || value === undefined)) {
+    throw new BundleError(`Mirror index '${index.name}' has no sync selection; set one (syncSelection) or give projects or a requirements text.`, "bad-selection");
+  }
+  try {
+    return parseSyncSelection(value);
+  } catch (err) {
+    if (err instanceof InvalidSyncSelection) {
+      throw new BundleError(`${given === true ? `The sync selection of index '${index.name}' is invalid` : "Invalid sync selection"}: ${err.message}.`, "bad-selection");
+    }
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,19 +297,23 @@ async function loadProject(db: Db, index: IndexRow, name: string): Promise<Loade
 // ---------------------------------------------------------------------------------------------
 // mirror indexes: the worker's resolver
 
-async function selectWithWorker(
-  deps: BundleDeps,
-  index: IndexRow,
-  requirementsText: string,
-  selectMirrorFiles: NonNullable<Awaited<ReturnType<typeof loadWorkerModule>>>["selectMirrorFiles"],
-): Promise<SelectedRelease[]> {
-  const result = await selectMirrorFiles(deps, index, { requirements: requirementsText });
-  if (result.problems && result.problems.length > 0) {
-    const shown = result.problems.slice(0, 5).map((p) => (typeof p === "string" ? p : JSON.stringify(p)));
-    throw new BundleError(`The requirements cannot be resolved against index '${index.name}': ${shown.join("; ")}.`, "bad-selection");
+/**
+ * The files `selectMirrorFiles` picks (it refreshes the projects' pages upstream), grouped by
+ * release. Any problem it reports refuses the export: a bundle crosses an air gap, so a closure
+ * with a hole in it is worse than none.
+ */
+async function selectWithWorker(deps: BundleDeps, index: IndexRow, selection: SyncSelection | SyncSelectionInput, what: string): Promise<SelectedRelease[]> {
+  const result = await selectMirrorFiles(deps, index, selection);
+  if (result.problems.length > 0) {
+    const more = result.problems.length > 5 ? ` (and ${result.problems.length - 5} more)` : "";
+    throw new BundleError(`The ${what} cannot be resolved against index '${index.name}': ${result.problems.slice(0, 5).join("; ")}${more}.`, "bad-selection");
   }
-  const ids = result.files.map((f) => (typeof f === "number" ? f : f.id));
-  const files = await deps.db.file.findMany({ where: { id: { in: ids }, indexId: index.id }, include: { release: true, project: true }, orderBy: { filename: "asc" } });
+  if (result.files.length === 0) throw new BundleError(`The ${what} selects no file of index '${index.name}'.`, "bad-selection");
+  const files = await deps.db.file.findMany({
+    where: { id: { in: result.files.map((f) => f.id) }, indexId: index.id },
+    include: { release: true, project: true },
+    orderBy: { filename: "asc" },
+  });
   const byRelease = new Map<number, SelectedRelease>();
   for (const { release, project, ...file } of files) {
     let entry = byRelease.get(release.id);

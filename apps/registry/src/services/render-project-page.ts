@@ -64,7 +64,8 @@ export interface PageRequest {
 export async function projectPage(deps: { db: Db; pages: PageCache; mirror: MirrorFacade }, request: PageRequest): Promise<RenderedPage> {
   const { view, name, sources, format, basePath, showQuarantined } = request;
   const key = [view.id, name, format, basePath, showQuarantined].join("\0");
-  const version = sources.map((s) => `${s.index.id}:${s.projectId}:${s.lastSerial}`).join(",");
+  // The page depends on the projects' serials and on the quarantine settings that filter them.
+  const version = sources.map((s) => `${s.index.id}:${s.projectId}:${s.lastSerial}:${s.index.quarantineDays}:${s.index.quarantineExceptions.join("|")}`).join(",");
   const cached = deps.pages.get(key, version);
   if (cached) return cached;
 
