@@ -38,8 +38,9 @@ commands:
   delete-release <index> <project> <version>          delete-file <index> <filename>
   audit [--index NAME] [--project NAME] [--limit N]
   gc [--grace-seconds N]                              remove staged and unreferenced blobs older than N s (default 3600)
-  export-bundle --index NAME (--project SPEC ... | --requirements FILE) --out FILE
-                                                      write an air-gap bundle (tar) of the chosen releases; SPEC: "name" or "name>=1.0"
+  export-bundle --index NAME (--project SPEC ... | --requirements FILE | --sync-selection) --out FILE
+                                                      write an air-gap bundle (tar) of the chosen releases; SPEC: "name" or "name>=1.0";
+                                                      --sync-selection: what a mirror index's own syncSelection picks
   import-bundle --index NAME FILE                     verify a bundle and make its files visible in a hosted or mirror index`;
 
 const OPTIONS = {
@@ -69,6 +70,7 @@ const OPTIONS = {
   reason: { type: "string" },
   limit: { type: "string" },
   requirements: { type: "string" },
+  "sync-selection": { type: "boolean" },
   out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -174,13 +176,16 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Lo
     case "export-bundle": {
       const index = values.index ?? "";
       if (!index || !values.out) throw new UsageError("export-bundle needs --index NAME and --out FILE");
-      if ((values.project === undefined) === (values.requirements === undefined)) throw new UsageError("export-bundle needs --project SPEC (repeatable) or --requirements FILE");
+      const syncSelection = values["sync-selection"] === true ? true : undefined;
+      if ([values.project, values.requirements, syncSelection].filter((v) => v !== undefined).length !== 1) {
+        throw new UsageError("export-bundle needs one of --project SPEC (repeatable), --requirements FILE or --sync-selection");
+      }
       const requirementsText = values.requirements === undefined ? undefined : await readFile(values.requirements, "utf8");
       // Written beside the target and renamed when complete: a failed export leaves no file that looks whole.
       const partial = `${values.out}.partial`;
       const out = createWriteStream(partial);
       try {
-        const summary = await exportBundle({ db, ...context }, { index, projects: values.project, requirementsText, out });
+        const summary = await exportBundle({ db, ...context }, { index, projects: values.project, requirementsText, syncSelection, out });
         await rename(partial, values.out);
         return { out: values.out, ...summary };
       } catch (err) {

@@ -5,6 +5,7 @@ import { errorHandler, notFoundHandler } from "./http/error-handler.ts";
 import { authenticate } from "./http/authenticate.ts";
 import type { AppDeps } from "./http/deps.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
+import { cliRoutes } from "./routes/cli-routes.ts";
 import { bundleRoutes } from "./routes/bundle-routes.ts";
 import { fileRoutes } from "./routes/file-routes.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" } }));
   app.use(healthRoutes(deps));
+  app.use(cliRoutes());
   app.use(authenticate(deps.credentials));
   // Before the admin router: bundle imports stream their body, which its JSON parser must not touch.
   app.use("/api/admin/bundles", bundleRoutes(deps));

@@ -181,6 +181,27 @@ test("an unsatisfiable selection is refused before anything is written", async (
   await assert.rejects(exportToBuffer({ requirementsText: "# nothing\n" }), { message: "The requirements text names no requirement." });
 });
 
+test("a sync selection is refused unless the index is a mirror with a valid one, and alone", async () => {
+  const refused = (opts: Parameters<typeof exportBundle>[1], code: string, message: string | RegExp) =>
+    assert.rejects(exportBundle(deps, opts), (err: unknown) => {
+      assert.ok(err instanceof BundleError, String(err));
+      assert.equal(err.code, code);
+      if (typeof message === "string") assert.equal(err.message, message);
+      else assert.match(err.message, message);
+      return true;
+    });
+  const out = new PassThrough();
+  await refused({ index: "source", syncSelection: true, out }, "wrong-index-kind", "Index 'source' is a hosted index; a sync selection can only be exported from a mirror index.");
+  const mirror = await newIndex("mirror");
+  await refused({ index: mirror.name, syncSelection: true, out }, "bad-selection", `Mirror index '${mirror.name}' has no sync selection; set one (syncSelection) or give projects or a requirements text.`);
+  await refused({ index: mirror.name, syncSelection: { allow: ["app"], pythons: ["three"] }, out }, "bad-selection", /^Invalid sync selection: syncSelection\.pythons\[0\]: must look like "3\.12"\.$/);
+  await deps.db.index.update({ where: { id: mirror.id }, data: { syncSelection: { allow: ["app"], colour: "blue" } } });
+  await refused({ index: mirror.name, syncSelection: true, out }, "bad-selection", new RegExp(`^The sync selection of index '${mirror.name}' is invalid: syncSelection\\.colour: unknown field`));
+  await refused({ index: mirror.name, syncSelection: true, projects: ["app"], out }, "bad-selection", "Give exactly one of projects, a requirements text or a sync selection to bundle.");
+  await refused({ index: mirror.name, out }, "bad-selection", "Give exactly one of projects, a requirements text or a sync selection to bundle.");
+  assert.equal(out.writableLength + out.readableLength, 0, "nothing written");
+});
+
 test("import makes every file visible with its metadata; a second import is a no-op", async () => {
   const bundle = await exportToBuffer({ requirementsText: "app==3.0" });
   const target = await newIndex();
@@ -250,7 +271,9 @@ test("an input stream that fails is refused as a damaged bundle", async () => {
   const target = await newIndex();
   const input = new PassThrough();
   input.write(bundle.subarray(0, bundle.length - 2000));
-  setTimeout(() => input.destroy(new Error("connection reset")), 50);
+  // assertRefused awaits before importBundle takes the stream; the error must wait on it till then.
+  input.on("error", () => {});
+  setTimeout(() => input.destroy(new Error("connection reset")), 0);
   await assertRefused(input, target.name, "invalid-bundle", /truncated or is not a tar file \(connection reset\)/);
 });
 
@@ -350,7 +373,13 @@ test("the admin command exports and imports bundles", { timeout: 120_000 }, asyn
 
     const usage = await admin(["export-bundle", "--index", "source", "--out", out]);
     assert.equal(usage.code, 2);
-    assert.match(usage.stderr, /export-bundle needs --project SPEC \(repeatable\) or --requirements FILE/);
+    assert.match(usage.stderr, /export-bundle needs one of --project SPEC \(repeatable\), --requirements FILE or --sync-selection/);
+    const both = await admin(["export-bundle", "--index", "source", "--project", "app", "--sync-selection", "--out", out]);
+    assert.equal(both.code, 2);
+    const hosted = await admin(["export-bundle", "--index", "source", "--sync-selection", "--out", join(dir, "sync.tar")]);
+    assert.equal(hosted.code, 1);
+    assert.match(hosted.stderr, /error: Index 'source' is a hosted index; a sync selection can only be exported from a mirror index\./);
+    assert.ok(!existsSync(join(dir, "sync.tar")) && !existsSync(join(dir, "sync.tar.partial")));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

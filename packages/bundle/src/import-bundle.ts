@@ -71,6 +71,9 @@ interface ReceivedFile extends Digests {
 }
 
 export async function importBundle(deps: BundleDeps, opts: ImportBundleOptions): Promise<ImportSummary> {
+  // The input may fail before it is read (the client goes away while the index is looked up):
+  // the reader finds that error on the stream; until then it must not go unhandled.
+  opts.input.on("error", () => {});
   const index = await findBundleIndex(deps.db, opts.index);
   const staged: string[] = [];
   /** Final keys written by this import; each is this import's alone (see storageKeyFor). */
@@ -118,6 +121,8 @@ async function receiveBundle(
     extract.destroy(err);
   };
   input.on("error", onInputError);
+  // A stream that failed or closed before we got to it never emits again: say so now.
+  if (input.errored || input.destroyed) onInputError(input.errored ?? new Error("the input was closed before it was read"));
   input.pipe(extract);
   const entries = extract[Symbol.asyncIterator]();
   let manifest: BundleManifest | null = null;

@@ -54,7 +54,7 @@ export async function selectBundleFiles(deps: BundleDeps, index: IndexRow, selec
   const given = [
     (selection.projects?.length ?? 0) > 0,
     selection.requirementsText !== undefined,
-    selection.syncSelection !== undefined && (selection.syncSelection as unknown) !== false,
+    selection.syncSelection !== undefined,
   ].filter(Boolean).length;
   if (given !== 1) throw new BundleError("Give exactly one of projects, a requirements text or a sync selection to bundle.", "bad-selection");
   if (selection.syncSelection !== undefined) {
@@ -64,7 +64,8 @@ export async function selectBundleFiles(deps: BundleDeps, index: IndexRow, selec
   if (selection.requirementsText === undefined) return selectProjects(deps.db, index, selection.projects!);
   const requirements = parseRequirementsText(selection.requirementsText);
   if (requirements.length === 0) throw new BundleError("The requirements text names no requirement.", "bad-selection");
-  if (index.kind === "mirror") return selectWithWorker(deps, index, { requirements: selection.requirementsText }, "requirements");
+  // `latest: 1`: each requirement (and dependency) gets its newest matching version, as below.
+  if (index.kind === "mirror") return selectWithWorker(deps, index, { requirements: selection.requirementsText, latest: 1 }, "requirements");
   return resolveRequirements(deps, index, requirements);
 }
 

@@ -6,7 +6,7 @@ import { canonicalizeVersion, parseDistributionFilename, type NormalizedName } f
 import type { Logger } from "pino";
 import type { MirrorIndexRow } from "./mirror-deps.ts";
 import { recordMirrorEvent } from "./record-mirror-event.ts";
-import type { UpstreamFile, UpstreamPage } from "./upstream-page.ts";
+import type { UpstreamFile, UpstreamPage } from "@wheelhouse/simple-index";
 
 /** A file of the page that names a distribution we understand. */
 interface PageEntry {

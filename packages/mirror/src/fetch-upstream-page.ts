@@ -2,9 +2,7 @@
 import type { NormalizedName } from "@wheelhouse/packaging";
 import { UpstreamUnavailable } from "./errors.ts";
 import { upstreamRoot, type MirrorIndexRow } from "./mirror-deps.ts";
-import { parseHtmlPage } from "./parse-html-page.ts";
-import { parseJsonPage } from "./parse-json-page.ts";
-import { InvalidUpstreamPage, type UpstreamPage } from "./upstream-page.ts";
+import { InvalidUpstreamPage, parseProjectPage, type UpstreamPage } from "@wheelhouse/simple-index";
 import { displayUrl, headerValue, readBodyText, upstreamAuth, upstreamGet, type UpstreamTimeouts } from "./upstream-http.ts";
 
 // What pip sends: PEP 691 JSON first, HTML understood.
@@ -51,10 +49,10 @@ export async function fetchUpstreamPage(
     throw new UpstreamUnavailable(shown, `HTTP ${response.statusCode}`);
   }
   const text = await readBodyText(response, shown, timeouts, MAX_PAGE_BYTES);
-  const contentType = headerValue(response.headers["content-type"])?.toLowerCase() ?? "";
+  const contentType = headerValue(response.headers["content-type"]) ?? "";
   let page: UpstreamPage;
   try {
-    page = contentType.includes("json") ? parseJsonPage(text, response.url) : parseHtmlPage(text, response.url);
+    page = parseProjectPage(text, contentType, response.url);
   } catch (err) {
     if (err instanceof InvalidUpstreamPage) throw new UpstreamUnavailable(shown, err.message);
     throw err;

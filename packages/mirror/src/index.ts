@@ -13,7 +13,6 @@ export type { Digests } from "./distribution-hasher.ts";
 export { DEFAULT_UPSTREAM_TIMEOUTS, setUpstreamTimeouts } from "./upstream-http.ts";
 export type { UpstreamTimeouts } from "./upstream-http.ts";
 // The page parsers, for tools that read upstream pages without the database.
-export { parseHtmlPage } from "./parse-html-page.ts";
-export { parseJsonPage } from "./parse-json-page.ts";
-export { InvalidUpstreamPage } from "./upstream-page.ts";
-export type { UpstreamFile, UpstreamPage } from "./upstream-page.ts";
+// (They live in @wheelhouse/simple-index, shared with the installer CLI.)
+export { InvalidUpstreamPage, parseHtmlPage, parseJsonPage, parseProjectPage } from "@wheelhouse/simple-index";
+export type { UpstreamFile, UpstreamPage } from "@wheelhouse/simple-index";

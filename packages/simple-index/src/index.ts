@@ -21,3 +21,15 @@ export type {
   SimpleIndexPage,
   SimpleProjectPage,
 } from "./types.ts";
+// Reading project pages (the client side: the mirror and the installer).
+export { parseProjectPage } from "./parse-project-page.ts";
+export { parseHtmlPage } from "./parse-html-page.ts";
+export { parseJsonPage } from "./parse-json-page.ts";
+export {
+  InvalidUpstreamPage,
+  filenameFromUrl,
+  parseCoreMetadataAttribute,
+  sha256Hex,
+  splitFragment,
+} from "./upstream-page.ts";
+export type { UpstreamFile, UpstreamPage } from "./upstream-page.ts";

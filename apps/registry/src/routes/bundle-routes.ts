@@ -4,7 +4,7 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import express from "express";
 import { z } from "zod";
-import { BundleError, importBundle, planBundle, writeBundle } from "@wheelhouse/bundle";
+import { BundleError, importBundle, planBundle, writeBundle, type ExportBundleOptions } from "@wheelhouse/bundle";
 import { assertAdmin } from "../auth/authorize.ts";
 import { AppError, BadRequest, Conflict, NotFound } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
@@ -15,9 +15,16 @@ const exportBody = z
     index: z.string().min(1),
     projects: z.array(z.string().min(1).max(500)).min(1).max(10_000).optional(),
     requirements: z.string().min(1).max(1_000_000).optional(),
+    /** A mirror index's sync selection: `true` for its own, or a selection object (validated by the bundle package). */
+    syncSelection: z
+      .union([z.literal(true), z.record(z.string(), z.unknown())], { error: "must be true (the mirror index's own sync selection) or a sync selection object" })
+      .optional(),
   })
   .strict()
-  .refine((b) => (b.projects === undefined) !== (b.requirements === undefined), "give either 'projects' or 'requirements'");
+  .refine(
+    (b) => [b.projects, b.requirements, b.syncSelection].filter((v) => v !== undefined).length === 1,
+    "give exactly one of 'projects', 'requirements' or 'syncSelection'",
+  );
 
 const TAR_TYPES = ["application/x-tar", "application/octet-stream"];
 
@@ -44,7 +51,14 @@ export function bundleRoutes(deps: AppDeps): Router {
 
   router.post("/export", express.json({ limit: "2mb" }), async (req: Request, res: Response) => {
     const body = parseBody(exportBody, req.body);
-    const plan = await planBundle(deps, { index: body.index, projects: body.projects, requirementsText: body.requirements, registry: deps.config.baseUrl }).catch((err: unknown) => {
+    const plan = await planBundle(deps, {
+      index: body.index,
+      projects: body.projects,
+      requirementsText: body.requirements,
+      // An object is validated (parseSyncSelection) by planBundle, with a message naming the field.
+      syncSelection: body.syncSelection as ExportBundleOptions["syncSelection"],
+      registry: deps.config.baseUrl,
+    }).catch((err: unknown) => {
       throw toAppError(err);
     });
     // From here on the status is sent: a failure cuts the response short, and the importer

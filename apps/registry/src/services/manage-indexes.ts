@@ -12,7 +12,7 @@ import { leafIndexes } from "./group-members.ts";
 /** First path segments the registry itself uses; an index by that name would be unreachable. */
 // ("pypi" stays free: DESIGN names the usual mirror so; only /pypi/<p>/<v>/json of an index named
 // "pypi" is shadowed by the default index's JSON API.)
-const RESERVED = new Set(["simple", "api", "legacy", "files", "healthz", "readyz", "static", "admin", "login", "logout"]);
+const RESERVED = new Set(["simple", "api", "cli", "legacy", "files", "healthz", "readyz", "static", "admin", "login", "logout"]);
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 type Actor = { id: number; username: string } | null;

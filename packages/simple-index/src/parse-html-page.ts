@@ -2,6 +2,7 @@
 import { Parser } from "htmlparser2";
 import {
   filenameFromUrl,
+  hashEntry,
   parseCoreMetadataAttribute,
   sha256Hex,
   splitFragment,
@@ -74,12 +75,15 @@ function toUpstreamFile(anchor: Anchor, base: string): UpstreamFile | null {
   if (!filename) return null;
   // PEP 503: the fragment is <hashname>=<hexdigest>.
   const eq = fragment.indexOf("=");
-  const sha256 = eq > 0 && fragment.slice(0, eq).toLowerCase() === "sha256" ? sha256Hex(fragment.slice(eq + 1)) : null;
+  const entry = eq > 0 ? hashEntry(fragment.slice(0, eq), fragment.slice(eq + 1)) : null;
+  const hashes: Record<string, string> = entry ? { [entry[0]]: entry[1] } : {};
+  const sha256 = sha256Hex(hashes["sha256"]);
   const attrs = anchor.attributes;
   return {
     filename,
     url,
     sha256,
+    hashes,
     requiresPython: attrs["data-requires-python"]?.trim() || null,
     // PEP 592: the attribute's presence means yanked; its value is the reason.
     yanked: attrs["data-yanked"] ?? false,

@@ -1,4 +1,4 @@
-// What the mirror reads from an upstream project page, whichever format it came in.
+// What a client (the mirror, the installer) reads from a project page, whichever format it came in.
 
 /** One file link of an upstream project page. */
 export interface UpstreamFile {
@@ -7,6 +7,11 @@ export interface UpstreamFile {
   url: string;
   /** Lowercase hex, or null when upstream publishes no sha256. */
   sha256: string | null;
+  /**
+   * Every digest the page gives (PEP 503 fragment or PEP 691 `hashes`), keyed by the
+   * lowercased algorithm name, values lowercased.
+   */
+  hashes: Record<string, string>;
   requiresPython: string | null;
   /** PEP 592: false, or the reason ("" = yanked without one). */
   yanked: false | string;
@@ -52,6 +57,15 @@ export function parseCoreMetadataAttribute(value: string | undefined): UpstreamF
   if (eq <= 0) return false;
   const algo = text.slice(0, eq).trim().toLowerCase();
   return { sha256: algo === "sha256" ? sha256Hex(text.slice(eq + 1)) : null };
+}
+
+const HEX = /^[0-9a-f]+$/;
+
+/** A digest pair from a page, normalized; null when the value is not hex or the name is empty. */
+export function hashEntry(algorithm: string, value: string): [string, string] | null {
+  const name = algorithm.trim().toLowerCase();
+  const hex = value.trim().toLowerCase();
+  return name && HEX.test(hex) ? [name, hex] : null;
 }
 
 /** Dates as PEP 700 writes them (ISO 8601); null when unreadable. */

@@ -18,6 +18,7 @@ describe("parseHtmlPage", () => {
         filename: "demo-1.0.tar.gz",
         url: "https://upstream.example/files/demo-1.0.tar.gz",
         sha256: SHA,
+        hashes: { sha256: SHA },
         requiresPython: null,
         yanked: false,
         coreMetadata: false,
@@ -115,7 +116,7 @@ describe("parseHtmlPage", () => {
   });
 
   it("reads the pages Wheelhouse itself renders", async () => {
-    const { renderProjectPage } = await import("@wheelhouse/simple-index");
+    const { renderProjectPage } = await import("./simple-page.ts");
     const html = renderProjectPage(
       {
         name: "demo",
@@ -142,6 +143,7 @@ describe("parseHtmlPage", () => {
       filename: "demo-1.0-py3-none-any.whl",
       url: "http://127.0.0.1:8080/main/files/demo-1.0-py3-none-any.whl",
       sha256: SHA,
+      hashes: { sha256: SHA },
       requiresPython: ">=3.8",
       yanked: "old",
       coreMetadata: { sha256: META },

@@ -1,6 +1,7 @@
 // PEP 691 project pages (application/vnd.pypi.simple.v1+json), validated with zod.
 import { z } from "zod";
 import {
+  hashEntry,
   InvalidUpstreamPage,
   parseUploadTime,
   sha256Hex,
@@ -65,10 +66,16 @@ function toUpstreamFile(file: z.infer<typeof fileSchema>, pageUrl: string): Upst
     throw new InvalidUpstreamPage(`the project page has an invalid URL for ${file.filename}`);
   }
   const metadata = file["core-metadata"] ?? file["dist-info-metadata"] ?? false;
+  const hashes: Record<string, string> = {};
+  for (const [algorithm, value] of Object.entries(file.hashes)) {
+    const entry = hashEntry(algorithm, value);
+    if (entry) hashes[entry[0]] = entry[1];
+  }
   return {
     filename: file.filename,
     url,
-    sha256: sha256Hex(file.hashes["sha256"]),
+    sha256: sha256Hex(hashes["sha256"]),
+    hashes,
     requiresPython: file["requires-python"]?.trim() || null,
     yanked: file.yanked === true ? "" : typeof file.yanked === "string" ? file.yanked : false,
     coreMetadata: metadata === false ? false : metadata === true ? { sha256: null } : { sha256: sha256Hex(metadata["sha256"]) },
