@@ -16,6 +16,9 @@ await build({
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __whCreateRequire } from 'node:module';\nconst require = __whCreateRequire(import.meta.url);" },
   legalComments: "none",
+  // main.ts loads commands with import(`./commands/${name}.ts`), which esbuild turns into every
+  // file that pattern matches; the tests beside the commands are never loaded, so ship them empty.
+  plugins: [{ name: "skip-tests", setup: (b) => b.onLoad({ filter: /\.test\.ts$/ }, () => ({ contents: "", loader: "ts" })) }],
   logLevel: "warning",
 });
 console.log(`built apps/cli/dist/wheelhouse.mjs in ${Date.now() - started} ms`);

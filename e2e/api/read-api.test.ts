@@ -278,6 +278,15 @@ describe("review fixes", () => {
   });
 });
 
+describe("the installer for download", () => {
+  test("/cli/wheelhouse.mjs serves the single-file build", async () => {
+    const response = await fetch(`${registry.url}/cli/wheelhouse.mjs`);
+    assert.equal(response.status, 200, "built by npm install (postinstall) or npm run build:cli");
+    assert.match(response.headers.get("content-type")!, /javascript/);
+    assert.match(await response.text(), /^#!\/usr\/bin\/env node\n/);
+  });
+});
+
 describe("health", () => {
   test("/healthz and /readyz", async () => {
     assert.deepEqual(await (await fetch(`${registry.url}/healthz`)).json(), { status: "ok" });

@@ -22,7 +22,7 @@ export function treeSpecs(): DistSpec[] {
     modules: { "tree_app/__init__.py": 'VERSION = "1.0"\n\ndef main():\n    print("tree-app 1.0 ok")\n' },
   });
   add("tree-web", "1.0", ["tree-http>=1", "tree-templates", "tree-util"]);
-  add("tree-web", "1.1", ["tree-http>=1.1", "tree-templates>=1", "tree-util", "tree-async; extra == 'async'"]);
+  add("tree-web", "1.1", ["tree-http>=1.1", "tree-templates>=1", "tree-util", "tree-async; extra == 'async'"], { provides_extra: ["async"] });
   add("tree-cli", "2.0", ["tree-term", "tree-config", "tree-util>=1"]);
   add("tree-data", "2.4", ["tree-core<2", "tree-schema", "tree-codec"]);
   add("tree-http", "1.0", ["tree-socket", "tree-url"]);

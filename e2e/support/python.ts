@@ -20,6 +20,8 @@ export interface DistSpec {
   summary?: string;
   description?: string;
   requires_dist?: string[];
+  /** Provides-Extra lines (pip ignores an extra a distribution does not declare). */
+  provides_extra?: string[];
   requires_python?: string;
   console_scripts?: Record<string, string>;
   /** Path inside the wheel (and the sdist's top directory) → file content. */

@@ -1,0 +1,136 @@
+/**
+ * `wheelhouse list [--outdated|--uptodate] [--format columns|freeze|json] [--not-required]
+ * [-e|--exclude-editable] [--local] [--user] [--exclude name]` — pip's listing and formats.
+ * --outdated and --uptodate ask the index through `ctx.latestVersion`.
+ */
+import { canonicalizeName, compareVersions, type NormalizedName } from "@wheelhouse/packaging";
+import type { CommandContext } from "../cli-options.ts";
+import type { InspectedEnvironment } from "../environment/inspect-python.ts";
+import { targetEnvironment } from "../environment/target-environment.ts";
+import { activeDependencies, displayVersion } from "../installer/dependencies.ts";
+import { installedDistributions, type InstalledDistributionDetails } from "../installer/installed-distributions.ts";
+import { localOnly } from "./freeze.ts";
+
+export interface LatestVersion {
+  version: string;
+  filetype: "wheel" | "sdist";
+}
+
+export interface ListContext extends CommandContext {
+  /** The best version the index offers (honouring --pre), or null when it has none. Wired by main. */
+  latestVersion?: (name: NormalizedName) => Promise<LatestVersion | null>;
+}
+
+interface Row {
+  dist: InstalledDistributionDetails;
+  version: string;
+  latest?: LatestVersion;
+}
+
+const STDLIB_PKGS = ["python", "wsgiref", "argparse"];
+
+export async function run(ctx: ListContext): Promise<number> {
+  const o = ctx.options;
+  if (o.outdated && o.uptodate) return usage(ctx, "Options --outdated and --uptodate cannot be combined.");
+  if (o.outdated && o.listFormat === "freeze") return usage(ctx, "List format 'freeze' cannot be used with the --outdated option.");
+  const env = await targetEnvironment(o, ctx.env);
+  let rows = await listRows(env, { local: o.local, editableOnly: o.editable, excludeEditable: o.excludeEditable, exclude: o.exclude });
+  if (o.notRequired) rows = notRequired(rows, env);
+  if (o.outdated || o.uptodate) {
+    if (!ctx.latestVersion) {
+      ctx.stderr.write("ERROR: --outdated and --uptodate need a package index, which is not configured.\n");
+      return 1;
+    }
+    const withLatest: Row[] = [];
+    for (const row of rows) {
+      const latest = await ctx.latestVersion(row.dist.name);
+      if (latest) withLatest.push({ ...row, latest });
+    }
+    rows = withLatest.filter((r) => {
+      const cmp = compareVersions(r.latest!.version, r.version);
+      return o.outdated ? cmp > 0 : cmp === 0;
+    });
+  }
+  ctx.stdout.write(formatListing(rows, { format: o.listFormat, outdated: o.outdated, verbose: o.verbose }));
+  return 0;
+}
+
+export async function listRows(
+  env: InspectedEnvironment,
+  options: { local?: boolean; editableOnly?: boolean; excludeEditable?: boolean; exclude?: string[] } = {},
+): Promise<Row[]> {
+  const skip = new Set([...STDLIB_PKGS, ...(options.exclude ?? [])].map(canonicalizeName));
+  return localOnly(await installedDistributions(env), env, options.local ?? false)
+    .filter((d) => !skip.has(d.name))
+    .filter((d) => (options.editableOnly ? d.editable : true))
+    .filter((d) => (options.excludeEditable ? !d.editable : true))
+    .map((dist) => ({ dist, version: displayVersion(dist.version) }));
+}
+
+/** pip's get_not_required: drop every package another listed package depends on. */
+function notRequired(rows: Row[], env: InspectedEnvironment): Row[] {
+  const required = new Set(rows.flatMap((r) => activeDependencies(r.dist, env.markers).map((q) => canonicalizeName(q.name))));
+  return rows.filter((r) => !required.has(r.dist.name));
+}
+
+export function formatListing(rows: Row[], options: { format: "columns" | "freeze" | "json"; outdated?: boolean; verbose?: number }): string {
+  const sorted = [...rows].sort((a, b) => (a.dist.name < b.dist.name ? -1 : a.dist.name > b.dist.name ? 1 : 0));
+  const verbose = (options.verbose ?? 0) >= 1;
+  if (options.format === "json") {
+    const data = sorted.map((r) => {
+      const info: Record<string, string | null> = { name: r.dist.displayName, version: r.version };
+      if (verbose) {
+        info.location = r.dist.location;
+        info.installer = r.dist.installer ?? "";
+      }
+      if (options.outdated && r.latest) {
+        info.latest_version = displayVersion(r.latest.version);
+        info.latest_filetype = r.latest.filetype;
+      }
+      if (r.dist.editableProjectLocation) info.editable_project_location = r.dist.editableProjectLocation;
+      return info;
+    });
+    return `${pythonJson(data)}\n`;
+  }
+  if (options.format === "freeze") {
+    return sorted.map((r) => `${r.dist.displayName}==${r.version}${verbose ? ` (${r.dist.location})` : ""}\n`).join("");
+  }
+  if (sorted.length === 0) return "";
+  const header = ["Package", "Version"];
+  if (options.outdated) header.push("Latest", "Type");
+  const hasEditables = sorted.some((r) => r.dist.editable);
+  if (hasEditables) header.push("Editable project location");
+  if (verbose) header.push("Location", "Installer");
+  const data = sorted.map((r) => {
+    const row = [r.dist.displayName, r.version];
+    if (options.outdated) row.push(displayVersion(r.latest?.version ?? ""), r.latest?.filetype ?? "");
+    if (hasEditables) row.push(r.dist.editableProjectLocation ?? "");
+    if (verbose) row.push(r.dist.location, r.dist.installer ?? "");
+    return row;
+  });
+  return tabulate([header, ...data], true);
+}
+
+/** pip's tabulate: columns padded to the widest cell, a dashed rule under the header. */
+function tabulate(rows: string[][], withRule: boolean): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(" ").trimEnd());
+  if (withRule) lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join(" "));
+  return lines.map((l) => `${l}\n`).join("");
+}
+
+/** json.dumps as Python writes it by default (", " and ": " separators, key order kept). */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(", ")}}`;
+  }
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function usage(ctx: CommandContext, message: string): number {
+  ctx.stderr.write(`ERROR: ${message}\n`);
+  return 1;
+}
+

@@ -1,0 +1,38 @@
+// The HTTP cache of index pages: the body with its validators, revalidated on every use (pip
+// sends `Cache-Control: max-age=0` with If-None-Match / If-Modified-Since).
+import { readFile } from "node:fs/promises";
+import { writeCacheFile } from "./atomic-write.ts";
+import { pagePath } from "./cache-layout.ts";
+
+export interface CachedPage {
+  /** The URL asked for (the cache key). */
+  url: string;
+  /** The URL that answered (after redirects): relative links resolve against it. */
+  finalUrl: string;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  body: string;
+}
+
+export class PageCache {
+  /** `null` disables the cache (`--no-cache-dir`). */
+  constructor(readonly cacheDir: string | null) {}
+
+  async get(url: string): Promise<CachedPage | null> {
+    if (this.cacheDir === null) return null;
+    try {
+      const page = JSON.parse(await readFile(pagePath(this.cacheDir, url), "utf8")) as CachedPage;
+      return page.url === url && typeof page.body === "string" ? page : null;
+    } catch {
+      // Missing or unreadable: a miss either way.
+      return null;
+    }
+  }
+
+  /** Stores atomically (write then rename); errors are ignored, as a cache should. */
+  async put(page: CachedPage): Promise<void> {
+    if (this.cacheDir === null || (page.etag === null && page.lastModified === null)) return;
+    await writeCacheFile(pagePath(this.cacheDir, page.url), JSON.stringify(page));
+  }
+}
