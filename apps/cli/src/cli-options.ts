@@ -186,6 +186,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: "password", short: "p", key: "password", kind: "string", metavar: "password", scope: ["upload"], description: "The password (or API token) to authenticate with." },
   { name: "skip-existing", key: "skipExisting", kind: "flag", scope: ["upload"], description: "Continue uploading files if one already exists." },
 
+  { name: "config-file", key: "configFile", kind: "path", metavar: "path", scope: ["upload"], cliOnly: true, description: "The .pypirc file to read repositories and credentials from (default: ~/.pypirc)." },
+
   // ---- lock ----
   { name: "output", short: "o", key: "output", kind: "path", metavar: "file", scope: ["lock"], description: "Write the pinned requirements to <file> (default: stdout)." },
   { name: "generate-hashes", key: "generateHashes", kind: "flag", scope: ["lock"], description: "Include --hash lines for every file of each pinned version." },

@@ -125,6 +125,8 @@ export interface Options {
   // ---- lock ----
   output: string | null;
   generateHashes: boolean;
+  /** upload: the .pypirc to read (default ~/.pypirc). */
+  configFile: string | null;
 
   // ---- config ----
   editor: string | null;
@@ -226,6 +228,7 @@ export function defaultOptions(env: NodeJS.ProcessEnv): Options {
 
     output: null,
     generateHashes: false,
+    configFile: null,
 
     editor: null,
     globalFile: false,
