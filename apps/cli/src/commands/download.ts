@@ -3,8 +3,8 @@
  * each requirement selects for the target, checked against the index's and the requirement's
  * hashes, saved into DIR (default: the current directory).
  *
- * Dependencies are followed when a resolver is wired in (`deps.resolve`); without one, only the
- * named requirements are downloaded, as with `--no-deps`.
+ * Dependencies are followed by the resolver (resolution/, or `deps.resolve` in tests); with
+ * `--no-deps`, only the named requirements are downloaded.
  */
 import { copyFile, mkdir, stat } from "node:fs/promises";
 import { join, resolve as resolvePath, sep } from "node:path";
@@ -12,23 +12,37 @@ import { canonicalizeName, parseDistributionFilename, type NormalizedName } from
 import { filenameFromUrl } from "@wheelhouse/simple-index";
 import type { CommandContext } from "../cli-options.ts";
 import type { Candidate, DistFile } from "../core-types.ts";
+import type { InspectedEnvironment } from "../environment/inspect-python.ts";
+import { targetEnvironment } from "../environment/target-environment.ts";
 import { findTarget, openSession, type CommandTarget, type IndexCommandDeps } from "../index/command-support.ts";
 import { formatSize } from "../index/cache-admin.ts";
 import { HashMismatch, HttpError, NetworkError, type HashMismatchItem } from "../index/errors.ts";
 import { hashFile } from "../index/hashing.ts";
-import { HttpClient } from "../index/http-client.ts";
 import { toDistFile } from "../index/index-client.ts";
-import type { IndexOptions, IndexSession } from "../index/index-session.ts";
+import type { IndexSession } from "../index/index-session.ts";
 import type { PackageFinder } from "../index/package-finder.ts";
-import { parseRequirementArgs, parseRequirementsFile, RequirementsFileError, type RequirementLine } from "../requirements/index.ts";
+import { RequirementsFileError, type RequirementLine } from "../requirements/index.ts";
 import { allowedCandidates } from "../resolver/allowed-candidates.ts";
+import { failureMessage } from "../resolution/failure-message.ts";
+import { fileForHashes } from "../resolution/hash-checking.ts";
+import { limiter } from "../resolution/limit.ts";
+import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
+import { resolveRequirements } from "../resolution/resolve-requirements.ts";
 
 /** Downloads run at most this many at a time. */
 const CONCURRENCY = 8;
 
 export interface DownloadDeps extends IndexCommandDeps {
-  /** The resolver, once wired: every candidate to download (dependencies included), in order. */
-  resolve?: (request: { requirements: RequirementLine[]; finder: PackageFinder; session: IndexSession; target: CommandTarget }) => Promise<Candidate[]>;
+  /** Replaces the resolver (tests): every candidate to download (dependencies included), in order. */
+  resolve?: (request: DownloadResolveRequest) => Promise<Candidate[]>;
+}
+
+export interface DownloadResolveRequest {
+  requirements: RequirementLine[];
+  constraints: RequirementLine[];
+  finder: PackageFinder;
+  session: IndexSession;
+  target: CommandTarget;
 }
 
 /** One archive to fetch, and why. */
@@ -37,6 +51,8 @@ interface Item {
   name: string;
   file: DistFile;
   hashes: Record<string, string[]>;
+  /** Print pip's "Collecting …" before its download line (the resolver's picks; select() prints its own). */
+  announce?: boolean;
 }
 
 class DownloadError extends Error {}
@@ -46,20 +62,23 @@ export async function run(ctx: CommandContext, deps: DownloadDeps = {}): Promise
     ctx.stderr.write(`ERROR: ${message}\n`);
     return 1;
   };
-  let lines: RequirementLine[];
-  let options: IndexOptions;
+  let read: ReadRequirements;
   try {
-    ({ lines, options } = await readRequirements(ctx));
+    read = await readRequirements(ctx);
   } catch (e) {
     if (e instanceof RequirementsFileError) return error(e.message);
     throw e;
   }
+  const { requirements: lines, constraints, options } = read;
   if (lines.length === 0) return error('You must give at least one requirement to download (see "wheelhouse help download")');
   const target = await (deps.target ?? (() => findTarget(ctx)))();
   const session = openSession(ctx, deps, options);
   try {
     const finder = session.finder(target);
-    const items = deps.resolve ? fromResolution(await deps.resolve({ requirements: lines, finder, session, target }), lines) : await select(ctx, lines, finder, target);
+    const resolveDeps = deps.resolve ?? (ctx.options.noDeps ? undefined : (request: DownloadResolveRequest) => resolveForDownload(ctx, request));
+    const items = resolveDeps
+      ? fromResolution(await resolveDeps({ requirements: lines, constraints, finder, session, target }), [...lines, ...constraints])
+      : await select(ctx, lines, finder, target);
     const dest = resolvePath(ctx.cwd, ctx.options.dest ?? ".");
     const paths = await fetchAll(ctx, session, items);
     await mkdir(dest, { recursive: true });
@@ -76,39 +95,15 @@ export async function run(ctx: CommandContext, deps: DownloadDeps = {}): Promise
   } catch (e) {
     if (e instanceof HashMismatch) return error(e.message);
     if (e instanceof DownloadError || e instanceof HttpError || e instanceof NetworkError) return error(e.message);
+    const message = failureMessage(e);
+    if (message !== null) {
+      ctx.stderr.write(`${message}\n`);
+      return 1;
+    }
     throw e;
   } finally {
     await session.close();
   }
-}
-
-/** Command-line requirements and `-r` files, and the index options those files add. */
-async function readRequirements(ctx: CommandContext): Promise<{ lines: RequirementLine[]; options: IndexOptions }> {
-  const o = ctx.options;
-  const options: IndexOptions = { ...o, extraIndexUrls: [...o.extraIndexUrls], findLinks: [...o.findLinks], trustedHosts: [...o.trustedHosts] };
-  const lines = parseRequirementArgs(ctx.args, { cwd: ctx.cwd });
-  let fetcher = null as HttpClient | null;
-  for (const file of o.requirements) {
-    const parsed = await parseRequirementsFile(file, {
-      env: ctx.env,
-      cwd: ctx.cwd,
-      formatControl: { onlyBinary: options.onlyBinary, noBinary: options.noBinary },
-      fetch: async (url) => (await (fetcher ??= new HttpClient({ timeout: o.timeout, retries: o.retries, cwd: ctx.cwd })).get(url)).text(),
-    });
-    for (const warning of parsed.warnings) ctx.stderr.write(`WARNING: ${warning}\n`);
-    lines.push(...parsed.requirements);
-    const f = parsed.options;
-    if (f.indexUrl !== undefined) options.indexUrl = f.indexUrl;
-    options.extraIndexUrls.push(...f.extraIndexUrls);
-    options.findLinks.push(...f.findLinks);
-    options.trustedHosts.push(...f.trustedHosts);
-    if (f.noIndex) options.noIndex = true;
-    if (f.pre) options.pre = true;
-    options.onlyBinary = f.onlyBinary;
-    options.noBinary = f.noBinary;
-  }
-  await fetcher?.close();
-  return { lines, options };
 }
 
 /** Without a resolver: the best candidate of each named requirement, the file of each URL one. */
@@ -154,11 +149,33 @@ async function select(ctx: CommandContext, lines: RequirementLine[], finder: Pac
 
 function fromResolution(candidates: Candidate[], lines: RequirementLine[]): Item[] {
   const hashesByName = new Map<string, Record<string, string[]>>();
-  for (const line of lines) if (line.requirement) hashesByName.set(canonicalizeName(line.requirement.name), line.hashes);
+  for (const line of lines) if (line.requirement && Object.keys(line.hashes).length > 0) hashesByName.set(canonicalizeName(line.requirement.name), line.hashes);
   return candidates.flatMap((c) => {
-    const file = c.files[0];
-    return file ? [{ label: `${c.name}==${c.version}`, name: c.name, file, hashes: hashesByName.get(c.name) ?? {} }] : [];
+    const hashes = hashesByName.get(c.name) ?? {};
+    const file = fileForHashes(c, hashes);
+    return file ? [{ label: `${c.name}==${c.version}`, name: c.name, file, hashes, announce: true }] : [];
   });
+}
+
+/** Every candidate the requirements need, dependencies included, for the target's markers. */
+async function resolveForDownload(ctx: CommandContext, request: DownloadResolveRequest): Promise<Candidate[]> {
+  const { target } = request;
+  const { result } = await resolveRequirements({
+    session: request.session,
+    finder: request.finder,
+    markers: target.markers,
+    // findTarget inspected the interpreter already; sdists are built with it.
+    env: async () => ("info" in target ? (target as InspectedEnvironment) : targetEnvironment({ ...ctx.options, target: null, prefix: null, user: false }, ctx.env)),
+    requirements: request.requirements,
+    constraints: request.constraints,
+    noDeps: ctx.options.noDeps,
+    buildIsolation: !ctx.options.noBuildIsolation,
+    reporter: {
+      info: (line) => void ctx.stdout.write(`${line}\n`),
+      warning: (line) => void ctx.stderr.write(`WARNING: ${line}\n`),
+    },
+  });
+  return [...result.pins.values()].map((pin) => pin.candidate);
 }
 
 /** Fetches every item (CONCURRENCY at a time), reporting as pip does; hash mismatches gathered into one error. */
@@ -177,6 +194,7 @@ async function fetchAll(ctx: CommandContext, session: IndexSession, items: Item[
   for (const [i, item] of items.entries()) {
     try {
       const { path, cached } = await results[i]!;
+      if (item.announce) ctx.stdout.write(`Collecting ${item.label}\n`);
       ctx.stdout.write(`  ${cached ? "Using cached" : "Downloading"} ${item.file.filename} (${formatSize((await stat(path)).size)})\n`);
       paths.push(path);
     } catch (e) {
@@ -187,22 +205,6 @@ async function fetchAll(ctx: CommandContext, session: IndexSession, items: Item[
   if (failure) throw failure;
   if (mismatches.length > 0) throw new HashMismatch(mismatches);
   return paths;
-}
-
-/** Runs at most `n` of the given tasks at once. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
 }
 
 async function sameFile(from: string, to: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 /**
  * `wheelhouse list [--outdated|--uptodate] [--format columns|freeze|json] [--not-required]
  * [-e|--exclude-editable] [--local] [--user] [--exclude name]` — pip's listing and formats.
- * --outdated and --uptodate ask the index through `ctx.latestVersion`.
+ * --outdated and --uptodate ask the index (through `ctx.latestVersion` when a test gives one).
  */
 import { canonicalizeName, compareVersions, type NormalizedName } from "@wheelhouse/packaging";
 import type { CommandContext } from "../cli-options.ts";
@@ -9,6 +9,10 @@ import type { InspectedEnvironment } from "../environment/inspect-python.ts";
 import { targetEnvironment } from "../environment/target-environment.ts";
 import { activeDependencies, displayVersion } from "../installer/dependencies.ts";
 import { installedDistributions, type InstalledDistributionDetails } from "../installer/installed-distributions.ts";
+import { openSession } from "../index/command-support.ts";
+import type { IndexSession } from "../index/index-session.ts";
+import { limiter } from "../resolution/limit.ts";
+import { latestVersionFrom } from "../resolution/latest-version.ts";
 import { localOnly } from "./freeze.ts";
 
 export interface LatestVersion {
@@ -17,7 +21,7 @@ export interface LatestVersion {
 }
 
 export interface ListContext extends CommandContext {
-  /** The best version the index offers (honouring --pre), or null when it has none. Wired by main. */
+  /** The best version the index offers (honouring --pre), or null when it has none. Default: the package finder. */
   latestVersion?: (name: NormalizedName) => Promise<LatestVersion | null>;
 }
 
@@ -37,19 +41,23 @@ export async function run(ctx: ListContext): Promise<number> {
   let rows = await listRows(env, { local: o.local, editableOnly: o.editable, excludeEditable: o.excludeEditable, exclude: o.exclude });
   if (o.notRequired) rows = notRequired(rows, env);
   if (o.outdated || o.uptodate) {
-    if (!ctx.latestVersion) {
-      ctx.stderr.write("ERROR: --outdated and --uptodate need a package index, which is not configured.\n");
-      return 1;
+    let session: IndexSession | null = null;
+    try {
+      let latestVersion = ctx.latestVersion;
+      if (!latestVersion) {
+        session = openSession(ctx, {});
+        latestVersion = latestVersionFrom(session.finder(env), o.pre);
+      }
+      const ask = latestVersion;
+      const limit = limiter(8);
+      const latest = await Promise.all(rows.map((row) => limit(() => ask(row.dist.name))));
+      rows = rows.flatMap((row, i) => (latest[i] ? [{ ...row, latest: latest[i] }] : [])).filter((r) => {
+        const cmp = compareVersions(r.latest!.version, r.version);
+        return o.outdated ? cmp > 0 : cmp === 0;
+      });
+    } finally {
+      await session?.close();
     }
-    const withLatest: Row[] = [];
-    for (const row of rows) {
-      const latest = await ctx.latestVersion(row.dist.name);
-      if (latest) withLatest.push({ ...row, latest });
-    }
-    rows = withLatest.filter((r) => {
-      const cmp = compareVersions(r.latest!.version, r.version);
-      return o.outdated ? cmp > 0 : cmp === 0;
-    });
   }
   ctx.stdout.write(formatListing(rows, { format: o.listFormat, outdated: o.outdated, verbose: o.verbose }));
   return 0;

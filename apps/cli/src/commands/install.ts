@@ -1,0 +1,74 @@
+/**
+ * `wheelhouse install [options] REQUIREMENT... [-r FILE] [-c FILE]` — pip's install: resolve for
+ * the target interpreter, keep what is installed unless upgrading, fetch and verify every archive
+ * before changing anything, build sdists, install wheels in parallel. The pipeline itself is
+ * resolution/install-requirements.ts (builds run it too, for their build requirements).
+ */
+import type { CommandContext } from "../cli-options.ts";
+import { targetEnvironment } from "../environment/target-environment.ts";
+import { openSession } from "../index/command-support.ts";
+import { failureMessage } from "../resolution/failure-message.ts";
+import { installRequirements } from "../resolution/install-requirements.ts";
+import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const o = ctx.options;
+  const fail = (message: string): number => {
+    ctx.stderr.write(`${message}\n`);
+    return 1;
+  };
+  let read: ReadRequirements;
+  try {
+    read = await readRequirements(ctx);
+  } catch (e) {
+    const message = failureMessage(e);
+    if (message !== null) return fail(message);
+    throw e;
+  }
+  if (read.editables.length > 0) {
+    return fail(`ERROR: Editable installs are not supported by this version of wheelhouse: -e ${read.editables[0]!.text}`);
+  }
+  if (read.requirements.length === 0) {
+    return fail('ERROR: You must give at least one requirement to install (see "wheelhouse help install")');
+  }
+  if (o.root) return fail("ERROR: --root is not supported by this version of wheelhouse.");
+  if (o.report) ctx.stderr.write("WARNING: --report is not supported by this version of wheelhouse; no report is written.\n");
+
+  const quiet = o.quiet;
+  const reporter = {
+    info: (line: string) => void (quiet > 0 ? undefined : ctx.stdout.write(`${line}\n`)),
+    warning: (line: string) => void (quiet > 1 ? undefined : ctx.stderr.write(`WARNING: ${line}\n`)),
+  };
+  let session = null as ReturnType<typeof openSession> | null;
+  try {
+    const env = await targetEnvironment(o, ctx.env);
+    session = openSession(ctx, {}, read.options);
+    await installRequirements({
+      session,
+      finder: session.finder(env),
+      env,
+      requirements: read.requirements,
+      constraints: read.constraints,
+      settings: {
+        noDeps: o.noDeps,
+        upgrade: o.upgrade,
+        upgradeStrategy: o.upgradeStrategy,
+        forceReinstall: o.forceReinstall,
+        ignoreInstalled: o.ignoreInstalled,
+        requireHashes: read.requireHashes,
+        dryRun: o.dryRun,
+        // uv's default: no bytecode unless --compile (or compile = yes in pip.conf) asks for it.
+        compile: ctx.origins.compile !== undefined && o.compile,
+        buildIsolation: !o.noBuildIsolation,
+      },
+      reporter,
+    });
+    return 0;
+  } catch (e) {
+    const message = failureMessage(e);
+    if (message !== null) return fail(message);
+    throw e;
+  } finally {
+    await session?.close();
+  }
+}

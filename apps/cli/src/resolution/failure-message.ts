@@ -1,0 +1,47 @@
+/**
+ * The failures a resolving command reports to the user — as pip prints them, `ERROR: ` first —
+ * rather than as an unexpected exception with a stack.
+ */
+import { BuildError } from "../build/build-wheel.ts";
+import { InvalidSdist } from "../build/unpack-sdist.ts";
+import { InterpreterError } from "../environment/inspect-python.ts";
+import { HashMismatch, HttpError, InvalidWheel, NetworkError } from "../index/errors.ts";
+import { InstallationError } from "../installer/errors.ts";
+import { RequirementsFileError } from "../requirements/index.ts";
+import { ResolutionImpossible, ResolutionTooDeep } from "../resolver/resolution-impossible.ts";
+import { HashCheckFailed } from "./hash-checking.ts";
+import { InconsistentCandidate, UnsupportedReference } from "./index-provider.ts";
+
+const RESOLUTION_HELP = "ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts";
+
+/** What to write to stderr for `e`, or null when it is not a failure the user is told about plainly. */
+export function failureMessage(e: unknown): string | null {
+  if (e instanceof ResolutionImpossible) {
+    if (e.kind === "no-matching-distribution") {
+      // pip: the yanked note is information; the two sentences are errors.
+      return e.message
+        .split("\n")
+        .map((line) => (line.startsWith("Ignored the following yanked versions") ? line : `ERROR: ${line}`))
+        .join("\n");
+    }
+    return `ERROR: ${e.message}\n\nERROR: ${RESOLUTION_HELP}`;
+  }
+  if (e instanceof BuildError) return `${e.output ? `${e.output.trimEnd()}\n` : ""}ERROR: ${e.message}`;
+  if (
+    e instanceof HashCheckFailed ||
+    e instanceof HashMismatch ||
+    e instanceof HttpError ||
+    e instanceof NetworkError ||
+    e instanceof InvalidWheel ||
+    e instanceof InvalidSdist ||
+    e instanceof InstallationError ||
+    e instanceof RequirementsFileError ||
+    e instanceof InterpreterError ||
+    e instanceof ResolutionTooDeep ||
+    e instanceof UnsupportedReference ||
+    e instanceof InconsistentCandidate
+  ) {
+    return `ERROR: ${e.message}`;
+  }
+  return null;
+}

@@ -1,0 +1,231 @@
+/**
+ * The resolver's provider for a real run: candidates from the PackageFinder, dependencies from
+ * core metadata (cache, PEP 658, range reads of wheels — never a whole-wheel download when the
+ * index allows otherwise), sdists without static metadata prepared by the SdistBuilder, and
+ * direct URLs (`name @ url`, wheel and sdist URLs, local archives) as candidates of their own.
+ *
+ * Every answer is cached per candidate and shared by concurrent callers: the resolver prefetches
+ * the dependencies of the next projects in parallel.
+ */
+import {
+  canonicalizeName,
+  parseMetadata,
+  parseSdistFilename,
+  parseWheelFilename,
+  tryParseVersion,
+  type MarkerEnvironment,
+  type NormalizedName,
+  type Requirement,
+} from "@wheelhouse/packaging";
+import { filenameFromUrl } from "@wheelhouse/simple-index";
+import type { Candidate, DistFile, InstalledDistribution, ResolverProvider } from "../core-types.ts";
+import { toDistFile } from "../index/index-client.ts";
+import type { IndexSession } from "../index/index-session.ts";
+import type { PackageFinder } from "../index/package-finder.ts";
+import { allowedCandidates } from "../resolver/allowed-candidates.ts";
+import type { UrlCandidateProvider } from "../resolver/resolve.ts";
+import type { SdistBuilder } from "./sdist-builder.ts";
+
+/** A candidate's metadata does not name the project or version it was offered as. */
+export class InconsistentCandidate extends Error {
+  override name = "InconsistentCandidate";
+}
+
+/** A direct reference the installer cannot use (a project directory, a VCS URL, an unknown file type). */
+export class UnsupportedReference extends Error {
+  override name = "UnsupportedReference";
+}
+
+/** What the resolution needs to know of one candidate. */
+export interface CandidateMetadata {
+  /** The Name field as written (pip's "Would install" and "Successfully installed" use it). */
+  displayName: string;
+  requiresDist: Requirement[];
+}
+
+export interface IndexProviderInit {
+  finder: PackageFinder;
+  session: IndexSession;
+  /** Builds sdists for their metadata; without one an sdist that needs building is an error. */
+  builder: SdistBuilder | null;
+  /**
+   * What the target has installed: a version the index no longer offers is still a candidate
+   * (pip's AlreadyInstalledCandidate), with no files and the installed dependencies.
+   */
+  installed?: ReadonlyMap<NormalizedName, InstalledDistribution>;
+  /**
+   * Look ahead of the resolver: once a candidate's metadata is known, fetch the pages of its
+   * dependencies (those whose markers hold without extras) and the metadata of the best wheel
+   * each allows, and so on down the tree. The resolver then finds most answers already there,
+   * instead of discovering the tree one level per round trip.
+   */
+  lookahead?: { environment: MarkerEnvironment; allowPrereleases: (name: NormalizedName) => boolean };
+}
+
+export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
+  /** Candidates made for direct URLs, with the URL asked for (PEP 610 direct_url.json). */
+  readonly directUrls = new Map<Candidate, string>();
+  readonly #init: IndexProviderInit;
+  readonly #metadata = new Map<string, Promise<CandidateMetadata>>();
+  readonly #urlCandidates = new Map<string, Promise<Candidate | null>>();
+  readonly #candidates = new Map<NormalizedName, Promise<Candidate[]>>();
+  readonly #installedCandidates = new Map<Candidate, InstalledDistribution>();
+
+  constructor(init: IndexProviderInit) {
+    this.#init = init;
+  }
+
+  candidates(name: NormalizedName): Promise<Candidate[]> {
+    const dist = this.#init.installed?.get(name);
+    if (!dist) return this.#init.finder.candidates(name);
+    let pending = this.#candidates.get(name);
+    if (!pending) {
+      pending = this.#init.finder.candidates(name).then((found) => {
+        const version = tryParseVersion(dist.version);
+        if (version === null || found.some((c) => c.version.equals(version))) return found;
+        const installed: Candidate = { name, version, files: [], yanked: false };
+        this.#installedCandidates.set(installed, dist);
+        return [...found, installed];
+      });
+      this.#candidates.set(name, pending);
+    }
+    return pending;
+  }
+
+  async dependencies(candidate: Candidate): Promise<Requirement[]> {
+    const dist = this.#installedCandidates.get(candidate);
+    if (dist) return dist.requires;
+    return (await this.metadata(candidate)).requiresDist;
+  }
+
+  /** The metadata of the file that would be installed for `candidate`; one fetch (or build) per file. */
+  metadata(candidate: Candidate): Promise<CandidateMetadata> {
+    const file = candidate.files[0];
+    const key = `${candidate.name}\0${file?.url ?? candidate.version.toString()}`;
+    let pending = this.#metadata.get(key);
+    if (!pending) {
+      pending = this.#readMetadata(candidate);
+      this.#metadata.set(key, pending);
+      pending.then(
+        (metadata) => this.#lookahead(metadata.requiresDist),
+        () => this.#metadata.delete(key),
+      );
+    }
+    return pending;
+  }
+
+  /** Speculative fetches for dependencies (see `lookahead`); failures are left for the resolver to meet. */
+  #lookahead(requirements: readonly Requirement[]): void {
+    const options = this.#init.lookahead;
+    if (!options) return;
+    for (const requirement of requirements) {
+      if (requirement.url !== null) continue;
+      if (requirement.marker !== null && !requirement.marker.evaluate(options.environment, [])) continue;
+      const name = requirement.normalizedName;
+      this.candidates(name).then(
+        (all) => {
+          const best = allowedCandidates(all, requirement.specifier, { prereleases: options.allowPrereleases(name), preferVersion: null })[0];
+          // Never a speculative build: wheels only.
+          if (best?.files[0]?.kind === "wheel") this.metadata(best).catch(() => {});
+        },
+        () => {},
+      );
+    }
+  }
+
+  candidateForUrl(name: NormalizedName, url: string): Promise<Candidate | null> {
+    const key = `${name}\0${url}`;
+    let pending = this.#urlCandidates.get(key);
+    if (!pending) {
+      pending = this.#candidateForUrl(name, url);
+      this.#urlCandidates.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #readMetadata(candidate: Candidate): Promise<CandidateMetadata> {
+    const file = candidate.files[0];
+    const dist = this.#installedCandidates.get(candidate);
+    if (dist) return { displayName: dist.displayName, requiresDist: dist.requires };
+    if (!file) return { displayName: candidate.name, requiresDist: [] };
+    const { session, builder } = this.#init;
+    let text = await session.metadata.forCandidate(candidate);
+    if (text === null) {
+      if (builder === null) throw new UnsupportedReference(`${file.filename} has to be built to learn its dependencies, which this command cannot do.`);
+      const archive = await session.downloader.fetch(file, { requirement: `${candidate.name}==${candidate.version}` });
+      text = await builder.metadata(file, archive, candidate.name);
+    }
+    const metadata = parseMetadata(text, { validate: false });
+    if (canonicalizeName(metadata.name) !== candidate.name) {
+      throw new InconsistentCandidate(
+        `Requested ${candidate.name} from ${session.http.redact(file.url)} has inconsistent name: expected '${candidate.name}', but metadata has '${metadata.name}'`,
+      );
+    }
+    if (!metadata.version.equals(candidate.version)) {
+      throw new InconsistentCandidate(
+        `Requested ${candidate.name}==${candidate.version} from ${session.http.redact(file.url)} has inconsistent version: expected '${candidate.version}', but metadata has '${metadata.version}'`,
+      );
+    }
+    return { displayName: metadata.name, requiresDist: metadata.requiresDist ?? [] };
+  }
+
+  async #candidateForUrl(name: NormalizedName, url: string): Promise<Candidate | null> {
+    const file = directFile(url);
+    if (file === null) {
+      throw new UnsupportedReference(
+        `${url} is not a wheel or a source archive; installing from a project directory or a VCS URL is not supported by this version of wheelhouse.`,
+      );
+    }
+    let candidate: Candidate;
+    if (file.kind === "wheel") {
+      const parsed = parseWheelFilename(file.filename);
+      if (parsed.name !== name) throw new InconsistentCandidate(`${file.filename} is not a wheel of ${name}.`);
+      candidate = { name, version: parsed.version, files: [file], yanked: false };
+    } else {
+      let version;
+      try {
+        version = parseSdistFilename(file.filename.replace(/\.tgz$/i, ".tar.gz"), { project: name }).version;
+      } catch {
+        // An archive whose name does not give the version: its metadata does.
+        if (this.#init.builder === null) throw new UnsupportedReference(`Cannot tell the version of ${file.filename} without building it.`);
+        const archive = await this.#init.session.downloader.fetch(file);
+        const text = await this.#init.builder.metadata(file, archive, name);
+        version = parseMetadata(text, { validate: false }).version;
+      }
+      candidate = { name, version, files: [file], yanked: false };
+    }
+    this.directUrls.set(candidate, url);
+    return candidate;
+  }
+}
+
+/** The DistFile a direct URL names (hashes from its `#sha256=…` fragment), or null when it is neither a wheel nor an sdist. */
+export function directFile(url: string): DistFile | null {
+  const hash = url.indexOf("#");
+  const bare = hash === -1 ? url : url.slice(0, hash);
+  const hashes: Record<string, string> = {};
+  if (hash !== -1) {
+    for (const part of url.slice(hash + 1).split("&")) {
+      const [key, value] = part.split("=", 2) as [string, string | undefined];
+      if (value && /^(sha256|sha384|sha512|sha224|sha1|md5)$/i.test(key)) hashes[key.toLowerCase()] = value.toLowerCase();
+    }
+  }
+  let filename: string;
+  try {
+    filename = filenameFromUrl(bare);
+  } catch {
+    return null;
+  }
+  return toDistFile({ filename, url: bare, hashes }, "direct URL");
+}
+
+/** The project a nameless URL or path requirement names, from its filename; null when the filename does not tell. */
+export function projectOfArchive(url: string): NormalizedName | null {
+  const file = directFile(url);
+  if (file === null) return null;
+  try {
+    return file.kind === "wheel" ? parseWheelFilename(file.filename).name : parseSdistFilename(file.filename.replace(/\.tgz$/i, ".tar.gz")).name;
+  } catch {
+    return null;
+  }
+}
