@@ -8,7 +8,7 @@ import { upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-dep
 import { readWheelMetadata } from "./read-wheel-metadata.ts";
 import { recordMirrorEvent } from "./record-mirror-event.ts";
 import { SingleFlight } from "./single-flight.ts";
-import { displayUrl, readBodyText, resolveTimeouts, upstreamAuth, upstreamGet } from "./upstream-http.ts";
+import { displayUrl, readBodyText, resolveTimeouts, upstreamAuth, upstreamGetBytes } from "./upstream-http.ts";
 
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 const lookups = new SingleFlight<string | null>();
@@ -59,16 +59,7 @@ async function fetchUpstreamMetadata(deps: MirrorDeps, index: MirrorIndexRow, fi
   const url = `${file.upstreamUrl!}.metadata`;
   const shown = displayUrl(url);
   const timeouts = resolveTimeouts(deps.upstreamTimeouts);
-  const response = await upstreamGet({
-    url,
-    headers: { "accept-encoding": "identity" },
-    auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword),
-    timeouts,
-  });
-  if (response.statusCode < 200 || response.statusCode > 299) {
-    await response.body.dump().catch(() => {});
-    throw new UpstreamUnavailable(shown, `HTTP ${response.statusCode}`);
-  }
+  const response = await upstreamGetBytes({ url: url, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts });
   const text = await readBodyText(response, shown, timeouts, MAX_METADATA_BYTES);
   // Hashed as we will serve it: the stored text re-encoded as UTF-8.
   if (sha256Hex(Buffer.from(text, "utf8")) !== expected) throw new UpstreamHashMismatch(`${file.filename}.metadata`);

@@ -10,7 +10,7 @@ import { DistributionHasher, type Digests } from "./distribution-hasher.ts";
 import { MirrorFileNotFound, UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
 import { upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
 import { STAGING_PREFIX, storageKeyFor } from "./storage-key.ts";
-import { displayUrl, headerValue, resolveTimeouts, toUpstreamUnavailable, upstreamAuth, upstreamGet } from "./upstream-http.ts";
+import { displayUrl, headerValue, resolveTimeouts, toUpstreamUnavailable, upstreamAuth, upstreamGetBytes } from "./upstream-http.ts";
 
 export interface StoredFile {
   storageKey: string;
@@ -93,17 +93,7 @@ async function fetchIntoStorage(
   const timeouts = resolveTimeouts(deps.upstreamTimeouts);
   const shown = displayUrl(file.upstreamUrl);
   const hasher = await DistributionHasher.create();
-  const response = await upstreamGet({
-    url: file.upstreamUrl,
-    // Hashes are over the exact bytes: no content coding.
-    headers: { "accept-encoding": "identity" },
-    auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword),
-    timeouts,
-  });
-  if (response.statusCode < 200 || response.statusCode > 299) {
-    await response.body.dump().catch(() => {});
-    throw new UpstreamUnavailable(shown, `HTTP ${response.statusCode}`);
-  }
+  const response = await upstreamGetBytes({ url: file.upstreamUrl, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts });
   const length = Number(headerValue(response.headers["content-length"]) ?? Number.NaN);
   // A size of 0 in the row means the page did not say (PEP 503 HTML has no sizes).
   const size = Number.isSafeInteger(length) && length >= 0 ? length : file.size > 0n ? Number(file.size) : null;

@@ -191,3 +191,17 @@ function reasonFor(err: unknown, timeouts: UpstreamTimeouts): string {
   if (err instanceof Error && /certificate|self.signed|SSL|TLS/i.test(`${err.message} ${code ?? ""}`)) return `TLS error (${err.message})`;
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * GET the exact bytes of a URL the mirror serves again (a file or its .metadata): no content
+ * coding, the index's upstream credentials, and any answer but 2xx as UpstreamUnavailable.
+ */
+export async function upstreamGetBytes(req: { url: string; shownUrl: string; auth: UpstreamAuth | null; timeouts: UpstreamTimeouts }): Promise<UpstreamResponse> {
+  // Hashes are over the exact bytes: no content coding.
+  const response = await upstreamGet({ url: req.url, headers: { "accept-encoding": "identity" }, auth: req.auth, timeouts: req.timeouts });
+  if (response.statusCode < 200 || response.statusCode > 299) {
+    await response.body.dump().catch(() => {});
+    throw new UpstreamUnavailable(req.shownUrl, `HTTP ${response.statusCode}`);
+  }
+  return response;
+}
