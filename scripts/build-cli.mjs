@@ -1,14 +1,20 @@
-// Bundles the `wheelhouse` CLI into one file, apps/cli/dist/wheelhouse.mjs, that runs on a bare
-// Node 20 with nothing installed: the registry serves it at /cli/wheelhouse.mjs.
+// Builds the `wheelhouse` CLI twice from apps/cli/src/main.ts:
+// - apps/cli/dist/wheelhouse.mjs: one file that runs on a bare Node 20 with nothing installed;
+//   the registry serves it at /cli/wheelhouse.mjs.
+// - apps/cli/dist/split/: the same code split per command (esbuild `splitting`), so a run parses
+//   only what its command imports (`--version` loads no HTTP client, `install` no uploader).
+//   bin/wheelhouse.mjs runs it while it is newer than every file it was built from, listed
+//   with the build's start time in split/inputs.json.
 // Plain .mjs so it runs from `postinstall` before anything else is built.
 import { build } from "esbuild";
+import { rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const dist = `${root}apps/cli/dist`;
 const started = Date.now();
-await build({
-  entryPoints: [`${root}apps/cli/src/main.ts`],
-  outfile: `${root}apps/cli/dist/wheelhouse.mjs`,
+const common = {
+  entryPoints: { wheelhouse: `${root}apps/cli/src/main.ts` },
   bundle: true,
   platform: "node",
   format: "esm",
@@ -20,5 +26,23 @@ await build({
   // file that pattern matches; the tests beside the commands are never loaded, so ship them empty.
   plugins: [{ name: "skip-tests", setup: (b) => b.onLoad({ filter: /\.test\.ts$/ }, () => ({ contents: "", loader: "ts" })) }],
   logLevel: "warning",
-});
-console.log(`built apps/cli/dist/wheelhouse.mjs in ${Date.now() - started} ms`);
+};
+await rm(`${dist}/split`, { recursive: true, force: true });
+const [, split] = await Promise.all([
+  build({ ...common, outfile: `${dist}/wheelhouse.mjs` }),
+  build({
+    ...common,
+    outdir: `${dist}/split`,
+    splitting: true,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    metafile: true,
+  }),
+]);
+// Sources only: dependencies change with `npm install`, whose postinstall runs this build.
+const inputs = Object.keys(split.metafile.inputs)
+  .filter((path) => !path.includes("node_modules/") && !path.endsWith(".test.ts"))
+  .map((path) => fileURLToPath(new URL(path, `file://${root}`)));
+inputs.push(fileURLToPath(import.meta.url));
+await writeFile(`${dist}/split/inputs.json`, JSON.stringify({ builtAt: started, inputs }));
+console.log(`built apps/cli/dist/wheelhouse.mjs and apps/cli/dist/split/ in ${Date.now() - started} ms`);

@@ -9,6 +9,7 @@ import { targetEnvironment } from "../environment/target-environment.ts";
 import { openSession } from "../index/command-support.ts";
 import { failureMessage } from "../resolution/failure-message.ts";
 import { installRequirements } from "../resolution/install-requirements.ts";
+import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
 import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -41,8 +42,16 @@ export async function run(ctx: CommandContext): Promise<number> {
   };
   let session = null as ReturnType<typeof openSession> | null;
   try {
-    const env = await targetEnvironment(o, ctx.env);
     session = openSession(ctx, {}, read.options);
+    // The pages the last run of this request read are revalidated while the interpreter is inspected.
+    const prefetchKey: PrefetchKey = {
+      requirements: read.requirements.map((r) => r.text),
+      constraints: read.constraints.map((r) => r.text),
+      extra: [o.python, o.target, o.prefix, o.user, o.upgrade, o.upgradeStrategy, o.pre, o.noDeps, o.ignoreInstalled],
+    };
+    const remembered = prefetchRememberedPages(session, prefetchKey);
+    const env = await targetEnvironment(o, ctx.env);
+    const previous = await remembered;
     await installRequirements({
       session,
       finder: session.finder(env),
@@ -63,6 +72,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       },
       reporter,
     });
+    await rememberPages(session, prefetchKey, previous);
     return 0;
   } catch (e) {
     const message = failureMessage(e);

@@ -98,6 +98,26 @@ describe("inspectPython", () => {
     assert.notEqual((await inspectPython(python)).info.version, "from the cache");
   });
 
+  test("a new venv of an interpreter already inspected is answered from the cache, relocated", async () => {
+    const cacheDir = path.join(dir, "cache-venvs");
+    const first = await makeVenv(path.join(dir, "venv-t1"));
+    const second = await makeVenv(path.join(dir, "venv-t2"));
+    await inspectPython(first, { cacheDir });
+    const files = await readdir(path.join(cacheDir, "interpreters"));
+    assert.equal(files.length, 1);
+    const file = path.join(cacheDir, "interpreters", files[0]!);
+    const cached = JSON.parse(await readFile(file, "utf8"));
+    await writeFile(file, JSON.stringify({ ...cached, version: "from the cache" }));
+    const answer = await inspectPython(second, { cacheDir });
+    assert.equal(answer.info.version, "from the cache");
+    assert.deepEqual(await readdir(path.join(cacheDir, "interpreters")), files);
+    await writeFile(file, JSON.stringify(cached));
+    // Relocated, it is exactly what the interpreter says.
+    assert.deepEqual((await inspectPython(second, { cacheDir })).info, (await inspectPython(second)).info);
+    const [major, minor] = answer.info.versionInfo;
+    assert.equal(answer.paths.purelib, path.join(dir, "venv-t2", "lib", `python${major}.${minor}`, "site-packages"));
+  });
+
   test("a missing interpreter is one clear sentence", async () => {
     await assert.rejects(inspectPython(path.join(dir, "nope", "python")), { message: `No Python interpreter at ${path.join(dir, "nope", "python")}.` });
   });

@@ -1,10 +1,13 @@
 /**
  * Asks the target interpreter, once, what pip would ask it: markers, tags, install schemes.
- * The answer is cached per interpreter (path + mtime + size) since running Python costs ~30 ms.
+ * The answer is cached since running Python costs 30–60 ms: per interpreter (path + mtime +
+ * size), and for a virtual environment per base interpreter and venv configuration, with the
+ * paths inside the environment stored relative to it — so a fresh venv of a known interpreter
+ * needs no Python run either.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile, open } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, stat, writeFile, open } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { parseTag, type MarkerEnvironment, type Tag } from "@wheelhouse/packaging";
@@ -166,24 +169,26 @@ async function interpreterInfo(pythonPath: string, cacheDir: string | undefined)
   } catch {
     throw new InterpreterError(`No Python interpreter at ${pythonPath}.`);
   }
-  // A wrapper script (a pyenv shim) may run a different interpreter each time: never cached.
-  const cacheable = cacheDir !== undefined && !(await startsWithShebang(pythonPath));
+  const venv = cacheDir === undefined ? null : await venvKey(pythonPath, st);
   const key = createHash("sha256")
     .update(
-      JSON.stringify([
-        path.resolve(pythonPath),
-        st.mtimeMs,
-        st.size,
-        SCRIPT_HASH,
-        RELEVANT_ENV.map((k) => process.env[k] ?? null),
-        process.env.WHEELHOUSE_INSPECT_BUILTIN_TAGS ?? null,
-      ]),
+      JSON.stringify(
+        venv?.key ?? [
+          path.resolve(pythonPath),
+          st.mtimeMs,
+          st.size,
+          SCRIPT_HASH,
+          RELEVANT_ENV.map((k) => process.env[k] ?? null),
+          process.env.WHEELHOUSE_INSPECT_BUILTIN_TAGS ?? null,
+        ],
+      ),
     )
     .digest("hex");
-  const cacheFile = cacheable ? path.join(cacheDir, "interpreters", `${key}.json`) : null;
+  const cacheFile = cacheDir === undefined ? null : path.join(cacheDir, "interpreters", `${key}.json`);
   if (cacheFile) {
     try {
-      return JSON.parse(await readFile(cacheFile, "utf8")) as InterpreterInfo;
+      const cached = JSON.parse(await readFile(cacheFile, "utf8")) as InterpreterInfo;
+      return venv ? relocate(cached, VENV_PLACEHOLDER, venv.root) : cached;
     } catch {
       // Missing or unreadable: ask again.
     }
@@ -199,13 +204,84 @@ async function interpreterInfo(pythonPath: string, cacheDir: string | undefined)
     throw new InterpreterError(`Could not inspect the interpreter ${pythonPath}: ${(err.stderr || err.message).trim()}`);
   }
   const info = JSON.parse(stdout) as InterpreterInfo;
-  if (cacheFile) {
+  // A wrapper script (a pyenv shim) may run a different interpreter each time: never cached.
+  // A venv whose interpreter does not report the environment as we located it is not either.
+  if (cacheFile && !(await startsWithShebang(pythonPath)) && (!venv || (info.prefix === venv.root && info.executable === path.resolve(pythonPath)))) {
     await mkdir(path.dirname(cacheFile), { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(info));
+    await writeFile(tmp, JSON.stringify(venv ? relocate(info, venv.root, VENV_PLACEHOLDER) : info));
     await rename(tmp, cacheFile);
   }
   return info;
+}
+
+const VENV_PLACEHOLDER = "/__wheelhouse_venv__";
+
+/**
+ * For an interpreter of a virtual environment (PEP 405: `pyvenv.cfg` one directory above it)
+ * that does not see the system site-packages, what its answer depends on apart from where the
+ * environment is: the base interpreter, the venv's configuration, and which pip and packaging
+ * it can import (they compute the tags). Null for anything else.
+ */
+async function venvKey(pythonPath: string, st: { mtimeMs: number; size: number }): Promise<{ key: unknown[]; root: string } | null> {
+  const executable = path.resolve(pythonPath);
+  const root = path.dirname(path.dirname(executable));
+  if (root === path.dirname(root)) return null;
+  const cfg = await readFile(path.join(root, "pyvenv.cfg"), "utf8").catch(() => null);
+  if (cfg === null) return null;
+  const settings = new Map(
+    cfg
+      .split(/\r?\n/)
+      .map((line) => /^\s*([^=]+?)\s*=\s*(.*?)\s*$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1]!.toLowerCase(), m[2]!]),
+  );
+  if ((settings.get("include-system-site-packages") ?? "false").toLowerCase() !== "false") return null;
+  const version = /^(\d+)\.(\d+)/.exec(settings.get("version") ?? settings.get("version_info") ?? "");
+  if (!version || process.platform === "win32") return null;
+  const sitePackages = path.join(root, "lib", `python${version[1]}.${version[2]}`, "site-packages");
+  const names = await readdir(sitePackages).catch(() => null);
+  if (names === null) return null;
+  const relative = (value: string | null): string | null => (value === null ? null : relocateString(value, root, VENV_PLACEHOLDER));
+  return {
+    root,
+    key: [
+      "venv",
+      relative(executable),
+      st.mtimeMs,
+      st.size,
+      relative(cfg),
+      names.filter((n) => /^(pip|packaging)-.*\.(dist-info|egg-info)$/i.test(n)).sort(),
+      SCRIPT_HASH,
+      RELEVANT_ENV.map((k) => relative(process.env[k] ?? null)),
+      process.env.WHEELHOUSE_INSPECT_BUILTIN_TAGS ?? null,
+    ],
+  };
+}
+
+/** Every path (string) equal to or under `from` rewritten to be under `to` instead. */
+function relocate<T>(value: T, from: string, to: string): T {
+  if (typeof value === "string") return relocateString(value, from, to) as T;
+  if (Array.isArray(value)) return value.map((v) => relocate(v, from, to)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relocate(v, from, to)])) as T;
+  }
+  return value;
+}
+
+function relocateString(value: string, from: string, to: string): string {
+  // Anywhere in the text (pyvenv.cfg names the venv in its `command` line), at a path boundary.
+  let out = "";
+  let at = 0;
+  for (let i = value.indexOf(from); i >= 0; i = value.indexOf(from, i + from.length)) {
+    const before = i === 0 ? undefined : value[i - 1]!;
+    const next = value[i + from.length];
+    if (before !== undefined && !/[\s=:'"]/.test(before)) continue;
+    if (next !== undefined && next !== "/" && next !== path.sep && !/[\s:'"]/.test(next)) continue;
+    out += value.slice(at, i) + to;
+    at = i + from.length;
+  }
+  return out + value.slice(at);
 }
 
 async function startsWithShebang(file: string): Promise<boolean> {

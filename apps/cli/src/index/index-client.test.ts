@@ -52,6 +52,23 @@ describe("IndexClient", () => {
     await cache.remove();
   });
 
+  it("prefetches pages, holding their warnings until the page is asked for", async () => {
+    const warnings: string[] = [];
+    const client = new IndexClient({ http, cacheDir: null, onWarning: (m) => warnings.push(m) });
+    const before = server.requestsFor("/simple/demo-pkg/").length;
+    client.prefetchProjectPages([server.url("/simple"), server.url("/down")], ["Demo_Pkg", "demo"]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual([...client.projectsRequested], []);
+    const files = await client.projectPage(server.url("/simple"), "demo-pkg");
+    assert.equal(files.length, 2);
+    assert.equal(server.requestsFor("/simple/demo-pkg/").length, before + 1);
+    assert.deepEqual(await client.projectPage(server.url("/down"), "demo"), []);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /Could not fetch URL .*\/down\/demo\/: 500/);
+    assert.deepEqual([...client.projectsRequested], ["demo-pkg", "demo"]);
+  });
+
   it("builds the page URL from the normalized name", () => {
     const client = new IndexClient({ http, cacheDir: null });
     assert.equal(client.projectPageUrl("https://x.example/simple", "Demo_Pkg"), "https://x.example/simple/demo-pkg/");

@@ -2,11 +2,12 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { canonicalizeName, parseWheelFilename } from "@wheelhouse/packaging";
-import { filenameFromUrl, parseHtmlPage, parseProjectPage, type UpstreamFile } from "@wheelhouse/simple-index";
+import { canonicalizeName, parseWheelFilename, type NormalizedName } from "@wheelhouse/packaging";
+import { filenameFromUrl, type UpstreamFile } from "@wheelhouse/simple-index/upstream-page";
 import type { DistFile } from "../core-types.ts";
 import { HttpError, NetworkError } from "./errors.ts";
 import { isLocalLocation, localPath, type HttpClient, type HttpResponse } from "./http-client.ts";
+import { readJsonPageFiles } from "./json-page.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 
 /** What pip sends: PEP 691 JSON first, HTML understood. */
@@ -42,6 +43,10 @@ export class IndexClient {
   readonly #trustedHosts: readonly string[];
   /** One fetch per URL per run, shared by concurrent callers. */
   readonly #pages = new Map<string, Promise<DistFile[]>>();
+  /** Pages read ahead by `prefetchProjectPages`, with the warnings held until a caller asks for the page. */
+  readonly #prefetched = new Map<string, Promise<{ files: DistFile[]; warnings: string[] }>>();
+  /** Normalized names of the projects whose pages were asked for (`projectPage`), in order. */
+  readonly projectsRequested = new Set<NormalizedName>();
 
   constructor(options: IndexClientOptions) {
     this.#http = options.http;
@@ -62,8 +67,40 @@ export class IndexClient {
    * other failure is a warning and an empty list, as pip skips an index it cannot read.
    */
   projectPage(indexUrl: string, name: string): Promise<DistFile[]> {
+    this.projectsRequested.add(canonicalizeName(name));
     const url = this.projectPageUrl(indexUrl, name);
-    return this.#once(url, () => this.#readPage(url, SIMPLE_ACCEPT));
+    return this.#once(url, () => {
+      const ahead = this.#prefetched.get(url);
+      if (!ahead) return this.#readPage(url, SIMPLE_ACCEPT);
+      return ahead.then(({ files, warnings }) => {
+        for (const warning of warnings) this.#warn(warning);
+        return files;
+      });
+    });
+  }
+
+  /**
+   * Reads (or revalidates) the project pages of `names` on every index at once, ahead of the
+   * resolver: `projectPage` then finds them done. Nothing is reported until a page is asked for,
+   * so a guess that turns out unneeded costs one request and no message.
+   */
+  prefetchProjectPages(indexUrls: readonly string[], names: Iterable<string>): void {
+    for (const name of names) {
+      for (const indexUrl of indexUrls) {
+        let url: string;
+        try {
+          url = this.projectPageUrl(indexUrl, name);
+        } catch {
+          continue;
+        }
+        if (this.#pages.has(url) || this.#prefetched.has(url)) continue;
+        const warnings: string[] = [];
+        const ahead = this.#readPage(url, SIMPLE_ACCEPT, url, (message) => warnings.push(message)).then((files) => ({ files, warnings }));
+        // A failure other than a warning (a bug) surfaces when the page is asked for, or never.
+        ahead.catch(() => {});
+        this.#prefetched.set(url, ahead);
+      }
+    }
   }
 
   /**
@@ -103,10 +140,10 @@ export class IndexClient {
     return single ? [single] : this.#readPage(location, "text/html");
   }
 
-  async #readPage(url: string, accept: string, source: string = url): Promise<DistFile[]> {
+  async #readPage(url: string, accept: string, source: string = url, warn: (message: string) => void = this.#warn): Promise<DistFile[]> {
     if (!isSecureOrigin(url, this.#trustedHosts)) {
       const host = new URL(url).hostname;
-      this.#warn(
+      warn(
         `The repository located at ${host} is not a trusted or secure host and is being ignored. If this repository is available via HTTPS we recommend you use HTTPS instead, otherwise you may silence this warning and allow it anyway with '--trusted-host ${host}'.`,
       );
       return [];
@@ -120,19 +157,25 @@ export class IndexClient {
       const stale = await this.#cache.get(url);
       const reason = err instanceof HttpError ? `${err.status} ${err.statusText}` : err.reason;
       if (stale) {
-        this.#warn(`Could not fetch URL ${this.#http.redact(url)}: ${reason} - using the cached page`);
+        warn(`Could not fetch URL ${this.#http.redact(url)}: ${reason} - using the cached page`);
         page = stale;
       } else {
-        this.#warn(`Could not fetch URL ${this.#http.redact(url)}: ${reason} - skipping`);
+        warn(`Could not fetch URL ${this.#http.redact(url)}: ${reason} - skipping`);
         return [];
       }
     }
     if (!page) return [];
     let files: UpstreamFile[];
     try {
-      files = accept === "text/html" ? parseHtmlPage(page.body, page.finalUrl).files : parseProjectPage(page.body, page.contentType, page.finalUrl).files;
+      // JSON pages the quick way; HTML, and anything the quick reader leaves, with the full parsers (loaded only then).
+      const quick = accept === "text/html" ? null : readJsonPageFiles(page.body, page.contentType, page.finalUrl);
+      if (quick !== null) files = quick;
+      else {
+        const { parseHtmlPage, parseProjectPage } = await import("@wheelhouse/simple-index");
+        files = accept === "text/html" ? parseHtmlPage(page.body, page.finalUrl).files : parseProjectPage(page.body, page.contentType, page.finalUrl).files;
+      }
     } catch (err) {
-      this.#warn(`Could not read the page at ${this.#http.redact(url)}: ${err instanceof Error ? err.message : String(err)} - skipping`);
+      warn(`Could not read the page at ${this.#http.redact(url)}: ${err instanceof Error ? err.message : String(err)} - skipping`);
       return [];
     }
     const shown = this.#http.redact(source);

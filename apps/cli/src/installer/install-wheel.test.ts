@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { inspectPython, type InspectedEnvironment } from "../environment/inspect-python.ts";
 import { InstallationError } from "./errors.ts";
-import { installWheel } from "./install-wheel.ts";
+import { installWheel, installWheels } from "./install-wheel.ts";
 import { installedDistributions } from "./installed-distributions.ts";
 import { parseRecord } from "./record.ts";
 import { makeVenv, makeWheel, pip, removeDir, run, snapshot, tempDir } from "./test-support.ts";
@@ -220,6 +220,54 @@ describe("installWheel", () => {
     const un = await pip(b.python, ["uninstall", "-y", "cached"]);
     assert.equal(un.code, 0, un.stderr);
     assert.equal((await run(path.join(a.root, "bin", "demo"), [])).stdout, "demo main 1\n");
+  });
+
+  test("a batch is one transaction: one bad wheel and nothing is installed, from the cache or not", async () => {
+    const good = await makeWheel(wheels, { ...DEMO, name: "batch-good", files: { "batch_good/__init__.py": "" } });
+    const bad = await makeWheel(wheels, {
+      ...DEMO,
+      name: "batch-bad",
+      files: { "batch_bad/__init__.py": "X = 1\n" },
+      record: (text) => text.replace(/^(batch_bad\/__init__\.py,sha256=)[^,]+/m, "$1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+    });
+    const { env, root } = await freshVenv("venv10");
+    const before = await snapshot(root);
+    for (const fromCache of [undefined, path.join(dir, "batch-cache")]) {
+      await assert.rejects(installWheels([{ path: good }, { path: bad }], env, fromCache ? { fromCache } : {}), { name: "InstallationError", message: /^batch_bad-1\.0-py3-none-any\.whl is corrupt/ });
+      assert.deepEqual(await snapshot(root), before);
+    }
+  });
+
+  test("a batch upgrades what is installed and installs the rest; from the cache, a second venv gets the same files", async () => {
+    const old = await makeWheel(wheels, { ...DEMO, requires: [], name: "Batch.Up", version: "1.0", files: { "batch_up/__init__.py": "", "batch_up/only_in_1.py": "" } });
+    const upgraded = await makeWheel(wheels, { ...DEMO, requires: [], name: "Batch.Up", version: "2.0", files: { "batch_up/__init__.py": "V = 2\n" } });
+    const other = await makeWheel(wheels, { ...DEMO, requires: [], name: "batch-other", files: { "batch_other/__init__.py": "def main():\n    return 0\n" }, entryPoints: "[console_scripts]\nbatch-other = batch_other:main\n" });
+    const cache = path.join(dir, "batch-cache-2");
+    const a = await freshVenv("venv11a");
+    const r = await pip(a.python, ["install", "--no-deps", "--no-index", old]);
+    assert.equal(r.code, 0, r.stderr);
+    const results = await installWheels([{ path: upgraded, requested: true }, { path: other }], a.env, { fromCache: cache });
+    assert.deepEqual(
+      results.map((w) => [w.name, w.version, w.replaced?.version ?? null]),
+      [["batch-up", "2.0", "1.0"], ["batch-other", "1.0", null]],
+    );
+    const list = await pip(a.python, ["list", "--format", "json"]);
+    assert.deepEqual(JSON.parse(list.stdout), [{ name: "batch-other", version: "1.0" }, { name: "Batch.Up", version: "2.0" }]);
+    assert.ok(!(await readdir(path.join(a.env.paths.purelib, "batch_up"))).includes("only_in_1.py"));
+    assert.ok(await stat(path.join(a.env.paths.purelib, "Batch_Up-2.0.dist-info", "REQUESTED")));
+
+    const b = await freshVenv("venv11b");
+    await installWheels([{ path: upgraded, requested: true }, { path: other }], b.env, { fromCache: cache });
+    // (RECORD lists the launchers, which name each venv's interpreter.)
+    const files = (venv: string) => snapshot(path.join(dir, venv, "lib")).then((lines) => lines.filter((l) => !l.includes("__pycache__") && !l.includes("/RECORD ")));
+    assert.deepEqual(await files("venv11b"), (await files("venv11a")).filter((l) => !l.includes("pip")));
+    assert.equal((await stat(path.join(b.env.paths.purelib, "batch_up", "__init__.py"))).nlink, 3);
+    assert.equal((await run(path.join(b.root, "bin", "batch-other"), [])).code, 0);
+    const check = await pip(b.python, ["check"]);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    const un = await pip(b.python, ["uninstall", "-y", "batch-up", "batch-other"]);
+    assert.equal(un.code, 0, un.stderr);
+    assert.deepEqual(JSON.parse((await pip(a.python, ["list", "--format", "json"])).stdout).length, 2);
   });
 
   test("--target and --prefix schemes", async () => {

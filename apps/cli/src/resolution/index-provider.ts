@@ -17,7 +17,7 @@ import {
   type NormalizedName,
   type Requirement,
 } from "@wheelhouse/packaging";
-import { filenameFromUrl } from "@wheelhouse/simple-index";
+import { filenameFromUrl } from "@wheelhouse/simple-index/upstream-page";
 import type { Candidate, DistFile, InstalledDistribution, ResolverProvider } from "../core-types.ts";
 import { toDistFile } from "../index/index-client.ts";
 import type { IndexSession } from "../index/index-session.ts";

@@ -6,8 +6,8 @@
  *   → fetch every archive in parallel through the download cache, verifying hashes
  *   → (all verified, or nothing is installed) → build sdists → install wheels in parallel.
  *
- * Wheels for different projects touch different files, so they are installed concurrently; each
- * install is atomic and takes out the version it replaces in the same transaction.
+ * The wheels are installed together, in one atomic transaction that also takes out the versions
+ * they replace (installer/install-wheel.ts installWheels).
  */
 import { stat } from "node:fs/promises";
 import { tryParseVersion, type NormalizedName } from "@wheelhouse/packaging";
@@ -20,7 +20,7 @@ import { hashFile } from "../index/hashing.ts";
 import { isLocalLocation } from "../index/http-client.ts";
 import type { IndexSession } from "../index/index-session.ts";
 import type { PackageFinder } from "../index/package-finder.ts";
-import { installWheel, type InstalledWheel } from "../installer/install-wheel.ts";
+import { installWheels } from "../installer/install-wheel.ts";
 import { installedDistributions, type InstalledDistributionDetails } from "../installer/installed-distributions.ts";
 import { parseRequirementArgs, type RequirementLine } from "../requirements/index.ts";
 import { resolve } from "../resolver/resolve.ts";
@@ -32,13 +32,6 @@ import { SdistBuilder } from "./sdist-builder.ts";
 
 /** Archives fetched at once. */
 const FETCH_CONCURRENCY = 8;
-/**
- * Wheels installed at once (each links or extracts up to INSTALL_FILE_CONCURRENCY files at once).
- * An install is a chain of small file operations, so many in flight keep the disk busy: on the
- * 30-wheel benchmark tree, 32 at once takes ~30% less time than 8.
- */
-const INSTALL_CONCURRENCY = 32;
-const INSTALL_FILE_CONCURRENCY = 8;
 /** Sdists built at once. */
 const BUILD_CONCURRENCY = 4;
 
@@ -201,26 +194,16 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
 
     if (plan.length === 0) return { installed, satisfied };
     reporter.info(`Installing collected packages: ${plan.map((p) => p.displayName).join(", ")}`);
-    const installLimit = limiter(INSTALL_CONCURRENCY);
-    const outcomes = await Promise.allSettled(
-      plan.map((item, i) =>
-        installLimit(() =>
-          installWheel(wheels[i]!, env, {
-            requested: item.requested,
-            directUrl: item.directUrl === null ? null : directUrlJson(session.http.redact(item.directUrl.split("#")[0]!), archives[i]!.sha256),
-            compile: settings.compile,
-            ...(session.cacheDir !== null ? { fromCache: session.cacheDir } : {}),
-            concurrency: INSTALL_FILE_CONCURRENCY,
-          }),
-        ),
-      ),
+    // One transaction for all of them: every wheel is installed, or none.
+    const done = await installWheels(
+      plan.map((item, i) => ({
+        path: wheels[i]!,
+        requested: item.requested,
+        directUrl: item.directUrl === null ? null : directUrlJson(session.http.redact(item.directUrl.split("#")[0]!), archives[i]!.sha256),
+      })),
+      env,
+      { compile: settings.compile, ...(session.cacheDir !== null ? { fromCache: session.cacheDir } : {}) },
     );
-    const done: InstalledWheel[] = [];
-    let failure: unknown = null;
-    for (const outcome of outcomes) {
-      if (outcome.status === "fulfilled") done.push(outcome.value);
-      else failure ??= outcome.reason;
-    }
     for (const wheel of done) {
       if (!wheel.replaced) continue;
       const old = wheel.replaced;
@@ -229,7 +212,6 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
       reporter.info(`    Uninstalling ${old.displayName}-${old.version}:`);
       reporter.info(`      Successfully uninstalled ${old.displayName}-${old.version}`);
     }
-    if (failure !== null) throw failure;
     const items = sortItems(done.map((w) => ({ name: w.name, displayName: w.displayName, version: w.version })));
     reporter.info(`Successfully installed ${items.map((i) => `${i.displayName}-${i.version}`).join(" ")}`);
     return { installed: items, satisfied };

@@ -1,0 +1,63 @@
+/**
+ * Warm runs revalidate every index page they read (the conditional requests stay), but they
+ * need not discover the tree one level per round trip: the projects the last resolution of the
+ * same request read are remembered in the cache, and the next run sends the conditional
+ * requests for all of them at once, while it is still inspecting the interpreter. The resolver
+ * then finds the pages already revalidated.
+ *
+ *   <cache>/resolutions/<aa>/<sha256 of the request>.json   {"projects": ["name", …]}
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeCacheFile } from "../index/atomic-write.ts";
+import { sha256OfText } from "../index/cache-layout.ts";
+import type { IndexSession } from "../index/index-session.ts";
+
+/** What makes two runs ask for the same pages. */
+export interface PrefetchKey {
+  requirements: readonly string[];
+  constraints: readonly string[];
+  /** Anything else that changes what is resolved (interpreter, target, upgrade settings…). */
+  extra?: unknown;
+}
+
+/** More than this many names is not a tree worth remembering (or a corrupt file). */
+const MAX_PROJECTS = 5000;
+
+function memoPath(cacheDir: string, session: IndexSession, key: PrefetchKey): string {
+  const digest = sha256OfText(JSON.stringify({ v: 1, indexUrls: session.indexUrls, ...key }));
+  return join(cacheDir, "resolutions", digest.slice(0, 2), `${digest}.json`);
+}
+
+/**
+ * Starts revalidating the pages the last run with this key read. Resolves, once the memo has
+ * been read and the requests are in flight, to the names remembered (null without a cache or a
+ * memo), for `rememberPages`.
+ */
+export async function prefetchRememberedPages(session: IndexSession, key: PrefetchKey): Promise<string[] | null> {
+  const cacheDir = session.cacheDir;
+  const indexUrls = session.indexUrls;
+  if (cacheDir === null || indexUrls.length === 0) return null;
+  let projects: unknown;
+  try {
+    projects = (JSON.parse(await readFile(memoPath(cacheDir, session, key), "utf8")) as { projects?: unknown }).projects;
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(projects) || projects.length > MAX_PROJECTS) return null;
+  const names = projects.filter((p): p is string => typeof p === "string");
+  session.index.prefetchProjectPages(indexUrls, names);
+  return names;
+}
+
+/**
+ * Remembers the projects this run read pages for, unless that is what was remembered already
+ * (`previous`). Errors are ignored: a cache may miss.
+ */
+export async function rememberPages(session: IndexSession, key: PrefetchKey, previous: readonly string[] | null): Promise<void> {
+  const cacheDir = session.cacheDir;
+  const projects = [...session.index.projectsRequested].sort();
+  if (cacheDir === null || session.indexUrls.length === 0 || projects.length === 0 || projects.length > MAX_PROJECTS) return;
+  if (previous !== null && previous.length === projects.length && [...previous].sort().every((name, i) => name === projects[i])) return;
+  await writeCacheFile(memoPath(cacheDir, session, key), JSON.stringify({ projects }));
+}
