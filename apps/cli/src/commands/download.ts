@@ -27,6 +27,7 @@ import { failureMessage } from "../resolution/failure-message.ts";
 import { fileForHashes } from "../resolution/hash-checking.ts";
 import { limiter } from "../resolution/limit.ts";
 import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
+import { progressFor } from "../ui/progress.ts";
 import { resolveRequirements } from "../resolution/resolve-requirements.ts";
 
 /** Downloads run at most this many at a time. */
@@ -181,21 +182,36 @@ async function resolveForDownload(ctx: CommandContext, request: DownloadResolveR
 /** Fetches every item (CONCURRENCY at a time), reporting as pip does; hash mismatches gathered into one error. */
 async function fetchAll(ctx: CommandContext, session: IndexSession, items: Item[]): Promise<string[]> {
   const limit = limiter(CONCURRENCY);
+  // On a terminal, the active downloads are drawn below the log lines (a pipe gets the lines alone).
+  const progress = progressFor(ctx.stdout, ctx.options.quiet);
+  const log = (line: string): void => void (progress ? progress.log(line) : ctx.stdout.write(`${line}\n`));
   const results = items.map((item) =>
     limit(async () => {
       const cached = (await session.downloader.cachedPath(item.file, item.hashes)) !== null;
-      const path = await session.downloader.fetch(item.file, { expectedHashes: item.hashes, requirement: item.label });
-      return { path, cached };
+      try {
+        const path = await session.downloader.fetch(item.file, { expectedHashes: item.hashes, requirement: item.label, ...(progress ? { onProgress: (p) => progress.download(p) } : {}) });
+        return { path, cached };
+      } finally {
+        progress?.downloaded(item.file.filename);
+      }
     }),
   );
+  try {
+    return await reportFetched(log, items, results);
+  } finally {
+    progress?.clear();
+  }
+}
+
+async function reportFetched(log: (line: string) => void, items: Item[], results: Promise<{ path: string; cached: boolean }>[]): Promise<string[]> {
   const paths: string[] = [];
   const mismatches: HashMismatchItem[] = [];
   let failure: unknown = null;
   for (const [i, item] of items.entries()) {
     try {
       const { path, cached } = await results[i]!;
-      if (item.announce) ctx.stdout.write(`Collecting ${item.label}\n`);
-      ctx.stdout.write(`  ${cached ? "Using cached" : "Downloading"} ${item.file.filename} (${formatSize((await stat(path)).size)})\n`);
+      if (item.announce) log(`Collecting ${item.label}`);
+      log(`  ${cached ? "Using cached" : "Downloading"} ${item.file.filename} (${formatSize((await stat(path)).size)})`);
       paths.push(path);
     } catch (e) {
       if (e instanceof HashMismatch) mismatches.push(...e.items);

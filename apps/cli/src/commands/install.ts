@@ -11,6 +11,7 @@ import { failureMessage } from "../resolution/failure-message.ts";
 import { installRequirements } from "../resolution/install-requirements.ts";
 import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
 import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
+import { progressFor } from "../ui/progress.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.options;
@@ -36,8 +37,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (o.report) ctx.stderr.write("WARNING: --report is not supported by this version of wheelhouse; no report is written.\n");
 
   const quiet = o.quiet;
+  // On a terminal (and without -q), progress lines are drawn below the log; a pipe gets the log alone.
+  const progress = progressFor(ctx.stdout, quiet);
   const reporter = {
-    info: (line: string) => void (quiet > 0 ? undefined : ctx.stdout.write(`${line}\n`)),
+    info: (line: string) => void (quiet > 0 ? undefined : progress ? progress.log(line) : ctx.stdout.write(`${line}\n`)),
     warning: (line: string) => void (quiet > 1 ? undefined : ctx.stderr.write(`WARNING: ${line}\n`)),
   };
   let session = null as ReturnType<typeof openSession> | null;
@@ -71,6 +74,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         buildIsolation: !o.noBuildIsolation,
       },
       reporter,
+      progress,
     });
     await rememberPages(session, prefetchKey, previous);
     return 0;
@@ -79,6 +83,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (message !== null) return fail(message);
     throw e;
   } finally {
+    progress?.clear();
     await session?.close();
   }
 }

@@ -29,6 +29,7 @@ import { IndexProvider } from "./index-provider.ts";
 import { limiter } from "./limit.ts";
 import { namedRequirement, resolveRequest } from "./resolve-request.ts";
 import { SdistBuilder } from "./sdist-builder.ts";
+import type { ProgressRenderer } from "../ui/progress.ts";
 
 /** Archives fetched at once. */
 const FETCH_CONCURRENCY = 8;
@@ -67,6 +68,8 @@ export interface InstallInput {
   reporter: Reporter;
   /** Projects whose build this run installs requirements for (nested runs). */
   chain?: readonly string[];
+  /** Draws download and install progress (on a terminal only). */
+  progress?: ProgressRenderer | null;
 }
 
 export interface InstalledItem {
@@ -132,14 +135,6 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
       upgrade: settings.upgrade,
       noDeps: settings.noDeps,
     });
-    const result = await resolve(request, provider, { onProgress: (message) => reporter.info(message) });
-    for (const warning of result.warnings) reporter.warning(warning);
-
-    const userLines = new Map<NormalizedName, RequirementLine>();
-    for (const line of input.requirements) {
-      const name = namedRequirement(line).normalizedName;
-      if (!userLines.has(name)) userLines.set(name, line);
-    }
     const hashesByName = new Map<NormalizedName, Record<string, string[]>>();
     for (const line of [...input.requirements, ...input.constraints]) {
       if (Object.keys(line.hashes).length === 0) continue;
@@ -147,6 +142,25 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
       const merged = hashesByName.get(name) ?? {};
       for (const [algorithm, digests] of Object.entries(line.hashes)) merged[algorithm] = [...(merged[algorithm] ?? []), ...digests];
       hashesByName.set(name, merged);
+    }
+    // Each pin's file is fetched as soon as it is pinned,
+    // while the resolution goes on; what a backtrack abandons just stays in the cache.
+    const fetches = new Fetches(session, input.progress ?? null);
+    const onPin = (candidate: Candidate): void => {
+      if (settings.dryRun) return;
+      const dist = installedByName.get(candidate.name);
+      if (dist && !settings.forceReinstall && (candidate.files.length === 0 || (tryParseVersion(dist.version)?.equals(candidate.version) ?? false))) return;
+      const hashes = hashesByName.get(candidate.name) ?? {};
+      const file = fileForHashes(candidate, hashes);
+      if (file) fetches.start(file, hashes, `${candidate.name}==${candidate.version.toString()}`);
+    };
+    const result = await resolve(request, provider, { onProgress: (message) => reporter.info(message), onPin });
+    for (const warning of result.warnings) reporter.warning(warning);
+
+    const userLines = new Map<NormalizedName, RequirementLine>();
+    for (const line of input.requirements) {
+      const name = namedRequirement(line).normalizedName;
+      if (!userLines.has(name)) userLines.set(name, line);
     }
 
     const plan: Planned[] = [];
@@ -186,7 +200,7 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
       return { installed, satisfied };
     }
 
-    const archives = await fetchAll(session, plan, hashMode, unpinned, reporter);
+    const archives = await fetchAll(fetches, plan, hashMode, unpinned, reporter);
     const buildLimit = limiter(BUILD_CONCURRENCY);
     const wheels = await Promise.all(
       plan.map((item, i) => (item.file.kind === "wheel" ? archives[i]!.path : buildLimit(() => builder.wheel(item.file, archives[i]!.path, item.name)))),
@@ -194,6 +208,7 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
 
     if (plan.length === 0) return { installed, satisfied };
     reporter.info(`Installing collected packages: ${plan.map((p) => p.displayName).join(", ")}`);
+    input.progress?.step("Installing collected packages", 0, plan.length);
     // One transaction for all of them: every wheel is installed, or none.
     const done = await installWheels(
       plan.map((item, i) => ({
@@ -204,6 +219,8 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
       env,
       { compile: settings.compile, ...(session.cacheDir !== null ? { fromCache: session.cacheDir } : {}) },
     );
+    input.progress?.step("Installing collected packages", done.length, plan.length);
+    input.progress?.clear();
     for (const wheel of done) {
       if (!wheel.replaced) continue;
       const old = wheel.replaced;
@@ -278,22 +295,20 @@ export function sdistBuilderFor(input: BuilderInput): SdistBuilder {
  * thrown together, before anything is installed.
  */
 async function fetchAll(
-  session: IndexSession,
+  fetches: Fetches,
   plan: readonly Planned[],
   hashMode: boolean,
   unpinned: readonly RequirementLine[],
   reporter: Reporter,
 ): Promise<{ path: string; sha256: string | null }[]> {
-  const limit = limiter(FETCH_CONCURRENCY);
   const results = await Promise.allSettled(
     plan.map((item) =>
-      limit(async () => {
-        const cached = (await session.downloader.cachedPath(item.file, item.hashes)) !== null;
-        const path = await session.downloader.fetch(item.file, { expectedHashes: item.hashes, requirement: `${item.name}==${item.version}` });
+      (async () => {
+        const { path, cached } = await fetches.start(item.file, item.hashes, `${item.name}==${item.version}`);
         const needSha = item.directUrl !== null || (hashMode && Object.keys(item.hashes).length === 0);
         const sha256 = needSha ? (item.file.hashes["sha256"]?.toLowerCase() ?? (await hashFile(path, ["sha256"]))["sha256"]!) : null;
         return { path, cached, sha256 };
-      }),
+      })(),
     ),
   );
   const out: { path: string; sha256: string | null }[] = [];
@@ -320,6 +335,45 @@ async function fetchAll(
   if (failure !== null) throw failure;
   if (missing.length > 0 || unpinned.length > 0 || mismatches.length > 0) throw new HashCheckFailed(formatHashErrors({ missing, unpinned, mismatches }));
   return out;
+}
+
+/**
+ * The archives of a run, each fetched once, FETCH_CONCURRENCY at a time, whether it was asked for
+ * when pinned or when planned. (Unpacking each wheel into the unpacked cache as soon as it is
+ * fetched was measured too: on a small machine it slows the resolution more than it saves.)
+ */
+class Fetches {
+  readonly #session: IndexSession;
+  readonly #progress: ProgressRenderer | null;
+  readonly #limit = limiter(FETCH_CONCURRENCY);
+  readonly #fetches = new Map<string, Promise<{ path: string; cached: boolean }>>();
+
+  constructor(session: IndexSession, progress: ProgressRenderer | null) {
+    this.#session = session;
+    this.#progress = progress;
+  }
+
+  /** The archive's local path, and whether it was in the cache before this run fetched it. */
+  start(file: DistFile, hashes: Record<string, string[]>, requirement: string): Promise<{ path: string; cached: boolean }> {
+    const key = `${file.url}\n${JSON.stringify(hashes)}`;
+    let fetch = this.#fetches.get(key);
+    if (fetch) return fetch;
+    const downloader = this.#session.downloader;
+    const progress = this.#progress;
+    fetch = this.#limit(async () => {
+      const cached = (await downloader.cachedPath(file, hashes)) !== null;
+      try {
+        const path = await downloader.fetch(file, { expectedHashes: hashes, requirement, ...(progress ? { onProgress: (p) => progress.download(p) } : {}) });
+        return { path, cached };
+      } finally {
+        progress?.downloaded(file.filename);
+      }
+    });
+    this.#fetches.set(key, fetch);
+    // (An abandoned pin's fetch may fail with nobody waiting for it.)
+    fetch.catch(() => {});
+    return fetch;
+  }
 }
 
 /** PEP 610 for an archive: its URL and sha256 (pip writes both `hash` and `hashes`). */

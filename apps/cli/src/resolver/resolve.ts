@@ -77,6 +77,11 @@ export interface ResolveOptions {
   onProgress?: (msg: string) => void;
   /** How many of the next projects' best candidates to prefetch dependencies for (default 8). */
   prefetch?: number;
+  /**
+   * Called each time a candidate is pinned (it may later be abandoned on backtracking): lets the
+   * caller start work on it, such as downloading its file, while the resolution goes on.
+   */
+  onPin?: (candidate: Candidate) => void;
 }
 
 /** The resolution plus what the user should be told about it (PEP 592 yanked picks). */
@@ -160,6 +165,7 @@ class Resolver {
   readonly #maxRounds: number;
   readonly #prefetch: number;
   readonly #progress: (msg: string) => void;
+  readonly #onPin: (candidate: Candidate) => void;
 
   /** Fetched candidates, newest first (in flight and settled). */
   readonly #candidateFetches = new Map<NormalizedName, Promise<Candidate[]>>();
@@ -188,6 +194,7 @@ class Resolver {
     this.#maxRounds = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
     this.#prefetch = opts.prefetch ?? DEFAULT_PREFETCH;
     this.#progress = opts.onProgress ?? (() => {});
+    this.#onPin = opts.onPin ?? (() => {});
   }
 
   async run(): Promise<ResolveResult> {
@@ -299,6 +306,7 @@ class Resolver {
   async #pin(candidate: Candidate): Promise<Conflict | null> {
     const criterion = this.#state.criteria.get(candidate.name)!;
     this.#state.pins.set(candidate.name, candidate);
+    this.#onPin(candidate);
     if (this.#request.noDeps) return null;
     const deps = await this.#dependenciesOf(candidate);
     return this.#addRequirements(this.#dependencyInfos(candidate, criterion, deps, null));
