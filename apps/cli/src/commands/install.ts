@@ -10,7 +10,7 @@ import { openSession } from "../index/command-support.ts";
 import { failureMessage } from "../resolution/failure-message.ts";
 import { installRequirements } from "../resolution/install-requirements.ts";
 import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
-import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
+import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
 import { progressFor } from "../ui/progress.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -19,14 +19,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.stderr.write(`${message}\n`);
     return 1;
   };
-  let read: ReadRequirements;
-  try {
-    read = await readRequirements(ctx);
-  } catch (e) {
-    const message = failureMessage(e);
-    if (message !== null) return fail(message);
-    throw e;
-  }
+  const read = await readRequirementsOrReport(ctx);
+  if (!read) return 1;
   if (read.editables.length > 0) {
     return fail(`ERROR: Editable installs are not supported by this version of wheelhouse: -e ${read.editables[0]!.text}`);
   }

@@ -18,7 +18,7 @@ import type { RequirementLine } from "../requirements/index.ts";
 import { failureMessage } from "../resolution/failure-message.ts";
 import type { IndexProvider } from "../resolution/index-provider.ts";
 import { limiter } from "../resolution/limit.ts";
-import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
+import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
 import { namedRequirement } from "../resolution/resolve-request.ts";
 import { resolveRequirements } from "../resolution/resolve-requirements.ts";
 import type { ResolveResult } from "../resolver/resolve.ts";
@@ -40,14 +40,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.stderr.write(`${message}\n`);
     return 1;
   };
-  let read: ReadRequirements;
-  try {
-    read = await readRequirements(ctx);
-  } catch (e) {
-    const message = failureMessage(e);
-    if (message !== null) return fail(message);
-    throw e;
-  }
+  const read = await readRequirementsOrReport(ctx);
+  if (!read) return 1;
   if (read.editables.length > 0) return fail(`ERROR: Editable requirements cannot be locked by this version of wheelhouse: -e ${read.editables[0]!.text}`);
   if (read.requirements.length === 0) return fail('ERROR: You must give at least one requirement to lock (see "wheelhouse help lock")');
 

@@ -4,6 +4,7 @@
  * whole run) and `-c` constraint files.
  */
 import type { CommandContext } from "../cli-options.ts";
+import { failureMessage } from "./failure-message.ts";
 import { HttpClient } from "../index/http-client.ts";
 import type { IndexOptions } from "../index/index-session.ts";
 import { parseEditableArgs, parseRequirementArgs, parseRequirementsFile, type RequirementLine } from "../requirements/index.ts";
@@ -62,4 +63,16 @@ export async function readRequirements(ctx: CommandContext): Promise<ReadRequire
     await fetcher?.close();
   }
   return { requirements, constraints, editables, options, requireHashes, preferBinary };
+}
+
+/** readRequirements for a command: a bad file or line is printed as pip prints it, and null returned (exit 1). */
+export async function readRequirementsOrReport(ctx: CommandContext): Promise<ReadRequirements | null> {
+  try {
+    return await readRequirements(ctx);
+  } catch (e) {
+    const message = failureMessage(e);
+    if (message === null) throw e;
+    ctx.stderr.write(`${message}\n`);
+    return null;
+  }
 }
