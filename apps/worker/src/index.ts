@@ -35,8 +35,6 @@ export {
   type SyncSelectionInput,
 } from "./selection/sync-selection.ts";
 export { selectMirrorFiles, type FileRow, type MirrorSelection, type SelectOptions, type SelectionDeps } from "./selection/select-mirror-files.ts";
-export { selectReleases, fileMatches } from "./selection/filter.ts";
-export { isTagCompatible, isWheelCompatible, platformSatisfies, targetsOf, type Target } from "./selection/compatibility.ts";
 
 /**
  * The queue for this configuration: BullMQ when REDIS_URL is set (workers run in

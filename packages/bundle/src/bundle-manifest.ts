@@ -93,7 +93,8 @@ export type BundleFile = BundleRelease["files"][number];
 /** What an exporter writes: optional fields may be left out. */
 export type BundleManifestInput = z.input<typeof bundleManifest>;
 
-function sha256Hex(text: string): string {
+/** sha256 of a text as UTF-8, hex (the digest PEP 658 publishes for core metadata). */
+export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 

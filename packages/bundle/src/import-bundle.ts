@@ -4,14 +4,14 @@
 // transaction makes all of them visible. Any failure removes what was staged or moved and leaves
 // nothing visible; a crash leaves at most `incoming/` or unreferenced blobs, which garbage
 // collection removes.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { canonicalizeVersion } from "@wheelhouse/packaging";
 import { Prisma, type Db } from "@wheelhouse/db";
 import { DistributionHasher, STAGING_PREFIX, storageKeyFor, type Digests } from "@wheelhouse/mirror";
-import { recordAuditEvent } from "../../../apps/registry/src/services/record-audit-event.ts";
+import { recordAuditEvent } from "@wheelhouse/db";
 import { BundleError, invalidBundle } from "./bundle-error.ts";
 import type { BundleDeps, IndexRow } from "./bundle-deps.ts";
 import {
@@ -25,6 +25,7 @@ import {
   type BundleManifest,
   type BundleProject,
   type BundleRelease,
+  sha256Hex,
 } from "./bundle-manifest.ts";
 import { findBundleIndex } from "./find-bundle-index.ts";
 
@@ -272,6 +273,10 @@ async function commitBundle(
         // Re-checked inside the transaction: an upload may have taken a filename meanwhile.
         const deleted = await tx.deletedFilename.findFirst({ where: { indexId: index.id, filename: { in: [...expected.keys()] } } });
         if (deleted) throw filenameReused(index, deleted.filename);
+        // What the index holds of these filenames now, read once for the whole bundle.
+        const present = new Map(
+          (await tx.file.findMany({ where: { indexId: index.id, filename: { in: [...expected.keys()] } } })).map((f) => [f.filename, f]),
+        );
         for (const project of manifest.projects) {
           const changes = project.releases.flatMap((r) => r.files).filter((f) => expected.get(f.filename)!.state !== "same");
           unchanged += project.releases.flatMap((r) => r.files).length - changes.length;
@@ -303,7 +308,7 @@ async function commitBundle(
             for (const file of files) {
               const digests = received.get(file.filename)!;
               const storageKey = digests.storageKey!;
-              const current = await tx.file.findUnique({ where: { indexId_filename: { indexId: index.id, filename: file.filename } } });
+              const current = present.get(file.filename);
               if (current && current.sha256 !== file.sha256) throw fileConflict(index, file.filename, current.sha256);
               if (current?.storageKey) {
                 unchanged++;
@@ -365,6 +370,3 @@ async function commitBundle(
   return { summary: { created, unchanged }, used };
 }
 
-function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}

@@ -19,4 +19,4 @@ export {
 } from "./bundle-manifest.ts";
 export { exportBundle, planBundle, writeBundle, type BundlePlan, type ExportBundleOptions, type ExportSummary } from "./export-bundle.ts";
 export { importBundle, type ImportBundleOptions, type ImportSummary } from "./import-bundle.ts";
-export { parseRequirementsText, type BundleSelection } from "./select-bundle-files.ts";
+export type { BundleSelection } from "./select-bundle-files.ts";

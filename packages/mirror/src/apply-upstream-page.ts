@@ -1,11 +1,10 @@
 // Makes the database's copy of one mirrored project match an upstream page, in one
 // transaction: releases and files upserted by filename, files gone upstream removed unless
 // their bytes are cached, and the project's serial bumped only when something visible changed.
-import type { Db, File, Prisma } from "@wheelhouse/db";
+import { recordAuditEvent, type Db, type File, type Prisma } from "@wheelhouse/db";
 import { canonicalizeVersion, parseDistributionFilename, type NormalizedName } from "@wheelhouse/packaging";
 import type { Logger } from "pino";
 import type { MirrorIndexRow } from "./mirror-deps.ts";
-import { recordMirrorEvent } from "./record-mirror-event.ts";
 import type { UpstreamFile, UpstreamPage } from "@wheelhouse/simple-index";
 
 /** A file of the page that names a distribution we understand. */
@@ -98,7 +97,7 @@ export async function applyUpstreamPage(
     await tx.release.deleteMany({ where: { projectId: project.id, files: { none: {} } } });
 
     if (counts.added + counts.updated + counts.removed > 0) {
-      await recordMirrorEvent(tx, { action: "mirror.refresh", indexName: index.name, projectName: name, details: { ...counts, upstreamSerial: fetched.serial } }, project.id);
+      await recordAuditEvent(tx, { actor: null, action: "mirror.refresh", indexName: index.name, projectName: name, details: { ...counts, upstreamSerial: fetched.serial } }, project.id);
     }
     await tx.mirrorPage.upsert({
       where: { indexId_name: { indexId: index.id, name } },

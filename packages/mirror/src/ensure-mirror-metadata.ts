@@ -1,12 +1,11 @@
 // PEP 658 for mirrored files: upstream's `<file>.metadata` when it offers one (verified against
 // the digest it publishes), else METADATA read from the cached wheel.
 import { createHash } from "node:crypto";
-import type { File, Prisma } from "@wheelhouse/db";
+import { recordAuditEvent, type File, type Prisma } from "@wheelhouse/db";
 import { UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
 import { loadMirrorFile } from "./load-mirror-file.ts";
 import { upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
 import { readWheelMetadata } from "./read-wheel-metadata.ts";
-import { recordMirrorEvent } from "./record-mirror-event.ts";
 import { SingleFlight } from "./single-flight.ts";
 import { displayUrl, readBodyText, resolveTimeouts, upstreamAuth, upstreamGetBytes } from "./upstream-http.ts";
 
@@ -45,7 +44,7 @@ async function lookUp(deps: MirrorDeps, index: MirrorIndexRow, file: File): Prom
     await tx.file.update({ where: { id: file.id }, data: { coreMetadata: text, metadataSha256: sha256 } });
     // The page now offers a .metadata it did not (or with another digest): a new serial.
     if (file.metadataSha256 !== sha256) {
-      await recordMirrorEvent(tx, { action: "mirror.metadata", indexName: index.name, projectName: await projectName(tx, file.projectId), filename: file.filename, details: { metadataSha256: sha256 } }, file.projectId);
+      await recordAuditEvent(tx, { actor: null, action: "mirror.metadata", indexName: index.name, projectName: await projectName(tx, file.projectId), filename: file.filename, details: { metadataSha256: sha256 } }, file.projectId);
     }
   });
   return text;

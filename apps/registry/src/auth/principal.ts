@@ -6,5 +6,3 @@ export interface Principal {
   /** Present when the request authenticated with an API token: its limits apply on top of the user's. */
   token: { id: number; scope: TokenScope; indexId: number | null; projectName: string | null } | null;
 }
-
-export type MaybePrincipal = Principal | null;

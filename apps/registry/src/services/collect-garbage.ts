@@ -5,7 +5,7 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Db } from "@wheelhouse/db";
 import type { BlobStore } from "@wheelhouse/storage";
-import { INCOMING_PREFIX } from "../upload/staging-storage-engine.ts";
+import { STAGING_PREFIX } from "@wheelhouse/mirror";
 
 export interface GarbageReport {
   stagedBlobs: number;
@@ -19,7 +19,7 @@ export async function collectGarbage(deps: { db: Db; store: BlobStore; uploadTmp
   const cutoff = Date.now() - graceMs;
   const report: GarbageReport = { stagedBlobs: 0, unreferencedBlobs: 0, tempFiles: 0 };
 
-  for await (const blob of deps.store.list(INCOMING_PREFIX)) {
+  for await (const blob of deps.store.list(STAGING_PREFIX)) {
     if (blob.lastModified.getTime() >= cutoff) continue;
     await deps.store.delete(blob.key);
     report.stagedBlobs++;

@@ -1,12 +1,11 @@
 // Deleting files and releases. The filename is remembered so it can never be reused for other
 // bytes (PyPI's rule); the rows go in one transaction, the blobs after it commits. A blob whose
 // delete fails is an orphan that garbage collection removes, never a row pointing at nothing.
-import type { Db } from "@wheelhouse/db";
+import { recordAuditEvent, type Db } from "@wheelhouse/db";
 import type { BlobStore } from "@wheelhouse/storage";
 import type { Logger } from "../logger.ts";
 import type { IndexRow } from "./find-index.ts";
 import { findFileOrThrow, findReleaseOrThrow } from "./find-release.ts";
-import { recordAuditEvent } from "./record-audit-event.ts";
 
 type Actor = { id: number; username: string };
 interface Deps {

@@ -1,6 +1,5 @@
 // First start: the default hosted index and the `admin` account. Later starts change nothing.
-import type { Db } from "@wheelhouse/db";
-import { recordAuditEvent } from "./record-audit-event.ts";
+import { recordAuditEvent, type Db } from "@wheelhouse/db";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
 
 export interface Defaults {

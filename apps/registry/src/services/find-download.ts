@@ -2,6 +2,7 @@
 // answers for its project (the same resolution as the project page), so a shadowed mirror
 // file is never reachable through the group.
 import type { File } from "@wheelhouse/db";
+import type { NormalizedName } from "@wheelhouse/packaging";
 import { NotFound } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
 import { leafIndexes } from "./group-members.ts";
@@ -22,7 +23,7 @@ export async function findDownload(deps: SourceDeps, view: IndexRow, filename: s
     const candidate = byIndex.get(leaf.id);
     if (!candidate) continue;
     if (view.kind === "group") {
-      const sources = await findProjectSources(deps, view, candidate.project.name as never);
+      const sources = await findProjectSources(deps, view, candidate.project.name as NormalizedName);
       if (!sources.some((s) => s.index.id === leaf.id)) continue;
     }
     if (!opts.showQuarantined && deps.mirror.isQuarantined(leaf, candidate.project.name, candidate.uploadedAt)) throw notFound();

@@ -7,12 +7,17 @@ export async function groupMembers(db: Db, groupId: number): Promise<IndexRow[]>
   return rows.map((r) => r.member);
 }
 
-/** Every hosted or mirror index a view reaches, in resolution order (groups expanded, each once). */
-export async function leafIndexes(db: Db, index: IndexRow, seen = new Set<number>()): Promise<IndexRow[]> {
+/** Every index a view reaches: itself, then its members depth-first in order, each once. */
+export async function reachableIndexes(db: Db, index: IndexRow, seen = new Set<number>()): Promise<IndexRow[]> {
   if (seen.has(index.id)) return [];
   seen.add(index.id);
   if (index.kind !== "group") return [index];
-  const leaves: IndexRow[] = [];
-  for (const member of await groupMembers(db, index.id)) leaves.push(...(await leafIndexes(db, member, seen)));
-  return leaves;
+  const reached = [index];
+  for (const member of await groupMembers(db, index.id)) reached.push(...(await reachableIndexes(db, member, seen)));
+  return reached;
+}
+
+/** Every hosted or mirror index a view reaches, in resolution order. */
+export async function leafIndexes(db: Db, index: IndexRow): Promise<IndexRow[]> {
+  return (await reachableIndexes(db, index)).filter((i) => i.kind !== "group");
 }

@@ -1,13 +1,12 @@
 // Creating and changing indexes of the three kinds: hosted (uploads), mirror (an upstream
 // Simple API) and group (an ordered list of members).
-import { Prisma, type Db, type IndexKind } from "@wheelhouse/db";
+import { recordAuditEvent, Prisma, type Db, type IndexKind } from "@wheelhouse/db";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import { InvalidSyncSelection, parseSyncSelection } from "@wheelhouse/worker";
-import { recordAuditEvent } from "./record-audit-event.ts";
 import { BadRequest, Conflict } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
 import { findIndexOrThrow } from "./find-index.ts";
-import { leafIndexes } from "./group-members.ts";
+import { groupMembers, reachableIndexes } from "./group-members.ts";
 
 /** First path segments the registry itself uses; an index by that name would be unreachable. */
 // ("pypi" stays free: DESIGN names the usual mirror so; only /pypi/<p>/<v>/json of an index named
@@ -100,22 +99,12 @@ async function resolveMembers(db: Db, self: string, names: string[]): Promise<In
     const member = await db.index.findUnique({ where: { name } });
     if (!member) throw new BadRequest(`No index named '${name}' to add to group '${self}'.`, "bad-members");
     // A member group that reaches this group back would make resolution loop.
-    if (member.kind === "group" && (await leafOrGroupNames(db, member)).has(self)) {
+    if (member.kind === "group" && (await reachableIndexes(db, member)).some((i) => i.name === self)) {
       throw new BadRequest(`Adding '${name}' to '${self}' would make a cycle of groups.`, "bad-members");
     }
     members.push(member);
   }
   return members;
-}
-
-async function leafOrGroupNames(db: Db, group: IndexRow, seen = new Set<string>()): Promise<Set<string>> {
-  if (seen.has(group.name)) return seen;
-  seen.add(group.name);
-  for (const m of await db.indexMember.findMany({ where: { groupId: group.id }, include: { member: true } })) {
-    if (m.member.kind === "group") await leafOrGroupNames(db, m.member, seen);
-    else seen.add(m.member.name);
-  }
-  return seen;
 }
 
 export async function createIndex(db: Db, actor: Actor, name: string, settings: IndexSettings = {}, kind: IndexKind = "hosted"): Promise<IndexRow> {
@@ -135,7 +124,7 @@ export async function createIndex(db: Db, actor: Actor, name: string, settings: 
 
 export async function updateIndex(db: Db, actor: Actor, name: string, settings: IndexSettings): Promise<IndexRow> {
   const index = await findIndexOrThrow(db, name);
-  const members = index.kind === "group" ? (settings.members ? await resolveMembers(db, name, settings.members) : await currentMembers(db, index.id)) : null;
+  const members = index.kind === "group" ? (settings.members ? await resolveMembers(db, name, settings.members) : await groupMembers(db, index.id)) : null;
   const data = await rowData(db, index.kind, name, settings, members);
   if (settings.members && index.uploadTargetId !== null && settings.uploadTarget === undefined && !members!.some((m) => m.id === index.uploadTargetId)) {
     data.uploadTargetId = null; // the upload target left the group
@@ -151,9 +140,6 @@ export async function updateIndex(db: Db, actor: Actor, name: string, settings: 
   });
 }
 
-async function currentMembers(db: Db, groupId: number): Promise<IndexRow[]> {
-  return (await db.indexMember.findMany({ where: { groupId }, orderBy: { position: "asc" }, include: { member: true } })).map((m) => m.member);
-}
 
 /** Settings as the audit log keeps them: never the upstream password. */
 function auditable(kind: IndexKind, settings: IndexSettings): Prisma.InputJsonObject {
@@ -177,11 +163,8 @@ export async function describeIndex(db: Db, index: IndexRow) {
     };
   }
   if (index.kind === "group") {
-    const members = await currentMembers(db, index.id);
+    const members = await groupMembers(db, index.id);
     return { ...base, members: members.map((m) => m.name), uploadTarget: members.find((m) => m.id === index.uploadTargetId)?.name ?? null, passThroughNames: index.passThroughNames };
   }
   return base;
 }
-
-/** Leaves a view reaches, re-exported for callers that only import this module. */
-export { leafIndexes };

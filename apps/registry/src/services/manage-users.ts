@@ -1,8 +1,7 @@
-import type { Db, TokenScope } from "@wheelhouse/db";
+import { recordAuditEvent, type Db, type TokenScope } from "@wheelhouse/db";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import { generateTokenText } from "../auth/api-token-text.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
-import { recordAuditEvent } from "./record-audit-event.ts";
 import { BadRequest, Conflict, NotFound } from "../errors.ts";
 
 type Actor = { id: number; username: string } | null;

@@ -3,18 +3,17 @@ import { createHash } from "node:crypto";
 // release file only after every check passes, in one transaction. Any failure removes the
 // staged bytes; a crash leaves at most an `incoming/` blob, which garbage collection removes.
 import { canonicalizeName, canonicalizeVersion, parseMetadata, parseRawMetadata, InvalidMetadata, type Metadata } from "@wheelhouse/packaging";
-import { Prisma, type Db } from "@wheelhouse/db";
+import { recordAuditEvent, Prisma, type Db } from "@wheelhouse/db";
 import type { BlobStore } from "@wheelhouse/storage";
-import { storageKeyFor } from "@wheelhouse/mirror";
+import { STAGING_PREFIX, storageKeyFor } from "@wheelhouse/mirror";
 import { inspectDistribution, InvalidDistribution } from "../archive/index.ts";
 import type { Principal } from "../auth/principal.ts";
 import { assertMayUploadToProject } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { checkFilename, type CheckedFilename } from "../upload/check-filename.ts";
-import { discardStaged, INCOMING_PREFIX, type StagedFile } from "../upload/staging-storage-engine.ts";
+import { discardStaged, type StagedFile } from "../upload/staging-storage-engine.ts";
 import type { UploadForm } from "../upload/upload-form.ts";
-import { recordAuditEvent } from "./record-audit-event.ts";
 import { releaseInfoFromMetadata } from "./release-info.ts";
 
 export interface UploadDeps {
@@ -44,7 +43,7 @@ export async function uploadDistribution(deps: UploadDeps, request: UploadReques
     const existing = await checkExistingFile(deps.db, request, checked, staged);
     if (existing === "unchanged") return "unchanged";
 
-    committedKey = storageKeyFor(staged.sha256, staged.blobKey.slice(INCOMING_PREFIX.length), checked.filename);
+    committedKey = storageKeyFor(staged.sha256, staged.blobKey.slice(STAGING_PREFIX.length), checked.filename);
     await deps.store.move(staged.blobKey, committedKey);
     const outcome = await commitFile(deps.db, request, checked, metadata, committedKey);
     // Lost a race with an identical upload: the winner's row points at its own key.

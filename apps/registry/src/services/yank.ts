@@ -1,8 +1,7 @@
 // PEP 592 yanking: the files stay downloadable, installers skip them unless pinned exactly.
-import type { Db } from "@wheelhouse/db";
+import { recordAuditEvent, type Db } from "@wheelhouse/db";
 import type { IndexRow } from "./find-index.ts";
 import { findFileOrThrow, findReleaseOrThrow } from "./find-release.ts";
-import { recordAuditEvent } from "./record-audit-event.ts";
 
 type Actor = { id: number; username: string };
 

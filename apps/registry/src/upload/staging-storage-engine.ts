@@ -20,8 +20,7 @@ export interface StagedFile extends Digests {
   blobKey: string;
 }
 
-/** Staged uploads live under this prefix until committed or removed. */
-export const INCOMING_PREFIX = STAGING_PREFIX;
+
 
 /** Local temp files of uploads in progress, under the data directory (same disk as fs storage). */
 export function uploadTmpDir(dataDir: string): string {
@@ -53,7 +52,7 @@ export async function stageStream(store: BlobStore, tmpDir: string, source: Read
   await mkdir(tmpDir, { recursive: true });
   const id = randomUUID();
   const tmpPath = join(tmpDir, id);
-  const blobKey = `${INCOMING_PREFIX}${id}`;
+  const blobKey = `${STAGING_PREFIX}${id}`;
   const hasher = await DistributionHasher.create();
   const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
   hasher.pipe(toBlob);

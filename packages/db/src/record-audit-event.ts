@@ -1,4 +1,4 @@
-import type { Prisma } from "@wheelhouse/db";
+import type { Prisma } from "./generated/client.ts";
 
 export interface AuditEventInput {
   /** null: the system (first start, a mirror refresh). */
