@@ -25,6 +25,11 @@ export const COMMAND_NAMES = [
   "wheel",
   "lock",
   "upload",
+  "audit",
+  "sync",
+  "tree",
+  "search",
+  "completion",
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -50,6 +55,11 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: "wheel", summary: "Build wheels from your requirements.", args: "[requirements...]" },
   { name: "lock", summary: "Resolve requirements and write a pinned, hashed requirements file.", args: "[requirements...]" },
   { name: "upload", summary: "Upload distributions to a Wheelhouse (or any legacy-upload) repository.", args: "[files...]" },
+  { name: "audit", summary: "List installed or pinned packages with known vulnerabilities (from the registry's advisories).", args: "" },
+  { name: "sync", summary: "Make the environment match requirements files exactly (install, upgrade, remove).", args: "[files...]" },
+  { name: "tree", summary: "Show the dependency tree of installed packages.", args: "" },
+  { name: "search", summary: "Search the registry for packages by name and summary.", args: "<terms...>" },
+  { name: "completion", summary: "Print a shell completion script (bash, zsh or fish).", args: "<shell>" },
 ];
 
 /**
@@ -95,8 +105,8 @@ export interface OptionSpec {
   cliOnly?: boolean;
 }
 
-const INDEX_COMMANDS = ["install", "download", "wheel", "list", "index", "lock"] as const;
-const RESOLVING = ["install", "download", "wheel", "lock"] as const;
+const INDEX_COMMANDS = ["install", "download", "wheel", "list", "index", "lock", "audit", "sync", "search"] as const;
+const RESOLVING = ["install", "download", "wheel", "lock", "sync"] as const;
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
   // ---- general (pip's general_group) ----
@@ -126,7 +136,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: "find-links", short: "f", key: "findLinks", kind: "list", metavar: "url", scope: INDEX_COMMANDS, description: "A URL or path to an HTML file or directory of archives to look for packages in." },
 
   // ---- selecting and installing ----
-  { name: "requirement", short: "r", key: "requirements", kind: "path-list", metavar: "file", scope: ["install", "download", "wheel", "uninstall", "freeze", "lock"], description: "Install from the given requirements file. This option can be used multiple times." },
+  { name: "requirement", short: "r", key: "requirements", kind: "path-list", metavar: "file", scope: ["install", "download", "wheel", "uninstall", "freeze", "lock", "audit"], description: "Install from the given requirements file. This option can be used multiple times." },
   { name: "constraint", short: "c", key: "constraints", kind: "path-list", metavar: "file", scope: RESOLVING, description: "Constrain versions using the given constraints file. This option can be used multiple times." },
   { name: "editable", short: "e", key: "editables", kind: "list", metavar: "path/url", scope: ["install", "download", "wheel"], description: "Install a project in editable mode from a local path or a VCS url." },
   { name: "upgrade", short: "U", key: "upgrade", kind: "flag", scope: ["install"], description: "Upgrade all specified packages to the newest available version." },
@@ -144,12 +154,12 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: "prefix", key: "prefix", kind: "path", metavar: "dir", scope: ["install"], description: "Installation prefix where lib, bin and other top-level folders are placed." },
   { name: "root", key: "root", kind: "path", metavar: "dir", scope: ["install"], description: "Install everything relative to this alternate root directory." },
   { name: "user", key: "user", kind: "flag", scope: ["install", "freeze", "list"], description: "Install to (or list) the Python user install directory." },
-  { name: "dry-run", key: "dryRun", kind: "flag", scope: ["install"], description: "Don't actually install anything, just print what would be." },
+  { name: "dry-run", key: "dryRun", kind: "flag", scope: ["install", "sync", "audit"], description: "Don't actually install anything, just print what would be." },
   { name: "no-build-isolation", key: "noBuildIsolation", kind: "flag", scope: RESOLVING, description: "Disable isolation when building a modern source distribution." },
-  { name: "compile", key: "compile", kind: "flag", scope: ["install"], description: "Compile Python source files to bytecode." },
-  { name: "no-compile", key: "compile", kind: "false-flag", scope: ["install"], description: "Do not compile Python source files to bytecode." },
+  { name: "compile", key: "compile", kind: "flag", scope: ["install", "sync", "audit"], description: "Compile Python source files to bytecode." },
+  { name: "no-compile", key: "compile", kind: "false-flag", scope: ["install", "sync", "audit"], description: "Do not compile Python source files to bytecode." },
   { name: "no-warn-script-location", key: "noWarnScriptLocation", kind: "flag", scope: ["install"], description: "Do not warn when installing scripts outside PATH." },
-  { name: "progress-bar", key: "progressBar", kind: "choice", choices: ["on", "off", "raw"], metavar: "progress_bar", scope: ["install", "download", "wheel"], description: "Specify whether the progress bar should be used [on, off, raw] (default: on)." },
+  { name: "progress-bar", key: "progressBar", kind: "choice", choices: ["on", "off", "raw"], metavar: "progress_bar", scope: ["install", "download", "wheel", "sync", "audit"], description: "Specify whether the progress bar should be used [on, off, raw] (default: on)." },
   { name: "report", key: "report", kind: "path", metavar: "file", scope: ["install"], description: 'Generate a JSON file describing what would be installed ("-" for stdout).' },
   { name: "platform", key: "platforms", kind: "list", metavar: "platform", scope: ["install", "download"], description: "Only use wheels compatible with <platform>." },
   { name: "python-version", key: "pythonVersion", kind: "string", metavar: "python_version", scope: ["install", "download"], description: "The Python interpreter version to use for wheel and Requires-Python compatibility checks." },
@@ -161,7 +171,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: "wheel-dir", short: "w", key: "wheelDir", kind: "path", metavar: "dir", scope: ["wheel"], description: "Build wheels into <dir>, where the default is the current working directory." },
 
   // ---- uninstall ----
-  { name: "yes", short: "y", key: "yes", kind: "flag", scope: ["uninstall"], description: "Don't ask for confirmation of uninstall deletions." },
+  { name: "yes", short: "y", key: "yes", kind: "flag", scope: ["uninstall", "sync"], description: "Don't ask for confirmation of uninstall deletions." },
 
   // ---- freeze / list ----
   { name: "local", short: "l", key: "local", kind: "flag", scope: ["freeze", "list"], description: "If in a virtualenv that has global access, do not output globally-installed packages." },
@@ -191,6 +201,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   // ---- lock ----
   { name: "output", short: "o", key: "output", kind: "path", metavar: "file", scope: ["lock"], description: "Write the pinned requirements to <file> (default: stdout)." },
   { name: "generate-hashes", key: "generateHashes", kind: "flag", scope: ["lock"], description: "Include --hash lines for every file of each pinned version." },
+
+  // ---- audit / tree ----
+  { name: "format", key: "auditFormat", kind: "choice", choices: ["columns", "json"], metavar: "format", scope: ["audit"], description: "Select the output format among: columns (default) or json." },
+  { name: "fix", key: "fix", kind: "flag", scope: ["audit"], description: "Upgrade vulnerable packages to the nearest fixed versions that still resolve." },
+  { name: "reverse", key: "reverse", kind: "flag", scope: ["tree"], description: "Show, for each package, the packages that require it." },
+  { name: "packages", short: "p", key: "treePackages", kind: "list", metavar: "package", scope: ["tree"], description: "Show only these packages (comma separated or repeated)." },
+  { name: "depth", key: "depth", kind: "int", metavar: "depth", scope: ["tree"], description: "Limit the depth of the tree." },
+  { name: "format", key: "treeFormat", kind: "choice", choices: ["text", "json"], metavar: "format", scope: ["tree"], description: "Select the output format among: text (default) or json." },
 
   // ---- config ----
   { name: "editor", key: "editor", kind: "string", metavar: "editor", scope: ["config"], cliOnly: true, description: "Editor to use to edit the file. Uses VISUAL or EDITOR environment variables if not provided." },

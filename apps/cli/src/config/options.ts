@@ -12,6 +12,8 @@ export type UpgradeStrategy = "only-if-needed" | "eager";
 export type ListFormat = "columns" | "freeze" | "json";
 export type CacheListFormat = "human" | "abspath";
 export type HashAlgorithm = "sha256" | "sha384" | "sha512";
+export type AuditFormat = "columns" | "json";
+export type TreeFormat = "text" | "json";
 
 export interface Options {
   // ---- general: every command (pip's general_group) ----
@@ -128,6 +130,20 @@ export interface Options {
   /** upload: the .pypirc to read (default ~/.pypirc). */
   configFile: string | null;
 
+  // ---- audit ----
+  auditFormat: AuditFormat;
+  /** audit --fix: upgrade to the nearest fixed versions. */
+  fix: boolean;
+
+  // ---- tree ----
+  /** tree --reverse: who requires each package. */
+  reverse: boolean;
+  /** tree -p: only these packages (names as given). */
+  treePackages: string[];
+  /** tree --depth; null = unlimited. */
+  depth: number | null;
+  treeFormat: TreeFormat;
+
   // ---- config ----
   editor: string | null;
   globalFile: boolean;
@@ -229,6 +245,14 @@ export function defaultOptions(env: NodeJS.ProcessEnv): Options {
     output: null,
     generateHashes: false,
     configFile: null,
+
+    auditFormat: "columns",
+    fix: false,
+
+    reverse: false,
+    treePackages: [],
+    depth: null,
+    treeFormat: "text",
 
     editor: null,
     globalFile: false,
