@@ -18,6 +18,10 @@ import { setFileYanked, setReleaseYanked } from "./services/yank.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createApiToken, createUser, listApiTokens, revokeApiToken } from "./services/manage-users.ts";
 import { exportBundle, importBundle } from "@wheelhouse/bundle";
+import { SEVERITY_LEVELS } from "@wheelhouse/advisories";
+import { ADVISORY_POLICIES } from "./services/advisory-policy.ts";
+import { importAdvisories } from "./services/import-advisories.ts";
+import { listAdvisories } from "./services/list-advisories.ts";
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -30,6 +34,8 @@ commands:
   update-index <name> [index options]
   list-indexes
     index options: --private | --public (reads need credentials or not), --admins-only | --any-user (who uploads),
+      --advisory-policy off|warn|refuse (files with known vulnerabilities: served, served with a warning, or refused)
+      --advisory-min-severity low|moderate|high|critical (the lowest severity the policy acts on; default high)
       mirror: --upstream URL [--upstream-user U --upstream-password P] [--ttl SECONDS] [--quarantine-days N]
               [--quarantine-exceptions a,b] [--sync-interval SECONDS]
       group:  --members a,b,c (in order) [--upload-target HOSTED_MEMBER] [--pass-through name1,name2]
@@ -41,7 +47,10 @@ commands:
   export-bundle --index NAME (--project SPEC ... | --requirements FILE | --sync-selection) --out FILE
                                                       write an air-gap bundle (tar) of the chosen releases; SPEC: "name" or "name>=1.0";
                                                       --sync-selection: what a mirror index's own syncSelection picks
-  import-bundle --index NAME FILE                     verify a bundle and make its files visible in a hosted or mirror index`;
+  import-bundle --index NAME FILE                     verify a bundle and make its files visible in a hosted or mirror index
+  import-advisories <zip-or-dir>                      import OSV advisories (e.g. OSV's PyPI all.zip); all files are checked
+                                                      first and one malformed file refuses the import; newer records replace older
+  list-advisories [--project NAME] [--limit N]        advisories, the most recently modified first`;
 
 const OPTIONS = {
   password: { type: "string" },
@@ -72,6 +81,8 @@ const OPTIONS = {
   requirements: { type: "string" },
   "sync-selection": { type: "boolean" },
   out: { type: "string" },
+  "advisory-policy": { type: "string" },
+  "advisory-min-severity": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -87,6 +98,12 @@ function count(flag: string, text: string | undefined): number | undefined {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${flag} must be a whole number`);
   return value;
+}
+
+/** `value` when it is one of `choices`; else a usage error listing them ("must be off, warn or refuse"). */
+function oneOf<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be ${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`);
 }
 
 function indexSettings(values: Values): IndexSettings {
@@ -106,6 +123,10 @@ function indexSettings(values: Values): IndexSettings {
   if (values.public) settings.anonymousRead = true;
   if (values["admins-only"]) settings.uploadPolicy = "admins";
   if (values["any-user"]) settings.uploadPolicy = "authenticated";
+  const policy = values["advisory-policy"];
+  if (policy !== undefined) settings.advisoryPolicy = oneOf("--advisory-policy", policy, ADVISORY_POLICIES);
+  const severity = values["advisory-min-severity"];
+  if (severity !== undefined) settings.advisoryMinSeverity = oneOf("--advisory-min-severity", severity, SEVERITY_LEVELS);
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as IndexSettings;
 }
 
@@ -204,6 +225,10 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Lo
         input.destroy();
       }
     }
+    case "import-advisories":
+      return importAdvisories({ db, log: context.log }, { path: arg(positionals, 0, "<zip-or-dir>"), actor: SERVER_ACTOR });
+    case "list-advisories":
+      return listAdvisories(db, { project: values.project?.at(-1), limit: count("limit", values.limit) });
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

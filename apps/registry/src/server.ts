@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { ensureDefaults } from "./services/ensure-defaults.ts";
 import { createMirrorFacade } from "./services/mirror-facade.ts";
 import { PageCache } from "./services/render-project-page.ts";
+import { AdvisoryCache } from "./services/advisory-cache.ts";
 import { CredentialVerifier } from "./services/verify-credentials.ts";
 
 export interface RunningRegistry {
@@ -54,7 +55,7 @@ export async function startRegistry(config: Config, log: Logger = createLogger(c
       await syncMirrorSchedules(queue, db);
       await scheduleCleanup(queue);
     }
-    const app = createApp({ db, store, log, config, mirror, queue, credentials: new CredentialVerifier(db), pages: new PageCache() });
+    const app = createApp({ db, store, log, config, mirror, queue, credentials: new CredentialVerifier(db), pages: new PageCache(), advisories: new AdvisoryCache() });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once("error", reject);

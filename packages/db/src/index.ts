@@ -21,4 +21,7 @@ export type {
   File,
   DeletedFilename,
   AuditEvent,
+  Advisory,
+  AdvisoryPackage,
+  AdvisoryImport,
 } from "./generated/client.ts";

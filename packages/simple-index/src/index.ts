@@ -11,12 +11,13 @@ export {
 export type { SimpleFormat } from "./negotiate.ts";
 export { API_VERSION, renderIndexPage, renderProjectPage } from "./simple-page.ts";
 export { renderProjectJson, renderReleaseJson } from "./json-api.ts";
-export type { JsonApiFileObject, JsonApiResponse } from "./json-api.ts";
+export type { JsonApiFileObject, JsonApiResponse, JsonApiVulnerabilityObject } from "./json-api.ts";
 export { escapeHtml } from "./escape-html.ts";
 export { formatLegacyUploadTime, formatUploadTime } from "./upload-time.ts";
 export type {
   JsonApiFile,
   JsonApiRelease,
+  JsonApiVulnerability,
   SimpleFile,
   SimpleIndexPage,
   SimpleProjectPage,

@@ -153,6 +153,39 @@ describe("renderProjectJson", () => {
   });
 });
 
+describe("vulnerabilities", () => {
+  const advisory = {
+    id: "GHSA-abcd-efgh-ijkl",
+    aliases: ["CVE-2024-1111"],
+    summary: "Header injection",
+    details: "Long text.",
+    fixedIn: ["1.2.5", "2.0.3"],
+    link: "https://github.com/advisories/GHSA-abcd-efgh-ijkl",
+    source: "osv",
+    withdrawn: null,
+  };
+
+  it("in warehouse's shape and key order, withdrawn as yyyy-mm-ddThh:mm:ssZ", () => {
+    const body = renderReleaseJson({
+      displayName: "SampleProject",
+      release: V4,
+      lastSerial: 7,
+      baseUrl: "https://h",
+      vulnerabilities: [advisory, { ...advisory, id: "PYSEC-2024-9", aliases: [], withdrawn: new Date("2024-04-01T12:34:56.789Z") }],
+    });
+    assert.deepEqual(body.vulnerabilities, [
+      { aliases: ["CVE-2024-1111"], details: "Long text.", fixed_in: ["1.2.5", "2.0.3"], id: "GHSA-abcd-efgh-ijkl", link: advisory.link, source: "osv", summary: "Header injection", withdrawn: null },
+      { aliases: [], details: "Long text.", fixed_in: ["1.2.5", "2.0.3"], id: "PYSEC-2024-9", link: advisory.link, source: "osv", summary: "Header injection", withdrawn: "2024-04-01T12:34:56Z" },
+    ]);
+    assert.deepEqual(Object.keys(body.vulnerabilities[0]!), ["aliases", "details", "fixed_in", "id", "link", "source", "summary", "withdrawn"]);
+  });
+
+  it("the project endpoint lists those it is given (the latest release's)", () => {
+    const body = renderProjectJson({ displayName: "SampleProject", releases: [V1, V4], latestVersion: "4.0.0", lastSerial: 1, baseUrl: "https://h", vulnerabilities: [advisory] });
+    assert.deepEqual(body.vulnerabilities.map((v) => v.id), ["GHSA-abcd-efgh-ijkl"]);
+  });
+});
+
 describe("renderReleaseJson", () => {
   it("has no releases key (PyPI dropped it from the version endpoint)", () => {
     const body = renderReleaseJson({ displayName: "SampleProject", release: V4, lastSerial: 7, baseUrl: "https://pypi.corp.example" });

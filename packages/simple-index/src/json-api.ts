@@ -3,7 +3,7 @@
 // keys in code-point order at every level, deprecated keys kept with their
 // fixed values (downloads -1, has_sig false, bugtrack_url null).
 
-import type { JsonApiFile, JsonApiRelease } from "./types.ts";
+import type { JsonApiFile, JsonApiRelease, JsonApiVulnerability } from "./types.ts";
 import { formatLegacyUploadTime, formatUploadTime } from "./upload-time.ts";
 
 /** One entry of `urls` / `releases[version]`. */
@@ -32,7 +32,20 @@ export interface JsonApiResponse {
   last_serial: number;
   releases?: Record<string, JsonApiFileObject[]>;
   urls: JsonApiFileObject[];
-  vulnerabilities: unknown[];
+  vulnerabilities: JsonApiVulnerabilityObject[];
+}
+
+/** One entry of `vulnerabilities` (warehouse's keys, in code-point order). */
+export interface JsonApiVulnerabilityObject {
+  aliases: string[];
+  details: string;
+  fixed_in: string[];
+  id: string;
+  link: string;
+  source: string;
+  summary: string;
+  /** `yyyy-mm-ddThh:mm:ssZ`, or null. */
+  withdrawn: string | null;
 }
 
 /**
@@ -47,6 +60,8 @@ export function renderProjectJson(input: {
   latestVersion: string;
   lastSerial: number;
   baseUrl: string;
+  /** The advisories affecting `latestVersion` (PyPI lists the shown release's only). */
+  vulnerabilities?: JsonApiVulnerability[];
 }): JsonApiResponse {
   const latest = input.releases.find((release) => release.version === input.latestVersion);
   if (latest === undefined) {
@@ -59,7 +74,7 @@ export function renderProjectJson(input: {
     last_serial: input.lastSerial,
     releases,
     urls: releases[latest.version]!,
-    vulnerabilities: [],
+    vulnerabilities: (input.vulnerabilities ?? []).map(vulnerabilityObject),
   };
 }
 
@@ -69,12 +84,14 @@ export function renderReleaseJson(input: {
   release: JsonApiRelease;
   lastSerial: number;
   baseUrl: string;
+  /** The advisories affecting the release. */
+  vulnerabilities?: JsonApiVulnerability[];
 }): JsonApiResponse {
   return {
     info: infoObject(input.displayName, input.release, input.baseUrl),
     last_serial: input.lastSerial,
     urls: input.release.files.map((f) => fileObject(f, input.release)),
-    vulnerabilities: [],
+    vulnerabilities: (input.vulnerabilities ?? []).map(vulnerabilityObject),
   };
 }
 
@@ -152,6 +169,20 @@ function fileObject(file: JsonApiFile, release: JsonApiRelease): JsonApiFileObje
     url: file.url,
     yanked: release.yanked || file.yanked !== false,
     yanked_reason: fileReason ?? (release.yankedReason || null),
+  };
+}
+
+function vulnerabilityObject(v: JsonApiVulnerability): JsonApiVulnerabilityObject {
+  return {
+    aliases: [...v.aliases],
+    details: v.details,
+    fixed_in: [...v.fixedIn],
+    id: v.id,
+    link: v.link,
+    source: v.source,
+    summary: v.summary,
+    // warehouse: withdrawn.strftime("%Y-%m-%dT%H:%M:%SZ")
+    withdrawn: v.withdrawn === null ? null : `${v.withdrawn.toISOString().slice(0, 19)}Z`,
   };
 }
 

@@ -62,3 +62,16 @@ export interface JsonApiFile extends SimpleFile {
   /** Not used by the renderer: the route decides which files to pass. */
   uploaderVisible?: boolean;
 }
+
+/** A security advisory affecting a release, as the JSON API's `vulnerabilities` lists it. */
+export interface JsonApiVulnerability {
+  id: string;
+  aliases: string[];
+  summary: string;
+  details: string;
+  fixedIn: string[];
+  link: string;
+  source: string;
+  /** Listed all the same, with the time it was withdrawn (as warehouse does). */
+  withdrawn: Date | null;
+}

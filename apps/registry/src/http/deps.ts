@@ -3,6 +3,7 @@ import type { JobQueue } from "@wheelhouse/worker";
 import type { BlobStore } from "@wheelhouse/storage";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import type { AdvisoryCache } from "../services/advisory-cache.ts";
 import type { MirrorFacade } from "../services/mirror-facade.ts";
 import type { PageCache } from "../services/render-project-page.ts";
 import type { CredentialVerifier } from "../services/verify-credentials.ts";
@@ -19,6 +20,8 @@ export interface AppDeps {
   /** Derived state, one per app: two registries in one process (tests, a mirror of a local upstream) never share it. */
   credentials: CredentialVerifier;
   pages: PageCache;
+  /** Compiled advisory matchers per project name, checked against the advisory generation. */
+  advisories: AdvisoryCache;
 }
 
 /** Path prefix when the registry is served under a sub-path (from WHEELHOUSE_BASE_URL). */

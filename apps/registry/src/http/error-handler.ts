@@ -26,7 +26,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     res.status(appError.status);
     res.statusMessage = reasonPhrase(appError.message);
     // pip's Accept names application/vnd.pypi.simple.v1+json: that is not a request for problem+json.
-    const wantsProblem = req.path.startsWith("/api/") || /(^|,)\s*application\/(problem\+)?json\s*(;|,|$)/i.test(req.get("accept") ?? "");
+    // (/api/… and /<index>/api/… — advisories, search — are JSON APIs whatever the client sends;
+    // /simple/api/ is the page of a project named "api".)
+    const wantsProblem = req.path.startsWith("/api/") || /^\/(?!simple\/)[^/]+\/api\//.test(req.path) || /(^|,)\s*application\/(problem\+)?json\s*(;|,|$)/i.test(req.get("accept") ?? "");
     if (wantsProblem) {
       res.type("application/problem+json").send(
         JSON.stringify({ type: `urn:wheelhouse:error:${appError.code}`, title: appError.message, status: appError.status, detail: appError.message }),

@@ -2,10 +2,12 @@
 import { Router, type Request } from "express";
 import express from "express";
 import { z } from "zod";
+import { SEVERITY_LEVELS } from "@wheelhouse/advisories";
 import { assertAdmin } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { parseBody } from "../http/parse-body.ts";
+import { ADVISORY_POLICIES } from "../services/advisory-policy.ts";
 import { collectGarbage } from "../services/collect-garbage.ts";
 import { deleteFile, deleteRelease } from "../services/delete-distributions.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
@@ -33,6 +35,8 @@ const indexSettings = z
     anonymousRead: z.boolean().optional(),
     uploadPolicy: z.enum(["authenticated", "admins"]).optional(),
     description: z.string().max(500).optional(),
+    advisoryPolicy: z.enum(ADVISORY_POLICIES).optional(),
+    advisoryMinSeverity: z.enum(SEVERITY_LEVELS).optional(),
     upstreamUrl: z.string().max(2000).optional(),
     upstreamUsername: z.string().max(200).nullable().optional(),
     upstreamPassword: z.string().max(2000).nullable().optional(),

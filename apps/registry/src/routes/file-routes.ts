@@ -7,6 +7,7 @@ import { assertCanRead } from "../auth/authorize.ts";
 import { NotFound, RangeNotSatisfiable } from "../errors.ts";
 import { parseByteRange } from "../http/byte-range.ts";
 import type { AppDeps } from "../http/deps.ts";
+import { checkDownload } from "../services/advisory-policy.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
 import { findDownload, type Download } from "../services/find-download.ts";
 
@@ -23,6 +24,15 @@ export function fileRoutes(deps: AppDeps): Router {
     const filename = wantsMetadata ? requested.slice(0, -METADATA_SUFFIX.length) : requested;
     const download = await findDownload(deps, view, filename, { showQuarantined: req.principal?.user.isAdmin === true });
     const cacheControl = `${view.anonymousRead ? "public" : "private"}, max-age=365000000, immutable`;
+    // Advisory policies apply to the distribution, not to its metadata (installers read that to resolve).
+    if (!wantsMetadata) {
+      const verdict = await checkDownload(deps, view, download.index, download.file);
+      if (verdict.action === "warn") {
+        const ids = verdict.advisories.map((a) => a.id);
+        res.setHeader("Wheelhouse-Advisories", ids.join(","));
+        deps.log.warn({ index: view.name, filename: download.file.filename, advisories: ids }, "serving a file with known vulnerabilities");
+      }
+    }
     if (wantsMetadata) await sendMetadata(req, res, download, cacheControl);
     else await sendFile(req, res, download, cacheControl);
   });

@@ -8,7 +8,7 @@ import { NotFound } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { sendPage } from "../http/send-page.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
-import { projectJson, releaseJson, type FileFilter } from "../services/json-api-data.ts";
+import { projectJson, releaseJson, type FileFilter, type VulnerabilityLookup } from "../services/json-api-data.ts";
 import { findProjectSources, type ProjectSource } from "../services/project-sources.ts";
 
 export function jsonApiRoutes(deps: AppDeps): Router {
@@ -31,11 +31,16 @@ export function jsonApiRoutes(deps: AppDeps): Router {
     sendPage(req, res, { body, etag, lastSerial: source.lastSerial }, "application/json", index.anonymousRead);
   };
 
+  // Advisories are registry-wide: matched by the normalized name and the version, whichever index
+  // holds the release. The body (and so its ETag) is built per request, so an import shows at once.
+  const vulnerabilities = (req: Request): VulnerabilityLookup => (version) => deps.advisories.forRelease(deps.db, canonicalizeName(req.params.project as string), version);
   const project = (indexName: (req: Request) => string) => (req: Request, res: Response) =>
-    answer(req, res, indexName(req), (source, visible) => projectJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), baseUrl(req), visible));
+    answer(req, res, indexName(req), (source, visible) =>
+      projectJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), baseUrl(req), visible, vulnerabilities(req)),
+    );
   const release = (indexName: (req: Request) => string) => (req: Request, res: Response) =>
     answer(req, res, indexName(req), (source, visible) =>
-      releaseJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), req.params.version as string, baseUrl(req), visible),
+      releaseJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), req.params.version as string, baseUrl(req), visible, vulnerabilities(req)),
     );
   const defaultIndex = () => deps.config.defaultIndex;
   const inUrl = (req: Request) => req.params.index as string;

@@ -21,3 +21,20 @@ export async function reachableIndexes(db: Db, index: IndexRow, seen = new Set<n
 export async function leafIndexes(db: Db, index: IndexRow): Promise<IndexRow[]> {
   return (await reachableIndexes(db, index)).filter((i) => i.kind !== "group");
 }
+
+/**
+ * The indexes from `view` down to the index `targetId` along the first depth-first path, the
+ * order `reachableIndexes` reaches them in (so the path a download from `view` is served
+ * through); null when `view` does not reach it.
+ */
+export async function pathToIndex(db: Db, view: IndexRow, targetId: number, seen = new Set<number>()): Promise<IndexRow[] | null> {
+  if (seen.has(view.id)) return null;
+  seen.add(view.id);
+  if (view.id === targetId) return [view];
+  if (view.kind !== "group") return null;
+  for (const member of await groupMembers(db, view.id)) {
+    const rest = await pathToIndex(db, member, targetId, seen);
+    if (rest) return [view, ...rest];
+  }
+  return null;
+}

@@ -1,13 +1,16 @@
 // PyPI's JSON API (/pypi/<project>/json): rows mapped to the plain shapes simple-index renders.
 import type { Db } from "@wheelhouse/db";
 import { compareVersions, tryParseVersion, canonicalizeVersion, type NormalizedName } from "@wheelhouse/packaging";
-import { renderProjectJson, renderReleaseJson, type JsonApiRelease } from "@wheelhouse/simple-index";
+import { renderProjectJson, renderReleaseJson, type JsonApiRelease, type JsonApiVulnerability } from "@wheelhouse/simple-index";
 import { NotFound } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
 import { fileUrl } from "./file-urls.ts";
 
 /** Which files a reader may see (quarantine hides some from installers). */
 export type FileFilter = (file: { uploadedAt: Date }) => boolean;
+
+/** The advisories affecting a version of the project (registry-wide, matched by name and version). */
+export type VulnerabilityLookup = (version: string) => Promise<JsonApiVulnerability[]>;
 
 async function loadProject(db: Db, projectId: number, visible: FileFilter) {
   const project = await db.project.findUniqueOrThrow({
@@ -57,20 +60,23 @@ function latestVersion(releases: { version: string; yanked: boolean }[]): string
 }
 
 /** The JSON API answers from the project that answers for the name (for a group, its first source); file URLs go through the view. */
-export async function projectJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, baseUrl: string, visible: FileFilter): Promise<object> {
+export async function projectJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, baseUrl: string, visible: FileFilter, vulnerabilities: VulnerabilityLookup): Promise<object> {
   const project = await loadProject(db, projectId, visible);
   const index = view;
   if (project.releases.length === 0) throw new NotFound(`Project '${name}' has no releases.`, "no-project");
+  const latest = latestVersion(project.releases);
   return renderProjectJson({
     displayName: project.displayName,
     releases: project.releases.map((r) => toJsonRelease(project, r, index, baseUrl)),
-    latestVersion: latestVersion(project.releases),
+    latestVersion: latest,
     lastSerial: project.lastSerial,
     baseUrl,
+    // As PyPI: the vulnerabilities of the release shown in `info`.
+    vulnerabilities: await vulnerabilities(latest),
   });
 }
 
-export async function releaseJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, version: string, baseUrl: string, visible: FileFilter): Promise<object> {
+export async function releaseJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, version: string, baseUrl: string, visible: FileFilter, vulnerabilities: VulnerabilityLookup): Promise<object> {
   const project = await loadProject(db, projectId, visible);
   const index = view;
   let wanted: string;
@@ -81,5 +87,11 @@ export async function releaseJson(db: Db, view: IndexRow, projectId: number, nam
   }
   const release = project.releases.find((r) => r.canonicalVersion === wanted);
   if (!release) throw new NotFound(`No release '${version}' of project '${name}'.`, "no-release");
-  return renderReleaseJson({ displayName: project.displayName, release: toJsonRelease(project, release, index, baseUrl), lastSerial: project.lastSerial, baseUrl });
+  return renderReleaseJson({
+    displayName: project.displayName,
+    release: toJsonRelease(project, release, index, baseUrl),
+    lastSerial: project.lastSerial,
+    baseUrl,
+    vulnerabilities: await vulnerabilities(release.version),
+  });
 }

@@ -1,9 +1,11 @@
 // Creating and changing indexes of the three kinds: hosted (uploads), mirror (an upstream
 // Simple API) and group (an ordered list of members).
+import type { SeverityLevel } from "@wheelhouse/advisories";
 import { recordAuditEvent, Prisma, type Db, type IndexKind } from "@wheelhouse/db";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import { InvalidSyncSelection, parseSyncSelection } from "@wheelhouse/worker";
 import { BadRequest, Conflict } from "../errors.ts";
+import type { AdvisoryPolicy } from "./advisory-policy.ts";
 import type { IndexRow } from "./find-index.ts";
 import { findIndexOrThrow } from "./find-index.ts";
 import { groupMembers, reachableIndexes } from "./group-members.ts";
@@ -20,6 +22,10 @@ export interface IndexSettings {
   anonymousRead?: boolean;
   uploadPolicy?: "authenticated" | "admins";
   description?: string;
+  /** Files with known vulnerabilities: served ("off"), served with a warning ("warn") or refused ("refuse"). */
+  advisoryPolicy?: AdvisoryPolicy;
+  /** The lowest advisory severity the policy acts on. */
+  advisoryMinSeverity?: SeverityLevel;
   // mirror
   upstreamUrl?: string;
   upstreamUsername?: string | null;
@@ -148,7 +154,16 @@ function auditable(kind: IndexKind, settings: IndexSettings): Prisma.InputJsonOb
 }
 
 export async function describeIndex(db: Db, index: IndexRow) {
-  const base = { name: index.name, kind: index.kind, description: index.description, anonymousRead: index.anonymousRead, uploadPolicy: index.uploadPolicy, createdAt: index.createdAt };
+  const base = {
+    name: index.name,
+    kind: index.kind,
+    description: index.description,
+    anonymousRead: index.anonymousRead,
+    uploadPolicy: index.uploadPolicy,
+    advisoryPolicy: index.advisoryPolicy,
+    advisoryMinSeverity: index.advisoryMinSeverity,
+    createdAt: index.createdAt,
+  };
   if (index.kind === "mirror") {
     return {
       ...base,
