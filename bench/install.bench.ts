@@ -6,10 +6,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@wheelhouse/db/testing";
 import { TREE_ROOT, uploadTree } from "../e2e/support/package-tree.ts";
 import { createVenv, pip } from "../e2e/support/python.ts";
-import { describeRun } from "../e2e/support/run.ts";
+import { describeRun, run } from "../e2e/support/run.ts";
 import { wheelhouse } from "../e2e/support/wheelhouse-cli.ts";
 import { formatRatio, spawnRegistry } from "./support.ts";
 
@@ -29,6 +30,10 @@ async function timed(what: string, work: () => Promise<{ code: number }>): Promi
 }
 
 export async function benchInstall(): Promise<void> {
+  // The CLI as users run it: the build `npm install` makes (bin/wheelhouse.mjs falls back to
+  // compiling the TypeScript on the fly when a source is newer than the build).
+  const build = await run(process.execPath, [fileURLToPath(new URL("../scripts/build-cli.mjs", import.meta.url))]);
+  if (build.code !== 0) throw new Error(describeRun("build the CLI", build));
   const work = await mkdtemp(join(tmpdir(), "wh-bench-install-"));
   const database = await createTestDatabase();
   const registry = await spawnRegistry(database.url);

@@ -1,10 +1,11 @@
 // Builds the `wheelhouse` CLI twice from apps/cli/src/main.ts:
-// - apps/cli/dist/wheelhouse.mjs: one file that runs on a bare Node 20 with nothing installed;
-//   the registry serves it at /cli/wheelhouse.mjs.
-// - apps/cli/dist/split/: the same code split per command (esbuild `splitting`), so a run parses
-//   only what its command imports (`--version` loads no HTTP client, `install` no uploader).
-//   bin/wheelhouse.mjs runs it while it is newer than every file it was built from, listed
-//   with the build's start time in split/inputs.json.
+// - apps/cli/dist/wheelhouse.mjs: one ESM file that runs on a bare Node 20 with nothing
+//   installed; the registry serves it at /cli/wheelhouse.mjs.
+// - apps/cli/dist/bundle/wheelhouse.cjs: the same code as one CommonJS script, which
+//   bin/wheelhouse.mjs runs through node:vm with a V8 code cache (Node 20 has no compile cache
+//   for ES modules), while it is newer than every file it was built from, listed with the
+//   build's start time in bundle/inputs.json. esbuild wraps each bundled module in a lazy
+//   initializer, so a command still runs only the modules it imports.
 // Plain .mjs so it runs from `postinstall` before anything else is built.
 import { build } from "esbuild";
 import { rm, writeFile } from "node:fs/promises";
@@ -27,22 +28,24 @@ const common = {
   plugins: [{ name: "skip-tests", setup: (b) => b.onLoad({ filter: /\.test\.ts$/ }, () => ({ contents: "", loader: "ts" })) }],
   logLevel: "warning",
 };
-await rm(`${dist}/split`, { recursive: true, force: true });
-const [, split] = await Promise.all([
+await rm(`${dist}/split`, { recursive: true, force: true }); // (an older build's layout)
+await rm(`${dist}/bundle`, { recursive: true, force: true });
+const [, bundle] = await Promise.all([
   build({ ...common, outfile: `${dist}/wheelhouse.mjs` }),
   build({
     ...common,
-    outdir: `${dist}/split`,
-    splitting: true,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "chunks/[name]-[hash]",
+    format: "cjs",
+    outfile: `${dist}/bundle/wheelhouse.cjs`,
+    // CommonJS has no import.meta: main.ts reads its own URL (for --version) from this instead.
+    define: { "import.meta.url": "__whModuleUrl" },
+    banner: { js: 'const __whModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     metafile: true,
   }),
 ]);
 // Sources only: dependencies change with `npm install`, whose postinstall runs this build.
-const inputs = Object.keys(split.metafile.inputs)
+const inputs = Object.keys(bundle.metafile.inputs)
   .filter((path) => !path.includes("node_modules/") && !path.endsWith(".test.ts"))
   .map((path) => fileURLToPath(new URL(path, `file://${root}`)));
 inputs.push(fileURLToPath(import.meta.url));
-await writeFile(`${dist}/split/inputs.json`, JSON.stringify({ builtAt: started, inputs }));
-console.log(`built apps/cli/dist/wheelhouse.mjs and apps/cli/dist/split/ in ${Date.now() - started} ms`);
+await writeFile(`${dist}/bundle/inputs.json`, JSON.stringify({ builtAt: started, inputs }));
+console.log(`built apps/cli/dist/wheelhouse.mjs and apps/cli/dist/bundle/ in ${Date.now() - started} ms`);

@@ -28,6 +28,8 @@ export interface DistSpec {
   modules?: Record<string, string>;
   wheel?: boolean;
   sdist?: boolean;
+  /** How the sdist builds: setuptools (default), or a stdlib-only PEP 517 backend inside the sdist (builds offline). */
+  backend?: "setuptools" | "in-tree";
   /** Only with `broken: "name-mismatch"`: what METADATA says instead. */
   metadata_name?: string;
   metadata_version?: string;

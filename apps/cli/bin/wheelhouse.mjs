@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 // `wheelhouse` from a checkout (npm link / npx / npm run wheelhouse), from any working directory.
-// Runs the built CLI (apps/cli/dist/split/, from scripts/build-cli.mjs) while it is newer than
-// every file it was built from: loading it takes a fraction of compiling the TypeScript. When a
-// source has changed since (or there is no build), runs the TypeScript entry point through tsx
-// (its documented `tsx/esm/api` register()), as before.
-import { existsSync, readFileSync, statSync } from "node:fs";
+// Runs the built CLI (apps/cli/dist/bundle/, from scripts/build-cli.mjs) while it is newer than
+// every file it was built from; when a source has changed since (or there is no build), runs the
+// TypeScript entry point through tsx (its documented `tsx/esm/api` register()), as before.
+//
+// The bundle is one CommonJS script compiled through node:vm with a V8 code cache beside it, one
+// per command (the functions a command ran are in its cache): Node 20 has no compile cache for
+// modules, and compiling is a large part of a short command's time. A cache V8 rejects (another
+// Node version, a new build) is written again at exit; a read-only checkout just runs uncached.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 
-const built = new URL("../dist/split/wheelhouse.mjs", import.meta.url);
+const bundleDir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
+const bundle = `${bundleDir}wheelhouse.cjs`;
 
 /** True when the build lists its inputs and none of them (nor their directories: a new file) changed after it started. */
 function buildIsFresh() {
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(new URL("../dist/split/inputs.json", import.meta.url), "utf8"));
-    statSync(built);
+    manifest = JSON.parse(readFileSync(`${bundleDir}inputs.json`, "utf8"));
+    statSync(bundle);
   } catch {
     return false;
   }
@@ -33,15 +40,45 @@ function buildIsFresh() {
   return true;
 }
 
-let entry;
+/** The bundle's `runAsProcess`, compiled with the command's code cache (written at exit when missing or rejected). */
+function loadBundle(argv) {
+  const command = argv.find((arg) => !arg.startsWith("-"));
+  // V8 checks a cache against its source's length only: the name carries the bundle's identity.
+  const { mtimeMs, size } = statSync(bundle);
+  const cachePath = `${bundleDir}code-cache/${command && /^[a-z]{1,20}$/.test(command) ? command : "other"}-${Math.trunc(mtimeMs)}-${size}.bin`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(Module.wrap(readFileSync(bundle, "utf8")), { filename: bundle, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once("exit", () => {
+      try {
+        mkdirSync(dirname(cachePath), { recursive: true });
+        const temp = `${cachePath}.${process.pid}.tmp`;
+        writeFileSync(temp, script.createCachedData());
+        renameSync(temp, cachePath);
+      } catch {
+        // A cache that cannot be written only costs the next run its compile time.
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, bundleDir);
+  return module.exports;
+}
+
+const argv = process.argv.slice(2);
+let runAsProcess;
 if (process.env.WHEELHOUSE_FROM_SOURCE !== "1" && buildIsFresh()) {
-  entry = built.href;
+  ({ runAsProcess } = loadBundle(argv));
 } else {
   const { register } = await import("tsx/esm/api");
   // The repository's tsconfig when there is one, not whatever tsconfig the working directory has.
   const tsconfig = fileURLToPath(new URL("../../../tsconfig.json", import.meta.url));
   register({ tsconfig: existsSync(tsconfig) ? tsconfig : false });
-  entry = new URL("../src/main.ts", import.meta.url).href;
+  ({ runAsProcess } = await import(new URL("../src/main.ts", import.meta.url).href));
 }
-const { runAsProcess } = await import(entry);
-await runAsProcess(process.argv.slice(2));
+await runAsProcess(argv);

@@ -276,4 +276,5 @@ function isEntryPoint(): boolean {
 }
 
 // `node --import tsx apps/cli/src/main.ts …` and the single-file bundle (scripts/build-cli.mjs) start here.
-if (isEntryPoint()) await runAsProcess();
+// (No top-level await: the same code is also bundled as CommonJS, see scripts/build-cli.mjs.)
+if (isEntryPoint()) void runAsProcess();

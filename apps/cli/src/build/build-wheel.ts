@@ -1,12 +1,16 @@
 /**
- * sdist → wheel through the PEP 517 hooks, with pip's build isolation: the build requirements
- * are installed (by the caller's installer, from the same index) into a temporary prefix that a
- * sitecustomize puts on sys.path in place of the target's site-packages.
+ * sdist or project directory → wheel through the PEP 517 hooks (PEP 660's for editable wheels),
+ * with pip's build isolation: the build requirements are installed (by the caller's installer,
+ * from the same index) into a temporary prefix that a sitecustomize puts on sys.path in place of
+ * the target's site-packages. An sdist is unpacked into a temporary directory; a project
+ * directory is built in place, as pip does.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { schemePaths, type InspectedEnvironment } from "../environment/inspect-python.ts";
 import { HOOK_RUNNER, isolationSitecustomize } from "./hook-runner.ts";
@@ -25,6 +29,8 @@ export interface BuildOptions {
   configSettings?: Record<string, string | string[]>;
   /** Receives the backend's output (it is otherwise only shown when the build fails). */
   log?: (text: string) => void;
+  /** PEP 660: build_editable and prepare_metadata_for_build_editable in place of the wheel hooks. */
+  editable?: boolean;
 }
 
 export interface BuildSystem {
@@ -47,24 +53,26 @@ export class BuildError extends Error {
 // pip 23: what a project without [build-system] is built with.
 const LEGACY_BUILD_SYSTEM: BuildSystem = { requires: ["setuptools>=40.8.0", "wheel"], backend: "setuptools.build_meta:__legacy__", backendPath: [] };
 
-/** Builds a wheel from an sdist; returns the wheel's path in `outDir`. */
+/** Builds a wheel (with `editable`, a PEP 660 editable wheel) from an sdist or a project directory; returns the wheel's path in `outDir`. */
 export async function buildWheel(sdistPath: string, env: InspectedEnvironment, options: BuildOptions): Promise<string> {
   return withBuild(sdistPath, env, options, async (build) => {
-    const name = (await build.hook("build_wheel", { wheel_directory: path.resolve(options.outDir) })) as string;
+    const hook = options.editable ? "build_editable" : "build_wheel";
+    const name = (await build.hook(hook, { wheel_directory: path.resolve(options.outDir) })) as string;
     return path.join(path.resolve(options.outDir), name);
   });
 }
 
 /**
- * The project's core metadata (for the resolver), through prepare_metadata_for_build_wheel, or
- * by building the wheel when the backend does not have that hook. The .dist-info directory is
- * left in `outDir`.
+ * The project's core metadata (for the resolver), through prepare_metadata_for_build_wheel (with
+ * `editable`, prepare_metadata_for_build_editable), or by building the wheel when the backend
+ * does not have that hook. The .dist-info directory is left in `outDir`.
  */
 export async function prepareMetadata(sdistPath: string, env: InspectedEnvironment, options: BuildOptions): Promise<{ distInfo: string; metadata: string }> {
   return withBuild(sdistPath, env, options, async (build) => {
     const metadataDir = path.resolve(options.outDir);
     await mkdir(metadataDir, { recursive: true });
-    const name = (await build.hook("prepare_metadata_for_build_wheel", { metadata_directory: metadataDir })) as string;
+    const hook = options.editable ? "prepare_metadata_for_build_editable" : "prepare_metadata_for_build_wheel";
+    const name = (await build.hook(hook, { metadata_directory: metadataDir })) as string;
     await rm(path.join(metadataDir, ".wheel"), { recursive: true, force: true });
     const distInfo = path.join(metadataDir, name);
     return { distInfo, metadata: await readFile(path.join(distInfo, "METADATA"), "utf8") };
@@ -79,7 +87,8 @@ async function withBuild<T>(sdistPath: string, env: InspectedEnvironment, option
   const isolated = options.buildIsolation ?? true;
   const work = await mkdtemp(path.join(os.tmpdir(), "wheelhouse-build-"));
   try {
-    const source = await unpackSdist(sdistPath, path.join(work, "src"));
+    const isDirectory = (await stat(sdistPath).catch(() => null))?.isDirectory() ?? false;
+    const source = isDirectory ? path.resolve(sdistPath) : await unpackSdist(sdistPath, path.join(work, "src"));
     const runner = path.join(work, "runner", "pep517_runner.py");
     await mkdir(path.dirname(runner));
     await writeFile(runner, HOOK_RUNNER);
@@ -109,6 +118,10 @@ async function withBuild<T>(sdistPath: string, env: InspectedEnvironment, option
 
     const buildSystem = readBuildSystem(sdistPath, await run("read_pyproject", {}));
     const common = { backend: buildSystem.backend, backend_path: buildSystem.backendPath, config_settings: options.configSettings ?? null };
+    // pip's isolated_editable_sanity_check, once the backend can be imported.
+    const checkEditable = async (): Promise<void> => {
+      if (options.editable && !(await run("has_build_editable", common))) throw new BuildError(noBuildEditable(source), "");
+    };
     if (isolated) {
       const prefix = path.join(work, "prefix");
       const prefixPaths = schemePaths(env.info, { kind: "prefix", prefix });
@@ -127,12 +140,23 @@ async function withBuild<T>(sdistPath: string, env: InspectedEnvironment, option
         await options.installBuildRequirements(reqs, prefix);
       };
       await install(buildSystem.requires);
-      await install((await run("get_requires_for_build_wheel", common)) as string[]);
-    }
+      await checkEditable();
+      await install((await run(options.editable ? "get_requires_for_build_editable" : "get_requires_for_build_wheel", common)) as string[]);
+    } else await checkEditable();
     return await fn({ hook: (name, args) => run(name, { ...common, ...args }) });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** pip's message for an editable install of a project whose backend has no PEP 660 hook. */
+function noBuildEditable(projectDir: string): string {
+  const project = `Project ${pathToFileURL(projectDir).href}`;
+  if (!existsSync(path.join(projectDir, "setup.py")) && !existsSync(path.join(projectDir, "setup.cfg"))) {
+    return `${project} has a 'pyproject.toml' and its build backend is missing the 'build_editable' hook. Since it does not have a 'setup.py' nor a 'setup.cfg', it cannot be installed in editable mode. Consider using a build backend that supports PEP 660.`;
+  }
+  // pip once fell back to `setup.py develop` here (removed in pip 25); wheelhouse never did.
+  return `${project}'s build backend is missing the 'build_editable' hook: it does not support PEP 660 editable mode, and wheelhouse does not run 'setup.py develop'. Consider using a build backend that supports PEP 660 (setuptools 64 or later does).`;
 }
 
 /** pip's rules for [build-system]: absent → setuptools' legacy backend; `requires` mandatory. */

@@ -3,7 +3,10 @@
  * source tree is not on sys.path unless `backend-path` puts it there), the way
  * pyproject_hooks' `_in_process.py` runs. Usage: `runner.py <hook> <input.json> <output.json>`.
  * Hooks: read_pyproject, get_requires_for_build_wheel, prepare_metadata_for_build_wheel
- * (falls back to building the wheel and unpacking its .dist-info), build_wheel.
+ * (falls back to building the wheel and unpacking its .dist-info), build_wheel, and their PEP 660
+ * counterparts get_requires_for_build_editable, prepare_metadata_for_build_editable (same
+ * fallback, through build_editable), build_editable; has_build_editable answers whether the
+ * backend has that hook (pyproject_hooks' _supported_features).
  */
 export const HOOK_RUNNER = String.raw`
 import json, os, shutil, sys, traceback, zipfile
@@ -63,18 +66,21 @@ def main():
         else:
             backend = load_backend(args["backend"], args.get("backend_path") or [])
             config = args.get("config_settings")
-            if hook == "get_requires_for_build_wheel":
+            if hook in ("get_requires_for_build_wheel", "get_requires_for_build_editable"):
                 fn = getattr(backend, hook, None)
                 result["return"] = list(fn(config)) if fn else []
-            elif hook == "prepare_metadata_for_build_wheel":
+            elif hook == "has_build_editable":
+                result["return"] = hasattr(backend, "build_editable")
+            elif hook in ("prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable"):
                 fn = getattr(backend, hook, None)
                 md = args["metadata_directory"]
                 if fn:
                     result["return"] = fn(md, config)
                 else:
+                    build = backend.build_wheel if hook == "prepare_metadata_for_build_wheel" else backend.build_editable
                     wheel_dir = os.path.join(md, ".wheel")
                     os.makedirs(wheel_dir)
-                    name = backend.build_wheel(wheel_dir, config)
+                    name = build(wheel_dir, config)
                     with zipfile.ZipFile(os.path.join(wheel_dir, name)) as z:
                         infos = sorted(set(n.split("/")[0] for n in z.namelist() if n.split("/")[0].endswith(".dist-info")))
                         if len(infos) != 1:
@@ -82,8 +88,8 @@ def main():
                         z.extractall(md, [n for n in z.namelist() if n.startswith(infos[0] + "/")])
                     result["return"] = infos[0]
                     result["wheel"] = os.path.join(wheel_dir, name)
-            elif hook == "build_wheel":
-                result["return"] = backend.build_wheel(args["wheel_directory"], config, args.get("metadata_directory"))
+            elif hook in ("build_wheel", "build_editable"):
+                result["return"] = getattr(backend, hook)(args["wheel_directory"], config, args.get("metadata_directory"))
             else:
                 raise RuntimeError("unknown hook %r" % hook)
     except BackendInvalid as e:

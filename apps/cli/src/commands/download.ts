@@ -6,8 +6,8 @@
  * Dependencies are followed by the resolver (resolution/, or `deps.resolve` in tests); with
  * `--no-deps`, only the named requirements are downloaded.
  */
-import { copyFile, mkdir, stat } from "node:fs/promises";
-import { join, resolve as resolvePath, sep } from "node:path";
+import { mkdir, stat } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
 import { canonicalizeName, parseDistributionFilename, type NormalizedName } from "@wheelhouse/packaging";
 import { filenameFromUrl } from "@wheelhouse/simple-index";
 import type { CommandContext } from "../cli-options.ts";
@@ -17,7 +17,6 @@ import { targetEnvironment } from "../environment/target-environment.ts";
 import { findTarget, openSession, type CommandTarget, type IndexCommandDeps } from "../index/command-support.ts";
 import { formatSize } from "../index/cache-admin.ts";
 import { HashMismatch, HttpError, NetworkError, type HashMismatchItem } from "../index/errors.ts";
-import { hashFile } from "../index/hashing.ts";
 import { toDistFile } from "../index/index-client.ts";
 import type { IndexSession } from "../index/index-session.ts";
 import type { PackageFinder } from "../index/package-finder.ts";
@@ -27,6 +26,7 @@ import { failureMessage } from "../resolution/failure-message.ts";
 import { fileForHashes } from "../resolution/hash-checking.ts";
 import { limiter } from "../resolution/limit.ts";
 import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
+import { saveArchive, savedLine } from "../resolution/save-archive.ts";
 import { progressFor } from "../ui/progress.ts";
 import { resolveRequirements } from "../resolution/resolve-requirements.ts";
 
@@ -83,14 +83,7 @@ export async function run(ctx: CommandContext, deps: DownloadDeps = {}): Promise
     const dest = resolvePath(ctx.cwd, ctx.options.dest ?? ".");
     const paths = await fetchAll(ctx, session, items);
     await mkdir(dest, { recursive: true });
-    for (const [i, item] of items.entries()) {
-      const to = join(dest, item.file.filename);
-      if (await sameFile(paths[i]!, to)) ctx.stdout.write(`File was already downloaded ${displayPath(to, ctx.cwd)}\n`);
-      else {
-        await copyFile(paths[i]!, to);
-        ctx.stdout.write(`Saved ${displayPath(to, ctx.cwd)}\n`);
-      }
-    }
+    for (const [i, item] of items.entries()) ctx.stdout.write(`${savedLine(await saveArchive(paths[i]!, dest, item.file.filename), ctx.cwd)}\n`);
     ctx.stdout.write(`Successfully downloaded ${[...new Set(items.map((i) => i.name))].join(" ")}\n`);
     return 0;
   } catch (e) {
@@ -223,22 +216,10 @@ async function reportFetched(log: (line: string) => void, items: Item[], results
   return paths;
 }
 
-async function sameFile(from: string, to: string): Promise<boolean> {
-  const existing = await stat(to).catch(() => null);
-  if (!existing?.isFile() || existing.size !== (await stat(from)).size) return false;
-  const [a, b] = await Promise.all([hashFile(from, ["sha256"]), hashFile(to, ["sha256"])]);
-  return a["sha256"] === b["sha256"];
-}
-
 function nameOf(filename: string, fallback: string | undefined): string {
   try {
     return parseDistributionFilename(filename).name;
   } catch {
     return fallback ?? filename;
   }
-}
-
-/** pip's display_path: relative to the working directory when inside it. */
-function displayPath(path: string, cwd: string): string {
-  return path.startsWith(cwd + sep) ? `.${path.slice(cwd.length)}` : path;
 }

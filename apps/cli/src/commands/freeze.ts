@@ -1,12 +1,15 @@
 /**
  * `wheelhouse freeze [--all] [--local] [--user] [--exclude-editable] [--exclude name]` —
  * pip's format: `name==version`, `name @ url` for PEP 610 direct URL installs, `-e …` for
- * editable ones; pip, setuptools, wheel and distribute skipped (before Python 3.12) unless --all.
+ * editable ones (`-e git+…@commit#egg=…` when the project is in a Git checkout with a remote,
+ * else `-e /path` after a comment); pip, setuptools, wheel and distribute skipped (before
+ * Python 3.12) unless --all.
  */
 import { canonicalizeName, tryParseVersion } from "@wheelhouse/packaging";
 import type { CommandContext } from "../cli-options.ts";
 import type { InspectedEnvironment } from "../environment/inspect-python.ts";
 import { targetEnvironment } from "../environment/target-environment.ts";
+import { editableInfo } from "../installer/editable-vcs.ts";
 import { installedDistributions, type InstalledDistributionDetails } from "../installer/installed-distributions.ts";
 
 const STDLIB_PKGS = ["python", "wsgiref", "argparse"];
@@ -28,10 +31,8 @@ export async function freezeLines(env: InspectedEnvironment, options: FreezeOpti
   const skip = new Set([...STDLIB_PKGS, ...(options.exclude ?? [])].map(canonicalizeName));
   if (!options.all) for (const name of devPackages(env)) skip.add(canonicalizeName(name));
   const dists = localOnly(await installedDistributions(env), env, options.local ?? false).filter((d) => !(options.excludeEditable && d.editable));
-  return dists
-    .sort((a, b) => compare(a.displayName.toLowerCase(), b.displayName.toLowerCase()))
-    .filter((d) => !skip.has(d.name))
-    .flatMap(frozenRequirement);
+  const kept = dists.sort((a, b) => compare(a.displayName.toLowerCase(), b.displayName.toLowerCase())).filter((d) => !skip.has(d.name));
+  return (await Promise.all(kept.map(frozenRequirement))).flat();
 }
 
 /** pip's _dev_pkgs: setuptools, distribute and wheel are only hidden before Python 3.12. */
@@ -48,9 +49,10 @@ export function localOnly<T extends { location: string }>(dists: T[], env: Inspe
 }
 
 /** pip's FrozenRequirement.from_dist, as output lines (comments first). */
-export function frozenRequirement(dist: InstalledDistributionDetails): string[] {
+export async function frozenRequirement(dist: InstalledDistributionDetails): Promise<string[]> {
   if (dist.editable) {
-    return [`# Editable install with no version control (${dist.displayName}==${dist.version})`, `-e ${dist.editableProjectLocation}`];
+    const { requirement, comments } = await editableInfo(dist.editableProjectLocation!, dist.displayName, nameVersion(dist));
+    return [...comments, `-e ${requirement}`];
   }
   const d = dist.directUrl;
   if (d && typeof d.url === "string") {
@@ -65,9 +67,13 @@ export function frozenRequirement(dist: InstalledDistributionDetails): string[] 
     if (fragments.length > 0) req += `#${fragments.join("&")}`;
     return [req];
   }
-  // pip's _format_as_name_version: `===` for a version that is not PEP 440.
+  return [nameVersion(dist)];
+}
+
+/** pip's _format_as_name_version: `===` for a version that is not PEP 440. */
+function nameVersion(dist: InstalledDistributionDetails): string {
   const version = tryParseVersion(dist.version);
-  return [version ? `${dist.displayName}==${version.toString()}` : `${dist.displayName}===${dist.version}`];
+  return version ? `${dist.displayName}==${version.toString()}` : `${dist.displayName}===${dist.version}`;
 }
 
 function compare(a: string, b: string): number {

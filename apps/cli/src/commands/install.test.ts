@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { sha256 } from "../index/test-fixtures.ts";
 import { removeDir, run, tempDir } from "../installer/test-support.ts";
@@ -205,10 +206,12 @@ describe("wheelhouse install", () => {
     assert.match(noIsolation.stderr, /No module named 'helper_req'/);
   });
 
-  test("editables are refused with a clear message", async () => {
-    const result = await cli(["install", "-e", dir]);
+  test("an editable directory that is not a Python project is refused as pip refuses it", async () => {
+    // (Editable installs themselves: install-local.test.ts.)
+    const { python } = await venv();
+    const result = await cli(["install", "--python", python, ...common(), "-e", dir]);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^ERROR: Editable installs are not supported by this version of wheelhouse: -e /);
+    assert.equal(result.stderr, `ERROR: ${pathToFileURL(dir).href} does not appear to be a Python project: neither 'setup.py' nor 'pyproject.toml' found.\n`);
   });
 
   test("download follows dependencies", async () => {

@@ -1,17 +1,23 @@
 /**
- * `wheelhouse install [options] REQUIREMENT... [-r FILE] [-c FILE]` — pip's install: resolve for
- * the target interpreter, keep what is installed unless upgrading, fetch and verify every archive
- * before changing anything, build sdists, install wheels in parallel. The pipeline itself is
+ * `wheelhouse install [options] REQUIREMENT... [-e DIR] [-r FILE] [-c FILE] [--report FILE]` —
+ * pip's install: resolve for the target interpreter, keep what is installed unless upgrading,
+ * fetch and verify every archive before changing anything, build sdists and project directories
+ * (`-e`: PEP 660 editable wheels), install wheels in parallel. The pipeline itself is
  * resolution/install-requirements.ts (builds run it too, for their build requirements).
+ * `--report` writes pip's installation report (resolution/installation-report.ts); with
+ * `--report -` it goes to stdout and the log to stderr, so that stdout is JSON alone.
  */
+import { stat } from "node:fs/promises";
+import path from "node:path";
 import type { CommandContext } from "../cli-options.ts";
 import { targetEnvironment } from "../environment/target-environment.ts";
 import { openSession } from "../index/command-support.ts";
 import { failureMessage } from "../resolution/failure-message.ts";
 import { installRequirements } from "../resolution/install-requirements.ts";
+import { formatReport, installationReport, writeReportFile } from "../resolution/installation-report.ts";
 import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
 import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
-import { progressFor } from "../ui/progress.ts";
+import { commandProgress, commandReporter } from "../ui/command-reporter.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.options;
@@ -21,39 +27,41 @@ export async function run(ctx: CommandContext): Promise<number> {
   };
   const read = await readRequirementsOrReport(ctx);
   if (!read) return 1;
-  if (read.editables.length > 0) {
-    return fail(`ERROR: Editable installs are not supported by this version of wheelhouse: -e ${read.editables[0]!.text}`);
-  }
-  if (read.requirements.length === 0) {
+  const requirements = [...read.requirements, ...read.editables];
+  if (requirements.length === 0) {
     return fail('ERROR: You must give at least one requirement to install (see "wheelhouse help install")');
   }
   if (o.root) return fail("ERROR: --root is not supported by this version of wheelhouse.");
-  if (o.report) ctx.stderr.write("WARNING: --report is not supported by this version of wheelhouse; no report is written.\n");
+  // The report is written last; a directory it cannot go into is found before anything is installed.
+  const reportFile = o.report === null || o.report === "-" ? null : path.resolve(ctx.cwd, o.report);
+  if (reportFile !== null && !(await stat(path.dirname(reportFile)).catch(() => null))?.isDirectory()) {
+    return fail(`ERROR: Could not write the installation report to ${reportFile}: ${path.dirname(reportFile)} is not a directory.`);
+  }
 
-  const quiet = o.quiet;
   // On a terminal (and without -q), progress lines are drawn below the log; a pipe gets the log alone.
-  const progress = progressFor(ctx.stdout, quiet);
-  const reporter = {
-    info: (line: string) => void (quiet > 0 ? undefined : progress ? progress.log(line) : ctx.stdout.write(`${line}\n`)),
-    warning: (line: string) => void (quiet > 1 ? undefined : ctx.stderr.write(`WARNING: ${line}\n`)),
-  };
+  // With `--report -`, stdout is the report's: the log goes to stderr.
+  const log = o.report === "-" ? { ...ctx, stdout: ctx.stderr } : ctx;
+  const progress = commandProgress(log);
+  const reporter = commandReporter(log, progress);
   let session = null as ReturnType<typeof openSession> | null;
   try {
     session = openSession(ctx, {}, read.options);
     // The pages the last run of this request read are revalidated while the interpreter is inspected.
+    // Keyed by the request, not the target: a fresh venv (a new --python path each CI run) reads
+    // the same pages, and a page prefetched in vain costs one conditional request.
     const prefetchKey: PrefetchKey = {
-      requirements: read.requirements.map((r) => r.text),
+      requirements: requirements.map((r) => r.text),
       constraints: read.constraints.map((r) => r.text),
-      extra: [o.python, o.target, o.prefix, o.user, o.upgrade, o.upgradeStrategy, o.pre, o.noDeps, o.ignoreInstalled],
+      extra: [o.noDeps],
     };
     const remembered = prefetchRememberedPages(session, prefetchKey);
     const env = await targetEnvironment(o, ctx.env);
     const previous = await remembered;
-    await installRequirements({
+    const outcome = await installRequirements({
       session,
       finder: session.finder(env),
       env,
-      requirements: read.requirements,
+      requirements,
       constraints: read.constraints,
       settings: {
         noDeps: o.noDeps,
@@ -69,8 +77,20 @@ export async function run(ctx: CommandContext): Promise<number> {
       },
       reporter,
       progress,
+      report: o.report !== null,
     });
     await rememberPages(session, prefetchKey, previous);
+    if (outcome.report) {
+      const report = installationReport(outcome.report, env.markers);
+      if (reportFile === null) ctx.stdout.write(formatReport(report));
+      else {
+        try {
+          await writeReportFile(reportFile, report);
+        } catch (e) {
+          return fail(`ERROR: Could not write the installation report to ${reportFile}: ${(e as Error).message}`);
+        }
+      }
+    }
     return 0;
   } catch (e) {
     const message = failureMessage(e);

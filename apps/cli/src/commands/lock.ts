@@ -145,7 +145,7 @@ export async function lockedPins(input: LockInput): Promise<LockedPin[]> {
 }
 
 /** Every file of `name` at `version` on the indexes and find-links, whatever platform it is for. */
-async function filesOfVersion(session: IndexSession, findLinks: readonly string[], name: NormalizedName, version: Version): Promise<DistFile[]> {
+export async function filesOfVersion(session: IndexSession, findLinks: readonly string[], name: NormalizedName, version: Version): Promise<DistFile[]> {
   const pages = await Promise.all([
     ...session.indexUrls.map((url) => session.index.projectPage(url, name)),
     ...findLinks.map((location) => session.index.findLinks(location)),
@@ -166,7 +166,7 @@ async function filesOfVersion(session: IndexSession, findLinks: readonly string[
 }
 
 /** The file's sha256: the index's, or (when it gives none) the download's. */
-async function sha256Of(session: IndexSession, file: DistFile): Promise<string> {
+export async function sha256Of(session: IndexSession, file: DistFile): Promise<string> {
   const known = file.hashes["sha256"];
   if (known) return known.toLowerCase();
   const local = await session.downloader.fetch(file);

@@ -57,10 +57,14 @@ export function makeTestWheel(name: string, version: string, options: WheelOptio
 
 /**
  * An sdist built by an in-tree PEP 517 backend (offline): `requires` are its build requirements
- * (the backend imports each module in `imports` in both hooks, to prove they were installed), and
- * `dependencies` its Requires-Dist.
+ * (the backend imports each module in `imports` in both hooks, to prove they were installed),
+ * `dependencies` its Requires-Dist; with `failBuild`, build_wheel fails (its metadata does not).
  */
-export async function makeTestSdist(name: string, version: string, options: { requires?: string[]; imports?: string[]; dependencies?: string[] } = {}): Promise<Dist> {
+export async function makeTestSdist(
+  name: string,
+  version: string,
+  options: { requires?: string[]; imports?: string[]; dependencies?: string[]; failBuild?: boolean } = {},
+): Promise<Dist> {
   const escaped = name.replace(/[-_.]+/g, "_");
   const dir = await mkdtemp(path.join(os.tmpdir(), "wh-sdist-"));
   try {
@@ -87,7 +91,7 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     _check()
-    name = "${escaped}-${version}-py3-none-any.whl"
+${options.failBuild ? '    print("compiling the impossible")\n    raise RuntimeError("this build fails on purpose")\n' : ""}    name = "${escaped}-${version}-py3-none-any.whl"
     files = {"${escaped}/__init__.py": open("${escaped}/__init__.py", "rb").read(), DIST_INFO + "/METADATA": METADATA.encode(),
              DIST_INFO + "/WHEEL": b"Wheel-Version: 1.0\nGenerator: backend\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
     record = []

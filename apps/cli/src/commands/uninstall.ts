@@ -2,7 +2,6 @@
  * `wheelhouse uninstall [-y] [-r file] names…` — pip's uninstall: its messages, its prompt,
  * its exit statuses. Each distribution is removed in its own transaction.
  */
-import { createInterface } from "node:readline/promises";
 import path from "node:path";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import type { CommandContext } from "../cli-options.ts";
@@ -11,6 +10,7 @@ import { UninstallationError } from "../installer/errors.ts";
 import { findInstalledDistribution } from "../installer/installed-distributions.ts";
 import { uninstallDistribution, uninstallationPaths } from "../installer/uninstall.ts";
 import { parseRequirementArgs, parseRequirementsFile } from "../requirements/index.ts";
+import { askYesNo } from "../ui/ask-yes-no.ts";
 
 export interface UninstallContext extends CommandContext {
   /** Asks a yes/no question (default: a prompt on the terminal). */
@@ -66,17 +66,7 @@ export async function run(ctx: UninstallContext): Promise<number> {
 async function ask(ctx: UninstallContext, question: string): Promise<boolean> {
   if (ctx.confirm) return ctx.confirm(question);
   if (ctx.options.noInput) throw new UninstallationError(`No input was expected (--no-input set); question: ${question}`);
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    for (;;) {
-      const answer = (await rl.question(question)).trim().toLowerCase();
-      if (answer === "" || answer === "y" || answer === "yes") return true;
-      if (answer === "n" || answer === "no") return false;
-      ctx.stdout.write(`Your response ('${answer}') was not one of the expected responses: y, n, \n`);
-    }
-  } finally {
-    rl.close();
-  }
+  return askYesNo(question, ctx.stdout);
 }
 
 /** pip's compress_for_display: a top-level directory in site-packages is shown as `dir/*`. */

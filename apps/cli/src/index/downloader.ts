@@ -3,14 +3,14 @@
 // user's `--hash` set, and only then is renamed into the cache.
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { access, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseDistributionFilename } from "@wheelhouse/packaging";
 import type { DistFile } from "../core-types.ts";
-import { writeCacheFile } from "./atomic-write.ts";
+import { cacheFileExists, readCacheFile, writeCacheFile } from "./atomic-write.ts";
 import { cachedFilePath, tempDir, urlPointerPath } from "./cache-layout.ts";
 import { HashMismatch, HttpError, NetworkError, type HashMismatchItem } from "./errors.ts";
 import { algorithmsOf, hashFile, matchesHashSet, MultiHasher, normalizeHashSet, type HashSet } from "./hashing.ts";
@@ -90,12 +90,12 @@ export class Downloader {
     const indexSha = file.hashes["sha256"]?.toLowerCase();
     const shas = indexSha ? [indexSha] : [...(normalizeHashSet(expectedHashes)["sha256"] ?? [])];
     if (!indexSha) {
-      const pointed = await readFile(urlPointerPath(cacheDir, file.url), "utf8").catch(() => null);
+      const pointed = readCacheFile(urlPointerPath(cacheDir, file.url));
       if (pointed && /^[0-9a-f]{64}$/.test(pointed.trim())) shas.push(pointed.trim());
     }
     for (const sha of shas) {
       const path = cachedFilePath(cacheDir, sha, file.filename);
-      if (await exists(path)) return path;
+      if (cacheFileExists(path)) return path;
     }
     return null;
   }
@@ -113,7 +113,7 @@ export class Downloader {
     const indexExpected = indexHashes(file);
     const progress = options.onProgress ?? this.#onProgress;
     const cached = await this.cachedPath(file, expected);
-    if (cached && isLocalLocation(file.url) && !(await exists(cached))) throw new HttpError(404, "Not Found", shownUrl);
+    if (cached && isLocalLocation(file.url) && !cacheFileExists(cached)) throw new HttpError(404, "Not Found", shownUrl);
     if (cached) {
       // A content-addressed file was verified when it was stored: only digests other than its
       // sha256 need reading it again.
@@ -211,11 +211,4 @@ function requirementOf(filename: string): string {
   } catch {
     return filename;
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -9,8 +9,8 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { Agent, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
 import { HttpError, NetworkError } from "./errors.ts";
+import { NodeTransport } from "./node-transport.ts";
 import { redactUrl } from "./redact-url.ts";
 
 export const WHEELHOUSE_VERSION = "0.1.0";
@@ -65,7 +65,10 @@ export interface HttpClientOptions {
 }
 
 export interface HttpRequestOptions {
-  method?: "GET" | "HEAD";
+  /** POST is for idempotent queries (the registry's advisory query): it is retried as GET is. */
+  method?: "GET" | "HEAD" | "POST";
+  /** The request body (POST only). */
+  body?: string | Uint8Array;
   /** Lowercase names. `accept-encoding` defaults to identity; anything else is decoded here. */
   headers?: Record<string, string>;
   /** Default 10; 0 returns the redirect itself. */
@@ -87,6 +90,8 @@ export interface HttpResponse {
   /** Discards the body so the connection can be reused. */
   dump(): Promise<void>;
 }
+
+type HttpMethod = NonNullable<HttpRequestOptions["method"]>;
 
 const RETRY_STATUSES = new Set([500, 502, 503, 504, 520, 527]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -114,8 +119,8 @@ export class HttpClient {
   readonly #timeoutMs: number;
   readonly #userAgent: string;
   readonly #cwd: string;
-  #agent: Dispatcher | null = null;
-  #trustedAgent: Dispatcher | null = null;
+  #transport: NodeTransport | null = null;
+  #trustedTransport: NodeTransport | null = null;
   /** Credentials that worked (or came from userinfo), by origin: pip's per-netloc memory. */
   readonly #known = new Map<string, BasicCredentials>();
 
@@ -141,15 +146,20 @@ export class HttpClient {
     const maxRedirects = options.maxRedirects ?? 10;
     let current = url;
     let method = options.method ?? "GET";
+    let sent = options;
     for (let hop = 0; ; hop++) {
-      const response = await this.#withAuth(current, method, options);
+      const response = await this.#withAuth(current, method, sent);
       const location = response.headers["location"];
       if (!REDIRECT_STATUSES.has(response.status) || !location || hop >= maxRedirects) return response;
       await response.dump();
       const next = new URL(location, response.url);
       if (next.protocol !== "http:" && next.protocol !== "https:") return response;
       current = next.toString();
-      if (response.status === 303) method = "GET";
+      // As fetch does: 303 (and 301/302 after a POST) continue as a GET without the body.
+      if (response.status === 303 || (method === "POST" && response.status !== 307 && response.status !== 308)) {
+        method = "GET";
+        sent = { ...options, body: undefined };
+      }
     }
   }
 
@@ -164,12 +174,12 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    const agents = [this.#agent, this.#trustedAgent].filter((a): a is Dispatcher => a !== null);
-    this.#agent = this.#trustedAgent = null;
-    await Promise.all(agents.map((a) => a.close()));
+    const transports = [this.#transport, this.#trustedTransport].filter((t): t is NodeTransport => t !== null);
+    this.#transport = this.#trustedTransport = null;
+    await Promise.all(transports.map((t) => t.close()));
   }
 
-  async #withAuth(url: string, method: "GET" | "HEAD", options: HttpRequestOptions): Promise<HttpResponse> {
+  async #withAuth(url: string, method: HttpMethod, options: HttpRequestOptions): Promise<HttpResponse> {
     const parsed = new URL(url);
     const origin = parsed.origin;
     let credentials: BasicCredentials | null = null;
@@ -195,7 +205,7 @@ export class HttpClient {
   }
 
   /** `shown` is the URL as given (userinfo redacted), for messages. */
-  async #withRetries(url: string, shown: string, method: "GET" | "HEAD", options: HttpRequestOptions, credentials: BasicCredentials | null): Promise<HttpResponse> {
+  async #withRetries(url: string, shown: string, method: HttpMethod, options: HttpRequestOptions, credentials: BasicCredentials | null): Promise<HttpResponse> {
     const { retries, retryBackoffMs } = this.#options;
     for (let attempt = 0; ; attempt++) {
       let response: HttpResponse;
@@ -212,36 +222,36 @@ export class HttpClient {
     }
   }
 
-  async #send(url: string, shown: string, method: "GET" | "HEAD", options: HttpRequestOptions, credentials: BasicCredentials | null): Promise<HttpResponse> {
+  async #send(url: string, shown: string, method: HttpMethod, options: HttpRequestOptions, credentials: BasicCredentials | null): Promise<HttpResponse> {
     const headers: Record<string, string> = { "user-agent": this.#userAgent, "accept-encoding": "identity", ...options.headers };
     if (credentials) headers["authorization"] = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
-    const result = await undiciRequest(url, {
+    const parsed = new URL(url);
+    const result = await this.#transportFor(parsed).send(parsed, {
       method,
       headers,
-      dispatcher: this.#dispatcherFor(new URL(url)),
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-      signal: options.signal,
+      ...(method === "POST" && options.body !== undefined ? { body: options.body } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    const responseHeaders = flattenHeaders(result.headers);
-    const encoding = responseHeaders["content-encoding"]?.trim().toLowerCase();
+    const encoding = result.headers["content-encoding"]?.trim().toLowerCase();
     const body = headers["accept-encoding"] === "identity" || !encoding ? result.body : decode(result.body, encoding);
-    return makeResponse(result.statusCode, url, responseHeaders, body, shown);
+    return makeResponse(result.status, url, result.headers, body, shown, () => NodeTransport.dump(result));
   }
 
-  #dispatcherFor(url: URL): Dispatcher {
+  #transportFor(url: URL): NodeTransport {
     const trusted = (this.#options.trustedHosts ?? []).some((h) => h === url.host || h === url.hostname);
-    if (trusted) return (this.#trustedAgent ??= this.#makeAgent(false));
-    return (this.#agent ??= this.#makeAgent(true));
+    if (trusted) return (this.#trustedTransport ??= this.#makeTransport(false));
+    return (this.#transport ??= this.#makeTransport(true));
   }
 
-  #makeAgent(verify: boolean): Dispatcher {
-    const connect: Record<string, unknown> = { timeout: this.#timeoutMs, rejectUnauthorized: verify };
-    if (this.#options.cert) connect["ca"] = readFileSyncText(this.#options.cert);
-    if (this.#options.clientCert) connect["cert"] = connect["key"] = readFileSyncText(this.#options.clientCert);
-    const common = { connections: this.#options.connections ?? 16, keepAliveTimeout: 30_000, connect };
-    if (this.#options.proxy) return new ProxyAgent({ uri: this.#options.proxy, requestTls: connect, ...common });
-    return new Agent(common);
+  #makeTransport(verify: boolean): NodeTransport {
+    return new NodeTransport({
+      timeoutMs: this.#timeoutMs,
+      connections: this.#options.connections ?? 16,
+      verify,
+      ...(this.#options.cert ? { ca: readFileSyncText(this.#options.cert) } : {}),
+      ...(this.#options.clientCert ? { clientCert: readFileSyncText(this.#options.clientCert) } : {}),
+      proxy: this.#options.proxy ?? null,
+    });
   }
 
   async #readLocal(location: string, options: HttpRequestOptions): Promise<HttpResponse> {
@@ -266,15 +276,6 @@ function readFileSyncText(path: string): string {
   return readFileSync(path, "utf8");
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
-}
-
 function decode(body: Readable, encoding: string): Readable {
   const decoder =
     encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : null;
@@ -284,7 +285,15 @@ function decode(body: Readable, encoding: string): Readable {
   return body.pipe(decoder);
 }
 
-function makeResponse(status: number, url: string, headers: Record<string, string>, body: Readable, shown: string): HttpResponse {
+/** `dump` discards the rest of a network body (see NodeTransport.dump); a local file's stream is just closed. */
+function makeResponse(
+  status: number,
+  url: string,
+  headers: Record<string, string>,
+  body: Readable,
+  shown: string,
+  dump: () => Promise<void> = async () => void body.destroy(),
+): HttpResponse {
   const buffer = async (): Promise<Buffer> => {
     const chunks: Buffer[] = [];
     try {
@@ -302,12 +311,7 @@ function makeResponse(status: number, url: string, headers: Record<string, strin
     body,
     buffer,
     text: async () => (await buffer()).toString("utf8"),
-    dump: async () => {
-      // undici's body can drain small remainders and keep the connection; anything else is closed.
-      const drainable = body as Readable & { dump?: (opts?: { limit: number }) => Promise<void> };
-      if (typeof drainable.dump === "function") await drainable.dump({ limit: 256 * 1024 }).catch(() => {});
-      else body.destroy();
-    },
+    dump,
   };
 }
 
@@ -317,11 +321,15 @@ export function describeNetworkError(err: unknown): string {
   const code = (err as { code?: string }).code;
   const causeCode = (err.cause as { code?: string } | undefined)?.code;
   switch (code ?? causeCode) {
-    case "UND_ERR_CONNECT_TIMEOUT":
+    case "WH_CONNECT_TIMEOUT": // node-transport.ts
+    case "UND_ERR_CONNECT_TIMEOUT": // undici (uploads)
       return "connection timed out";
+    case "WH_READ_TIMEOUT":
     case "UND_ERR_HEADERS_TIMEOUT":
     case "UND_ERR_BODY_TIMEOUT":
       return "read timed out";
+    case "ERR_STREAM_PREMATURE_CLOSE":
+      return "connection closed before the response was complete";
     case "ECONNREFUSED":
       return "connection refused";
     case "ECONNRESET":

@@ -3,9 +3,8 @@
 // and only then a full download. Sdists answer null (the caller builds them), unless the index
 // offers PEP 643 static metadata for them.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import type { Candidate, DistFile } from "../core-types.ts";
-import { writeCacheFile } from "./atomic-write.ts";
+import { readCacheFile, writeCacheFile } from "./atomic-write.ts";
 import { metadataPath } from "./cache-layout.ts";
 import type { Downloader } from "./downloader.ts";
 import { HashMismatch, HttpError } from "./errors.ts";
@@ -61,7 +60,7 @@ export class MetadataFetcher {
     const sha256 = file.hashes["sha256"]?.toLowerCase() ?? null;
     const { cacheDir } = this.#options;
     if (sha256 && cacheDir !== null) {
-      const cached = await readFile(metadataPath(cacheDir, sha256), "utf8").catch(() => null);
+      const cached = readCacheFile(metadataPath(cacheDir, sha256));
       if (cached !== null) {
         this.sources.set(file.url, "cache");
         return cached;

@@ -1,7 +1,6 @@
 // The HTTP cache of index pages: the body with its validators, revalidated on every use (pip
 // sends `Cache-Control: max-age=0` with If-None-Match / If-Modified-Since).
-import { readFile } from "node:fs/promises";
-import { writeCacheFile } from "./atomic-write.ts";
+import { readCacheFile, writeCacheFile } from "./atomic-write.ts";
 import { pagePath } from "./cache-layout.ts";
 
 export interface CachedPage {
@@ -22,7 +21,8 @@ export class PageCache {
   async get(url: string): Promise<CachedPage | null> {
     if (this.cacheDir === null) return null;
     try {
-      const page = JSON.parse(await readFile(pagePath(this.cacheDir, url), "utf8")) as CachedPage;
+      const page = JSON.parse(readCacheFile(pagePath(this.cacheDir, url)) ?? "null") as CachedPage | null;
+      if (page === null) return null;
       return page.url === url && typeof page.body === "string" ? page : null;
     } catch {
       // Missing or unreadable: a miss either way.

@@ -41,6 +41,11 @@ export interface InstallWheelsOptions {
   concurrency?: number;
   /** Called at each step; throwing aborts the install (tests inject failures here). Steps then run one at a time. */
   onStep?: (step: InstallStep) => void | Promise<void>;
+  /**
+   * Files of other distributions to take out in the same transaction (`sync` removing what its
+   * file no longer lists): they go, and the wheels come, together or not at all.
+   */
+  alsoRemove?: readonly string[];
 }
 
 export interface InstallWheelOptions extends InstallWheelsOptions {
@@ -59,6 +64,8 @@ export interface WheelToInstall {
   directUrl?: object | null;
   /** The wheel's sha256 (hex), when known: keys the unpacked cache without reading the wheel. */
   sha256?: string | null;
+  /** False: neither read from nor stored in the unpacked cache (a one-off wheel, built from a project directory). */
+  cache?: boolean;
 }
 
 export interface InstalledWheel {
@@ -182,7 +189,7 @@ export async function installWheels(wheels: readonly WheelToInstall[], env: Insp
       await options.onStep?.({ kind: "staged", files: placements.size });
       const removed = await tx.commit({
         moves: [...placements.values()],
-        remove: replaced.flatMap((r) => r.remove),
+        remove: [...replaced.flatMap((r) => r.remove), ...(options.alsoRemove ?? [])],
         probe,
         concurrency,
         ...(options.onStep ? { onStep: options.onStep } : {}),
@@ -258,7 +265,7 @@ async function findInstalled(index: ReadonlyMap<string, string[]>, project: Norm
 
 /** A wheel from the unpacked cache; otherwise where to store it there (null without a cache). */
 async function readCachedSource(wheel: WheelToInstall, project: NormalizedName, cacheDir: string | null): Promise<WheelSource | WheelSource["store"]> {
-  if (cacheDir === null) return null;
+  if (cacheDir === null || wheel.cache === false) return null;
   const wheelName = path.basename(wheel.path);
   const sha256 = await wheelSha256(cacheDir, wheel.path, wheel.sha256);
   const unpacked = await readUnpacked(cacheDir, sha256);

@@ -9,8 +9,9 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { readCacheFile } from "../index/atomic-write.ts";
 import { cachedFilePath } from "../index/cache-layout.ts";
 
 export { linkOrCopy } from "./transaction.ts";
@@ -77,10 +78,12 @@ export async function wheelSha256(cacheDir: string, wheelPath: string, known?: s
 /** The unpacked wheel with this sha256, if it is complete in the cache. */
 export async function readUnpacked(cacheDir: string, sha256: string): Promise<UnpackedWheel | null> {
   const dir = unpackedDir(cacheDir, sha256);
-  const manifest = await readFile(`${dir}.json`, "utf8").then(
-    (text) => JSON.parse(text) as Partial<Manifest>,
-    () => null,
-  );
+  let manifest: Partial<Manifest> | null = null;
+  try {
+    manifest = JSON.parse(readCacheFile(`${dir}.json`) ?? "null") as Partial<Manifest> | null;
+  } catch {
+    // A corrupt manifest: unpack again.
+  }
   if (!manifest || manifest.version !== MANIFEST_VERSION || !manifest.wheel || !Array.isArray(manifest.files)) return null;
   return { dir, manifest: manifest as Manifest };
 }

@@ -2,11 +2,14 @@
  * The resolver's provider for a real run: candidates from the PackageFinder, dependencies from
  * core metadata (cache, PEP 658, range reads of wheels — never a whole-wheel download when the
  * index allows otherwise), sdists without static metadata prepared by the SdistBuilder, and
- * direct URLs (`name @ url`, wheel and sdist URLs, local archives) as candidates of their own.
+ * direct URLs (`name @ url`, wheel and sdist URLs, local archives, project directories — built
+ * in place, editable ones through PEP 660) as candidates of their own.
  *
  * Every answer is cached per candidate and shared by concurrent callers: the resolver prefetches
  * the dependencies of the next projects in parallel.
  */
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
 import {
   canonicalizeName,
   parseMetadata,
@@ -19,19 +22,20 @@ import {
 } from "@wheelhouse/packaging";
 import { filenameFromUrl } from "@wheelhouse/simple-index/upstream-page";
 import type { Candidate, DistFile, InstalledDistribution, ResolverProvider } from "../core-types.ts";
+import { localPath } from "../index/http-client.ts";
 import { toDistFile } from "../index/index-client.ts";
 import type { IndexSession } from "../index/index-session.ts";
 import type { PackageFinder } from "../index/package-finder.ts";
 import { allowedCandidates } from "../resolver/allowed-candidates.ts";
 import type { UrlCandidateProvider } from "../resolver/resolve.ts";
-import type { SdistBuilder } from "./sdist-builder.ts";
+import type { LocalProject, SdistBuilder } from "./sdist-builder.ts";
 
 /** A candidate's metadata does not name the project or version it was offered as. */
 export class InconsistentCandidate extends Error {
   override name = "InconsistentCandidate";
 }
 
-/** A direct reference the installer cannot use (a project directory, a VCS URL, an unknown file type). */
+/** A direct reference the installer cannot use (a VCS URL, an unknown file type, an editable that is not a directory). */
 export class UnsupportedReference extends Error {
   override name = "UnsupportedReference";
 }
@@ -41,6 +45,8 @@ export interface CandidateMetadata {
   /** The Name field as written (pip's "Would install" and "Successfully installed" use it). */
   displayName: string;
   requiresDist: Requirement[];
+  /** The METADATA text (null for what is installed already, or has no file). */
+  text: string | null;
 }
 
 export interface IndexProviderInit {
@@ -60,6 +66,13 @@ export interface IndexProviderInit {
    * instead of discovering the tree one level per round trip.
    */
   lookahead?: { environment: MarkerEnvironment; allowPrereleases: (name: NormalizedName) => boolean };
+  /** file: URLs (without fragment) of project directories asked for as editable (`-e`). */
+  editables?: ReadonlySet<string>;
+  /**
+   * Learn a project directory's metadata by building its wheel (which the install then uses)
+   * rather than by the prepare_metadata hook; false for a dry run.
+   */
+  buildLocalProjects?: boolean;
 }
 
 export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
@@ -70,6 +83,7 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
   readonly #urlCandidates = new Map<string, Promise<Candidate | null>>();
   readonly #candidates = new Map<NormalizedName, Promise<Candidate[]>>();
   readonly #installedCandidates = new Map<Candidate, InstalledDistribution>();
+  readonly #localProjects = new Map<Candidate, LocalProject>();
 
   constructor(init: IndexProviderInit) {
     this.#init = init;
@@ -133,6 +147,37 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
     }
   }
 
+  /** The project directory a candidate is built from, when it is one. */
+  localProject(candidate: Candidate): LocalProject | undefined {
+    return this.#localProjects.get(candidate);
+  }
+
+  /**
+   * The project directory a file: URL names (editable when asked for with `-e`), or null when it
+   * names no directory. An editable that is not a directory is refused.
+   */
+  localProjectAt(url: string): LocalProject | null {
+    const bare = url.split("#")[0]!;
+    const editable = this.#init.editables?.has(bare) ?? false;
+    const dir = /^file:/i.test(bare) ? localPath(bare) : null;
+    const isDirectory = dir !== null && (statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false);
+    if (!isDirectory) {
+      if (editable) throw new UnsupportedReference(`${url} is not a project directory: wheelhouse installs in editable mode from a local project directory only.`);
+      return null;
+    }
+    if (!existsSync(path.join(dir, "pyproject.toml")) && !existsSync(path.join(dir, "setup.py"))) {
+      throw new UnsupportedReference(`${bare} does not appear to be a Python project: neither 'setup.py' nor 'pyproject.toml' found.`);
+    }
+    return { dir: path.resolve(dir), url: bare, editable };
+  }
+
+  /** The metadata text of a project directory (built or prepared once per run). */
+  localMetadata(project: LocalProject): Promise<string> {
+    const builder = this.#init.builder;
+    if (builder === null) throw new UnsupportedReference(`${project.dir} has to be built to learn its name and dependencies, which this command cannot do.`);
+    return builder.projectMetadata(project, { build: this.#init.buildLocalProjects ?? false });
+  }
+
   candidateForUrl(name: NormalizedName, url: string): Promise<Candidate | null> {
     const key = `${name}\0${url}`;
     let pending = this.#urlCandidates.get(key);
@@ -146,10 +191,11 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
   async #readMetadata(candidate: Candidate): Promise<CandidateMetadata> {
     const file = candidate.files[0];
     const dist = this.#installedCandidates.get(candidate);
-    if (dist) return { displayName: dist.displayName, requiresDist: dist.requires };
-    if (!file) return { displayName: candidate.name, requiresDist: [] };
+    if (dist) return { displayName: dist.displayName, requiresDist: dist.requires, text: null };
+    if (!file) return { displayName: candidate.name, requiresDist: [], text: null };
     const { session, builder } = this.#init;
-    let text = await session.metadata.forCandidate(candidate);
+    const local = this.#localProjects.get(candidate);
+    let text = local ? await this.localMetadata(local) : await session.metadata.forCandidate(candidate);
     if (text === null) {
       if (builder === null) throw new UnsupportedReference(`${file.filename} has to be built to learn its dependencies, which this command cannot do.`);
       const archive = await session.downloader.fetch(file, { requirement: `${candidate.name}==${candidate.version}` });
@@ -166,15 +212,34 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
         `Requested ${candidate.name}==${candidate.version} from ${session.http.redact(file.url)} has inconsistent version: expected '${candidate.version}', but metadata has '${metadata.version}'`,
       );
     }
-    return { displayName: metadata.name, requiresDist: metadata.requiresDist ?? [] };
+    return { displayName: metadata.name, requiresDist: metadata.requiresDist ?? [], text };
   }
 
   async #candidateForUrl(name: NormalizedName, url: string): Promise<Candidate | null> {
+    const local = this.localProjectAt(url);
+    if (local !== null) {
+      const metadata = parseMetadata(await this.localMetadata(local), { validate: false });
+      if (canonicalizeName(metadata.name) !== name) {
+        throw new InconsistentCandidate(`Requested ${name} from ${local.url} has inconsistent name: expected '${name}', but metadata has '${metadata.name}'`);
+      }
+      const file: DistFile = {
+        filename: path.basename(local.dir),
+        url: local.url,
+        hashes: {},
+        requiresPython: null,
+        yanked: false,
+        coreMetadata: false,
+        source: "direct URL",
+        kind: "sdist",
+      };
+      const candidate: Candidate = { name, version: metadata.version, files: [file], yanked: false };
+      this.#localProjects.set(candidate, local);
+      this.directUrls.set(candidate, url);
+      return candidate;
+    }
     const file = directFile(url);
     if (file === null) {
-      throw new UnsupportedReference(
-        `${url} is not a wheel or a source archive; installing from a project directory or a VCS URL is not supported by this version of wheelhouse.`,
-      );
+      throw new UnsupportedReference(`${url} is not a wheel, a source archive or a project directory; installing from a VCS URL is not supported by this version of wheelhouse.`);
     }
     let candidate: Candidate;
     if (file.kind === "wheel") {

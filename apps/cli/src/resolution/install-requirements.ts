@@ -7,10 +7,11 @@
  *   → (all verified, or nothing is installed) → build sdists → install wheels in parallel.
  *
  * The wheels are installed together, in one atomic transaction that also takes out the versions
- * they replace (installer/install-wheel.ts installWheels).
+ * they replace (installer/install-wheel.ts installWheels). `wheelhouse wheel` runs the same
+ * pipeline up to the install (prepareRequirements) and saves the wheels instead.
  */
 import { stat } from "node:fs/promises";
-import { tryParseVersion, type NormalizedName } from "@wheelhouse/packaging";
+import { parseMetadata, Requirement, tryParseVersion, type NormalizedName } from "@wheelhouse/packaging";
 import type { UpgradeStrategy } from "../config/options.ts";
 import type { Candidate, DistFile } from "../core-types.ts";
 import { environmentFor, type InspectedEnvironment } from "../environment/inspect-python.ts";
@@ -26,9 +27,10 @@ import { parseRequirementArgs, type RequirementLine } from "../requirements/inde
 import { resolve } from "../resolver/resolve.ts";
 import { fileForHashes, formatHashErrors, hashCheckingEnabled, HashCheckFailed, unpinnedRequirements, type MissingHash } from "./hash-checking.ts";
 import { IndexProvider } from "./index-provider.ts";
+import { reportItem, type InstallationReportItem } from "./installation-report.ts";
 import { limiter } from "./limit.ts";
 import { namedRequirement, resolveRequest } from "./resolve-request.ts";
-import { SdistBuilder } from "./sdist-builder.ts";
+import { SdistBuilder, type LocalProject } from "./sdist-builder.ts";
 import type { ProgressRenderer } from "../ui/progress.ts";
 
 /** Archives fetched at once. */
@@ -70,6 +72,10 @@ export interface InstallInput {
   chain?: readonly string[];
   /** Draws download and install progress (on a terminal only). */
   progress?: ProgressRenderer | null;
+  /** Files of distributions to take out in the install's transaction (see installWheels); unused when nothing is installed. */
+  alsoRemove?: readonly string[];
+  /** Gather pip's installation report items (InstallOutcome.report). */
+  report?: boolean;
 }
 
 export interface InstalledItem {
@@ -83,10 +89,12 @@ export interface InstallOutcome {
   installed: InstalledItem[];
   /** Pins the target already had. */
   satisfied: InstalledItem[];
+  /** With `report`: pip's installation report items for what was installed (or would be), in plan order. */
+  report?: InstallationReportItem[];
 }
 
-/** One archive to fetch and install. */
-interface Planned {
+/** One pin to fetch and install (or, for `wheel`, to save). */
+export interface Planned {
   candidate: Candidate;
   name: NormalizedName;
   displayName: string;
@@ -98,10 +106,95 @@ interface Planned {
   requested: boolean;
   /** The URL it was asked for by, when it is a direct reference. */
   directUrl: string | null;
+  /** The project directory it is built from (in place; editable with `-e`), when it is one. */
+  local?: LocalProject;
+  /** The extras the user asked for it with. */
+  requestedExtras: string[];
+  /** Its METADATA, once planned (for the installation report). */
+  metadataText: string | null;
+}
+
+/** A resolved run, before its archives are fetched: what `use` in prepareRequirements receives. */
+export interface PreparedRun {
+  /** The pins to fetch, in resolution order (those the target already satisfies left out). */
+  plan: readonly Planned[];
+  /** Pins the target already had. */
+  satisfied: InstalledItem[];
+  /** The plan as pip lists it (sorted, named by their metadata). */
+  planned: InstalledItem[];
+  /** Requirements not pinned with `==` in hash-checking mode (reported with the other hash problems). */
+  unpinned: readonly RequirementLine[];
+  /** Fetches every planned archive and reports as pip does; in hash-checking mode every problem is thrown together. */
+  fetch(): Promise<FetchedArchive[]>;
+  /** The wheel built from the planned sdist fetched to `archive` (BUILD_CONCURRENCY at a time); it lasts until `use` returns. */
+  build(item: Planned, archive: string): Promise<string>;
+}
+
+export interface FetchedArchive {
+  path: string;
+  /** Known when a direct URL or a missing --hash needs it. */
+  sha256: string | null;
 }
 
 /** Runs the pipeline; throws ResolutionImpossible, HashCheckFailed, BuildError, InstallationError, HttpError… */
 export async function installRequirements(input: InstallInput): Promise<InstallOutcome> {
+  const { session, env, settings, reporter } = input;
+  return prepareRequirements(input, async ({ plan, satisfied, planned: installed, unpinned, fetch, build }) => {
+    if (settings.dryRun) {
+      for (const item of plan) if (!item.local) reporter.info(`Collecting ${item.label}`);
+      if (unpinned.length > 0) throw new HashCheckFailed(formatHashErrors({ missing: [], unpinned, mismatches: [] }));
+      if (plan.length > 0) reporter.info(`Would install ${installed.map((i) => `${i.displayName}-${i.version}`).join(" ")}`);
+      return { installed, satisfied, ...(input.report ? { report: await Promise.all(plan.map((item) => reportItem(item, null))) } : {}) };
+    }
+    const archives = await fetch();
+    const wheels = await Promise.all(plan.map((item, i) => (item.file.kind === "wheel" ? archives[i]!.path : build(item, archives[i]!.path))));
+    const report = input.report ? { report: await Promise.all(plan.map((item, i) => reportItem(item, item.local ? null : archives[i]!.path))) } : {};
+
+    if (plan.length === 0) return { installed, satisfied, ...report };
+    reporter.info(`Installing collected packages: ${plan.map((p) => p.displayName).join(", ")}`);
+    input.progress?.step("Installing collected packages", 0, plan.length);
+    // One transaction for all of them: every wheel is installed, or none.
+    const done = await installWheels(
+      plan.map((item, i) => ({
+        path: wheels[i]!,
+        requested: item.requested,
+        directUrl: item.local
+          ? { url: item.local.url, dir_info: item.local.editable ? { editable: true } : {} }
+          : item.directUrl === null
+            ? null
+            : directUrlJson(session.http.redact(item.directUrl.split("#")[0]!), archives[i]!.sha256),
+        // A wheel built from a project directory is a one-off: not kept in the unpacked cache.
+        ...(item.local ? { cache: false } : {}),
+      })),
+      env,
+      {
+        compile: settings.compile,
+        ...(session.cacheDir !== null ? { fromCache: session.cacheDir } : {}),
+        ...(input.alsoRemove ? { alsoRemove: input.alsoRemove } : {}),
+      },
+    );
+    input.progress?.step("Installing collected packages", done.length, plan.length);
+    input.progress?.clear();
+    for (const wheel of done) {
+      if (!wheel.replaced) continue;
+      const old = wheel.replaced;
+      reporter.info(`  Attempting uninstall: ${old.displayName}`);
+      reporter.info(`    Found existing installation: ${old.displayName} ${old.version}`);
+      reporter.info(`    Uninstalling ${old.displayName}-${old.version}:`);
+      reporter.info(`      Successfully uninstalled ${old.displayName}-${old.version}`);
+    }
+    const items = sortItems(done.map((w) => ({ name: w.name, displayName: w.displayName, version: w.version })));
+    reporter.info(`Successfully installed ${items.map((i) => `${i.displayName}-${i.version}`).join(" ")}`);
+    return { installed: items, satisfied, ...report };
+  });
+}
+
+/**
+ * The pipeline up to the install: resolve, plan, start each pin's fetch as it is pinned; then
+ * `use` fetches and builds what it needs (install installs the wheels, `wheel` saves them).
+ * Built wheels outside the cache are removed once `use` settles.
+ */
+export async function prepareRequirements<T>(input: InstallInput, use: (run: PreparedRun) => Promise<T>): Promise<T> {
   const { session, finder, env, settings, reporter } = input;
   const hashMode = hashCheckingEnabled(settings.requireHashes, input.requirements);
   const unpinned = hashMode ? unpinnedRequirements(input.requirements) : [];
@@ -110,6 +203,7 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
   const installedList = fresh ? [] : await installedDistributions(env);
   const installedByName = new Map<NormalizedName, InstalledDistributionDetails>(installedList.map((d) => [d.name, d]));
   const preferInstalled = !settings.forceReinstall && !(settings.upgrade && settings.upgradeStrategy === "eager");
+  const editables = new Set(input.requirements.flatMap((line) => (line.editable && line.url ? [line.url.split("#")[0]!] : [])));
 
   const builder = sdistBuilderFor({
     session,
@@ -126,9 +220,13 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
     builder,
     ...(preferInstalled ? { installed: installedByName } : {}),
     ...(settings.noDeps ? {} : { lookahead: { environment: env.markers, allowPrereleases: (name) => finder.allowPrereleases(name) } }),
+    editables,
+    // A dry run only prepares metadata; an install builds each project directory once, now.
+    buildLocalProjects: !settings.dryRun,
   });
   try {
-    const request = resolveRequest(input.requirements, input.constraints, {
+    const requirements = await nameLocalProjects(input.requirements, provider);
+    const request = resolveRequest(requirements, input.constraints, {
       environment: env.markers,
       allowPrereleases: (name) => finder.allowPrereleases(name),
       ...(preferInstalled ? { installed: new Map(installedList.map((d) => [d.name, d.version])) } : {}),
@@ -136,7 +234,7 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
       noDeps: settings.noDeps,
     });
     const hashesByName = new Map<NormalizedName, Record<string, string[]>>();
-    for (const line of [...input.requirements, ...input.constraints]) {
+    for (const line of [...requirements, ...input.constraints]) {
       if (Object.keys(line.hashes).length === 0) continue;
       const name = namedRequirement(line).normalizedName;
       const merged = hashesByName.get(name) ?? {};
@@ -147,7 +245,7 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
     // while the resolution goes on; what a backtrack abandons just stays in the cache.
     const fetches = new Fetches(session, input.progress ?? null);
     const onPin = (candidate: Candidate): void => {
-      if (settings.dryRun) return;
+      if (settings.dryRun || provider.localProject(candidate)) return;
       const dist = installedByName.get(candidate.name);
       if (dist && !settings.forceReinstall && (candidate.files.length === 0 || (tryParseVersion(dist.version)?.equals(candidate.version) ?? false))) return;
       const hashes = hashesByName.get(candidate.name) ?? {};
@@ -158,9 +256,12 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
     for (const warning of result.warnings) reporter.warning(warning);
 
     const userLines = new Map<NormalizedName, RequirementLine>();
-    for (const line of input.requirements) {
-      const name = namedRequirement(line).normalizedName;
+    const userExtras = new Map<NormalizedName, Set<string>>();
+    for (const line of requirements) {
+      const requirement = namedRequirement(line);
+      const name = requirement.normalizedName;
       if (!userLines.has(name)) userLines.set(name, line);
+      userExtras.set(name, new Set([...(userExtras.get(name) ?? []), ...requirement.extras]));
     }
 
     const plan: Planned[] = [];
@@ -169,7 +270,9 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
       const candidate = pin.candidate;
       const label = userLines.get(name)?.text ?? name;
       const dist = installedByName.get(name);
-      if (dist && !settings.forceReinstall && (candidate.files.length === 0 || (tryParseVersion(dist.version)?.equals(candidate.version) ?? false))) {
+      const local = provider.localProject(candidate);
+      // pip reinstalls what is built from a project directory, whatever version is installed.
+      if (dist && !local && !settings.forceReinstall && (candidate.files.length === 0 || (tryParseVersion(dist.version)?.equals(candidate.version) ?? false))) {
         reporter.info(`Requirement already satisfied: ${label} in ${dist.location} (${dist.version})`);
         satisfied.push({ name, displayName: dist.displayName, version: dist.version });
         continue;
@@ -187,51 +290,29 @@ export async function installRequirements(input: InstallInput): Promise<InstallO
         label,
         requested: userLines.has(name),
         directUrl: provider.directUrls.get(candidate) ?? null,
+        ...(local ? { local } : {}),
+        requestedExtras: [...(userExtras.get(name) ?? [])],
+        metadataText: null,
       });
     }
     // pip names what it installs by the metadata's Name (fetched already, unless --no-deps).
-    await Promise.all(plan.map(async (item) => (item.displayName = (await provider.metadata(item.candidate)).displayName)));
-    const installed = sortItems(plan.map((p) => ({ name: p.name, displayName: p.displayName, version: p.version })));
-
-    if (settings.dryRun) {
-      for (const item of plan) reporter.info(`Collecting ${item.label}`);
-      if (unpinned.length > 0) throw new HashCheckFailed(formatHashErrors({ missing: [], unpinned, mismatches: [] }));
-      if (plan.length > 0) reporter.info(`Would install ${installed.map((i) => `${i.displayName}-${i.version}`).join(" ")}`);
-      return { installed, satisfied };
-    }
-
-    const archives = await fetchAll(fetches, plan, hashMode, unpinned, reporter);
+    await Promise.all(
+      plan.map(async (item) => {
+        const metadata = await provider.metadata(item.candidate);
+        item.displayName = metadata.displayName;
+        item.metadataText = metadata.text;
+      }),
+    );
+    const planned = sortItems(plan.map((p) => ({ name: p.name, displayName: p.displayName, version: p.version })));
     const buildLimit = limiter(BUILD_CONCURRENCY);
-    const wheels = await Promise.all(
-      plan.map((item, i) => (item.file.kind === "wheel" ? archives[i]!.path : buildLimit(() => builder.wheel(item.file, archives[i]!.path, item.name)))),
-    );
-
-    if (plan.length === 0) return { installed, satisfied };
-    reporter.info(`Installing collected packages: ${plan.map((p) => p.displayName).join(", ")}`);
-    input.progress?.step("Installing collected packages", 0, plan.length);
-    // One transaction for all of them: every wheel is installed, or none.
-    const done = await installWheels(
-      plan.map((item, i) => ({
-        path: wheels[i]!,
-        requested: item.requested,
-        directUrl: item.directUrl === null ? null : directUrlJson(session.http.redact(item.directUrl.split("#")[0]!), archives[i]!.sha256),
-      })),
-      env,
-      { compile: settings.compile, ...(session.cacheDir !== null ? { fromCache: session.cacheDir } : {}) },
-    );
-    input.progress?.step("Installing collected packages", done.length, plan.length);
-    input.progress?.clear();
-    for (const wheel of done) {
-      if (!wheel.replaced) continue;
-      const old = wheel.replaced;
-      reporter.info(`  Attempting uninstall: ${old.displayName}`);
-      reporter.info(`    Found existing installation: ${old.displayName} ${old.version}`);
-      reporter.info(`    Uninstalling ${old.displayName}-${old.version}:`);
-      reporter.info(`      Successfully uninstalled ${old.displayName}-${old.version}`);
-    }
-    const items = sortItems(done.map((w) => ({ name: w.name, displayName: w.displayName, version: w.version })));
-    reporter.info(`Successfully installed ${items.map((i) => `${i.displayName}-${i.version}`).join(" ")}`);
-    return { installed: items, satisfied };
+    return await use({
+      plan,
+      satisfied,
+      planned,
+      unpinned,
+      fetch: () => fetchAll(fetches, plan, hashMode, unpinned, reporter),
+      build: (item, archive) => buildLimit(() => (item.local ? builder.projectWheel(item.local) : builder.wheel(item.file, archive, item.name))),
+    });
   } finally {
     await builder.close();
   }
@@ -300,10 +381,12 @@ async function fetchAll(
   hashMode: boolean,
   unpinned: readonly RequirementLine[],
   reporter: Reporter,
-): Promise<{ path: string; sha256: string | null }[]> {
+): Promise<FetchedArchive[]> {
   const results = await Promise.allSettled(
     plan.map((item) =>
       (async () => {
+        // A project directory is built where it is: nothing to fetch.
+        if (item.local) return { path: item.local.dir, cached: false, sha256: null };
         const { path, cached } = await fetches.start(item.file, item.hashes, `${item.name}==${item.version}`);
         const needSha = item.directUrl !== null || (hashMode && Object.keys(item.hashes).length === 0);
         const sha256 = needSha ? (item.file.hashes["sha256"]?.toLowerCase() ?? (await hashFile(path, ["sha256"]))["sha256"]!) : null;
@@ -311,12 +394,23 @@ async function fetchAll(
       })(),
     ),
   );
-  const out: { path: string; sha256: string | null }[] = [];
+  const out: FetchedArchive[] = [];
   const mismatches: HashMismatchItem[] = [];
   const missing: MissingHash[] = [];
+  const directories: string[] = [];
   let failure: unknown = null;
   for (const [i, result] of results.entries()) {
     const item = plan[i]!;
+    if (item.local) {
+      // (Its "Processing" or "Obtaining" line came when it was prepared.)
+      // pip: an editable cannot be hash-checked at all; a directory has no single file to hash.
+      if (hashMode && item.local.editable) {
+        throw new HashCheckFailed(`The editable requirement ${item.label} cannot be installed when requiring hashes, because there is no single file to hash.`);
+      }
+      if (hashMode) directories.push(`    ${item.local.url}`);
+      out.push({ path: item.local.dir, sha256: null });
+      continue;
+    }
     reporter.info(`Collecting ${item.label}`);
     if (result.status === "rejected") {
       if (result.reason instanceof HashMismatch) mismatches.push(...result.reason.items);
@@ -333,8 +427,27 @@ async function fetchAll(
     out.push({ path, sha256 });
   }
   if (failure !== null) throw failure;
+  if (directories.length > 0) {
+    throw new HashCheckFailed(["Can't verify hashes for these file:// requirements because they point to directories:", ...directories].join("\n"));
+  }
   if (missing.length > 0 || unpinned.length > 0 || mismatches.length > 0) throw new HashCheckFailed(formatHashErrors({ missing, unpinned, mismatches }));
   return out;
+}
+
+/**
+ * Names the requirements that are project directories without a name (`./dir`, `-e ./dir`) by
+ * their metadata (built, or prepared, once), as pip does before resolving.
+ */
+async function nameLocalProjects(lines: readonly RequirementLine[], provider: IndexProvider): Promise<RequirementLine[]> {
+  return Promise.all(
+    lines.map(async (line) => {
+      if (line.requirement !== null || line.url === undefined) return line;
+      const project = provider.localProjectAt(line.url);
+      if (project === null) return line;
+      const { name } = parseMetadata(await provider.localMetadata(project), { validate: false });
+      return { ...line, requirement: new Requirement({ name, extras: line.extras ?? [], url: project.url, marker: line.marker ?? null }) };
+    }),
+  );
 }
 
 /**

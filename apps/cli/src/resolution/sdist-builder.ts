@@ -4,6 +4,10 @@
  * requirements are installed, with isolation, by a nested install run the caller provides.
  * Results are kept per sdist for the run, and in the cache by the sdist's sha256 and the
  * interpreter's cache tag, so a warm run builds nothing.
+ *
+ * Project directories (`install ./dir`, `install -e ./dir`) are built in place, with PEP 660's
+ * hooks when editable; their results are kept for the run only (the directory changes), as pip
+ * never caches a wheel built from a directory.
  */
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import os from "node:os";
@@ -30,6 +34,15 @@ export interface SdistBuilderInit {
   chain?: readonly string[];
   /** "  Preparing metadata (pyproject.toml) ... done" and the like. */
   log?: (line: string) => void;
+}
+
+/** A project directory to build, in place; editable ones through PEP 660's hooks. */
+export interface LocalProject {
+  /** Absolute path. */
+  dir: string;
+  /** Its file: URL (PEP 610 direct_url.json's `url`). */
+  url: string;
+  editable: boolean;
 }
 
 export class SdistBuilder {
@@ -76,6 +89,36 @@ export class SdistBuilder {
       const final = path.join(slot, path.basename(wheel));
       await moveFile(wheel, final);
       return final;
+    });
+  }
+
+  /**
+   * The core metadata of a project directory: with `build`, from the wheel built now (and kept
+   * for `projectWheel`: one build environment instead of two), else from the backend's
+   * prepare_metadata hook (a dry run builds nothing).
+   */
+  projectMetadata(project: LocalProject, options: { build: boolean }): Promise<string> {
+    const key = projectKey(project);
+    return cached(this.#metadata, key, async () => {
+      // pip's first line for the requirement, before anything is built.
+      this.#init.log?.(project.editable ? `Obtaining ${project.url}` : `Processing ${project.dir}`);
+      const built = this.#wheels.get(key);
+      if (built || options.build) return readMetadata(await (built ?? this.projectWheel(project)), null);
+      this.#init.log?.(`  Preparing ${project.editable ? "editable metadata" : "metadata"} (pyproject.toml)`);
+      const out = await mkdtemp(path.join(await this.#workDir(), "metadata-"));
+      const { metadata } = await this.#withChain(path.basename(project.dir), (options) =>
+        prepareMetadata(project.dir, options.env, { ...options.build, outDir: out, editable: project.editable }),
+      );
+      return metadata;
+    });
+  }
+
+  /** The wheel (editable: PEP 660 editable wheel) built from a project directory; it lasts until close(). */
+  projectWheel(project: LocalProject): Promise<string> {
+    return cached(this.#wheels, projectKey(project), async () => {
+      this.#init.log?.(`  Building ${project.editable ? "editable" : "wheel"} for ${path.basename(project.dir)} (pyproject.toml)`);
+      const out = await mkdtemp(path.join(await this.#workDir(), "wheel-"));
+      return this.#withChain(path.basename(project.dir), (options) => buildWheel(project.dir, options.env, { ...options.build, outDir: out, editable: project.editable }));
     });
   }
 
@@ -147,6 +190,10 @@ async function findWheel(dir: string): Promise<string | null> {
   return wheel ? path.join(dir, wheel) : null;
 }
 
-function readMetadata(wheel: string, project: string): Promise<string> {
+function readMetadata(wheel: string, project: string | null): Promise<string> {
   return withLocalFile(wheel, (source) => readWheelMetadata(source, path.basename(wheel), project));
+}
+
+function projectKey(project: LocalProject): string {
+  return `${project.editable ? "editable" : "wheel"}\0${project.dir}`;
 }

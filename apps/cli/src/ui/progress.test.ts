@@ -46,6 +46,12 @@ describe("ProgressRenderer", () => {
     assert.deepEqual(tty.writes, ["  Downloading long-\n"]);
   });
 
+  it("takes an unsized terminal (0 columns, as script(1) gives) for 80 columns", () => {
+    const tty = fakeTty(0);
+    new ProgressRenderer(tty).download(progress("long-name-1.0-py3-none-any.whl", 10, 10));
+    assert.deepEqual(tty.writes, ["  Downloading long-name-1.0-py3-none-any.whl  10 bytes / 10 bytes\n"]);
+  });
+
   it("is off on a pipe and with -q", () => {
     assert.equal(progressFor({ write: () => true }, 0), null);
     assert.equal(progressFor({ isTTY: false, write: () => true }, 0), null);

@@ -76,7 +76,8 @@ export class ProgressRenderer {
     }
     if (this.#step) lines.push(`${this.#step.label} (${this.#step.done}/${this.#step.total})`);
     this.#drawn = lines.length;
-    const width = Math.max((this.#stream.columns ?? 80) - 1, 10);
+    // A pseudo-terminal nobody sized (script(1), some CI runners) reports 0 columns: assume 80.
+    const width = Math.max((this.#stream.columns || 80) - 1, 10);
     return lines.map((l) => `${l.length > width ? l.slice(0, width) : l}\n`).join("");
   }
 }

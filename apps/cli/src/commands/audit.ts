@@ -1,0 +1,162 @@
+/**
+ * `wheelhouse audit [-r FILE …] [--format columns|json] [--fix [--dry-run]]` — pip-audit against
+ * the registry's advisories: every distribution installed in the target environment (or every pin
+ * of the `-r` files, which must be pinned) is looked up with one query to the index's registry
+ * (`POST {root}/api/advisories/query`, see audit/advisory-client.ts), and nothing else is
+ * contacted, so it works offline against the registry.
+ *
+ * With --extra-index-url, only the primary index (`-i`) is asked: advisories are the registry's,
+ * not per index, and an extra index is often not a Wheelhouse registry at all.
+ *
+ * --fix: for an environment, upgrade through the install pipeline (audit/fix-environment.ts); for
+ * `-r` files, rewrite the pins and their hashes (audit/fix-requirements.ts). Then audit again.
+ *
+ * Exit status: 0 nothing found (or everything fixed), 1 something found (or left unfixed), 1 an
+ * error (`ERROR: …`), 2 usage.
+ */
+import { redactUrlsInText } from "../auth/index.ts";
+import type { CommandContext } from "../cli-options.ts";
+import type { InspectedEnvironment } from "../environment/inspect-python.ts";
+import { targetEnvironment } from "../environment/target-environment.ts";
+import { openSession } from "../index/command-support.ts";
+import { HttpClient } from "../index/http-client.ts";
+import type { IndexOptions, IndexSession } from "../index/index-session.ts";
+import { failureMessage } from "../resolution/failure-message.ts";
+import { progressFor } from "../ui/progress.ts";
+import { AdvisoriesUnavailable, InvalidAdvisoryResponse, queryAdvisories } from "../audit/advisory-client.ts";
+import { NotAWheelhouseIndex } from "../index/registry-api.ts";
+import { foundLine, formatColumns, formatFixes, formatJson, vulnerableResults, type AuditResult, type FixReport } from "../audit/audit-report.ts";
+import { environmentSource, requirementsSource, UnpinnedRequirements, type AuditedDependency, type AuditSource } from "../audit/audit-sources.ts";
+import { fixEnvironment } from "../audit/fix-environment.ts";
+import { fixRequirementFiles } from "../audit/fix-requirements.ts";
+import { fixCandidates, nearestFix } from "../audit/fix-versions.ts";
+
+const FOUND = 1;
+const ERROR = 1;
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const o = ctx.options;
+  const json = o.auditFormat === "json";
+  const print = (text: string): void => void (text === "" ? undefined : ctx.stdout.write(text));
+  const warn = (message: string): void => void (o.quiet > 1 ? undefined : ctx.stderr.write(`WARNING: ${redactUrlsInText(message)}\n`));
+  const fail = (message: string): number => {
+    ctx.stderr.write(`${redactUrlsInText(message.startsWith("ERROR: ") ? message : `ERROR: ${message}`)}\n`);
+    return ERROR;
+  };
+  if (o.dryRun && !o.fix) warn("--dry-run does nothing without --fix.");
+
+  const fromFiles = o.requirements.length > 0;
+  let session = null as IndexSession | null;
+  let fetcher = null as HttpClient | null;
+  const progress = !json && o.progressBar !== "off" ? progressFor(ctx.stdout, o.quiet) : null;
+  try {
+    // ---- what to audit ----
+    let env = null as InspectedEnvironment | null;
+    let indexOptions: IndexOptions = o;
+    const readSource = async (): Promise<AuditSource> => {
+      if (!fromFiles) return environmentSource((env ??= await targetEnvironment(o, ctx.env)));
+      const source = await requirementsSource(o.requirements, {
+        env: ctx.env,
+        cwd: ctx.cwd,
+        fetch: async (url) => (await (fetcher ??= new HttpClient({ timeout: o.timeout, retries: o.retries, cwd: ctx.cwd })).get(url)).text(),
+      });
+      // As install does, the files' `-i`, `--extra-index-url` and `--trusted-host` lines apply.
+      indexOptions = {
+        ...o,
+        indexUrl: source.options.indexUrl ?? o.indexUrl,
+        extraIndexUrls: [...o.extraIndexUrls, ...source.options.extraIndexUrls],
+        trustedHosts: [...o.trustedHosts, ...source.options.trustedHosts],
+      };
+      return source;
+    };
+    const source = await readSource();
+    for (const s of source.skipped) warn(`${s.name} is not audited: ${s.reason}.`);
+    if (indexOptions.noIndex) return fail("audit asks the index's registry for advisories; it cannot run with --no-index.");
+
+    // ---- ask the registry ----
+    session = openSession(ctx, {}, indexOptions);
+    const audit = async (dependencies: readonly AuditedDependency[]): Promise<AuditResult[]> => {
+      const answers = await queryAdvisories(session!.http, indexOptions.indexUrl, dependencies.map((d) => ({ name: d.displayName, version: d.version })));
+      return dependencies.map((dependency, i) => ({ dependency, vulnerabilities: answers[i]!.vulnerabilities.filter((v) => v.withdrawn === null) }));
+    };
+    const results = await audit(source.dependencies);
+    const findings = vulnerableResults(results);
+
+    if (!o.fix || findings.length === 0) {
+      if (json) print(formatJson(results, source.skipped, []));
+      else print(findings.length === 0 ? "No known vulnerabilities found\n" : `${formatColumns(results)}${foundLine(results)}\n`);
+      return findings.length > 0 ? FOUND : 0;
+    }
+
+    // ---- --fix ----
+    const fixes: FixReport[] = [];
+    const fixable: { result: AuditResult; candidates: string[] }[] = [];
+    for (const result of findings) {
+      const { dependency, vulnerabilities } = result;
+      const nearest = nearestFix(dependency.version, vulnerabilities);
+      if (nearest.kind === "none") {
+        const reason = `no fixed version is known for ${nearest.advisories.join(", ")}`;
+        fixes.push({ kind: "skipped", name: dependency.name, displayName: dependency.displayName, version: dependency.version, reason });
+      } else {
+        fixable.push({ result, candidates: fixCandidates(dependency.version, vulnerabilities) });
+      }
+    }
+    if (fixable.length > 0) {
+      if (fromFiles) {
+        fixes.push(...(await fixRequirementFiles({ session, cwd: ctx.cwd, targets: fixable.map((f) => ({ dependency: f.result.dependency, candidates: f.candidates })), dryRun: o.dryRun })));
+      } else {
+        const outcome = await fixEnvironment({
+          session,
+          env: env!,
+          targets: fixable.map(({ result: { dependency: d }, candidates }) => ({ name: d.name, displayName: d.displayName, version: d.version, candidates })),
+          dryRun: o.dryRun,
+          // As install: no bytecode unless --compile (or compile = yes in pip.conf) asks for it.
+          compile: ctx.origins.compile !== undefined && o.compile,
+          reporter: {
+            info: (line) => void (o.verbose > 0 ? (progress ? progress.log(line) : ctx.stderr.write(`${line}\n`)) : undefined),
+            warning: (line) => warn(line),
+          },
+          progress,
+        });
+        progress?.clear();
+        for (const u of outcome.upgraded) fixes.push({ kind: "fixed", name: u.name, displayName: u.displayName, from: u.from === "" ? null : u.from, to: u.to });
+        for (const f of outcome.failed) fixes.push({ kind: "skipped", name: f.name, displayName: f.displayName, version: f.version, reason: f.reason });
+      }
+    }
+    fixes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+    // Audit again what the fix left (with --dry-run nothing changed: the findings stand).
+    const after = o.dryRun ? results : await audit((await readSource()).dependencies);
+    const remaining = vulnerableResults(after);
+    if (fromFiles && !o.dryRun && fixes.some((f) => f.kind === "fixed")) {
+      warn("the other pins were not re-resolved: run `wheelhouse lock` to check that the fixed versions resolve together.");
+    }
+    if (json) print(formatJson(results, source.skipped, fixes));
+    else {
+      print(`${formatColumns(results)}${foundLine(results)}\n`);
+      print(formatFixes(fixes, o.dryRun));
+      if (remaining.length === 0) print("No known vulnerabilities remain\n");
+      else if (!o.dryRun) {
+        // The table again only when the fix changed it.
+        const changed = count(remaining) !== count(findings);
+        print(`${changed ? formatColumns(after) : ""}${foundLine(after, "Still found")}\n`);
+      }
+    }
+    return remaining.length > 0 ? FOUND : 0;
+  } catch (e) {
+    if (e instanceof AdvisoriesUnavailable || e instanceof NotAWheelhouseIndex || e instanceof InvalidAdvisoryResponse || e instanceof UnpinnedRequirements) {
+      return fail(e.message);
+    }
+    const message = failureMessage(e);
+    if (message !== null) return fail(message);
+    throw e;
+  } finally {
+    progress?.clear();
+    await fetcher?.close();
+    await session?.close();
+  }
+}
+
+function count(results: readonly AuditResult[]): number {
+  return results.reduce((n, r) => n + r.vulnerabilities.length, 0);
+}

@@ -1,0 +1,197 @@
+/**
+ * `wheelhouse sync [FILE...]` — pip-tools' pip-sync: make the environment hold exactly what the
+ * requirements files list (default `requirements.txt` in the current directory). What changes is
+ * decided by sync/plan-sync.ts; then, in one transaction, the listed packages that are missing or
+ * at another version are installed (through the install pipeline, with --no-deps: the files are
+ * the complete set) and the unlisted ones taken out. An interrupted sync is undone by the next run,
+ * so the environment is the one before it or the one after it.
+ *
+ * As pip-sync: `--dry-run` lists the changes and exits 1 when there are some; "Everything
+ * up-to-date" when there are none; pip, setuptools, wheel, pip-tools (and what they depend on)
+ * are never uninstalled. Unlike pip-sync, uninstalling asks first on a terminal (`-y` does not
+ * ask; without a terminal, `-y` is required), only what is in the target's site-packages is ever
+ * uninstalled, and `check` runs afterwards to warn about dependencies the files left out.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { CommandContext } from "../cli-options.ts";
+import { targetEnvironment } from "../environment/target-environment.ts";
+import { openSession } from "../index/command-support.ts";
+import { UninstallationError } from "../installer/errors.ts";
+import { installedDistributions } from "../installer/installed-distributions.ts";
+import { recoverTransactions } from "../installer/transaction.ts";
+import { uninstallationPaths } from "../installer/uninstall.ts";
+import { failureMessage } from "../resolution/failure-message.ts";
+import { formatHashErrors, hashCheckingEnabled, describeLine } from "../resolution/hash-checking.ts";
+import { installRequirements, type Reporter } from "../resolution/install-requirements.ts";
+import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
+import { IncompatibleRequirements, mergeRequirements, planSync } from "../sync/plan-sync.ts";
+import { planLines } from "../sync/plan-lines.ts";
+import { removeFiles } from "../sync/remove-files.ts";
+import { askYesNo } from "../ui/ask-yes-no.ts";
+import { progressFor } from "../ui/progress.ts";
+import { checkInstalled } from "./check.ts";
+import { localOnly } from "./freeze.ts";
+
+export const DEFAULT_REQUIREMENTS_FILE = "requirements.txt";
+
+export interface SyncContext extends CommandContext {
+  /** Asks a yes/no question (default: a prompt on the terminal, when there is one). */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+const USAGE = 2;
+
+export async function run(ctx: SyncContext): Promise<number> {
+  const o = ctx.options;
+  const error = (message: string, status = 1): number => {
+    ctx.stderr.write(`ERROR: ${message}\n`);
+    return status;
+  };
+  const quiet = o.quiet;
+  const progress = o.progressBar === "off" ? null : progressFor(ctx.stdout, quiet);
+  const reporter: Reporter = {
+    info: (line) => void (quiet > 0 ? undefined : progress ? progress.log(line) : ctx.stdout.write(`${line}\n`)),
+    warning: (line) => void (quiet > 1 ? undefined : ctx.stderr.write(`WARNING: ${line}\n`)),
+  };
+
+  // pip-sync: the files given, else requirements.txt here; `.in` files are the unpinned inputs, not these.
+  let files = ctx.args;
+  if (files.length === 0) {
+    if (!existsSync(path.resolve(ctx.cwd, DEFAULT_REQUIREMENTS_FILE))) {
+      return error(`No requirement files given and no ${DEFAULT_REQUIREMENTS_FILE} found in the current directory`, USAGE);
+    }
+    files = [DEFAULT_REQUIREMENTS_FILE];
+  }
+  const inputs = files.filter((f) => f.endsWith(".in"));
+  if (inputs.length > 0) {
+    return error(
+      `${inputs.join(", ")}: sync takes pinned requirements files (.txt, as "wheelhouse lock" writes them), not the .in files they are compiled from.`,
+      USAGE,
+    );
+  }
+
+  const read = await readRequirementsOrReport({ ...ctx, args: [], options: { ...o, requirements: files, editables: [] } });
+  if (!read) return 1;
+  if (read.editables.length > 0) return error(`Editable installs are not supported by this version of wheelhouse: -e ${read.editables[0]!.text}`);
+
+  let session = null as ReturnType<typeof openSession> | null;
+  try {
+    const env = await targetEnvironment(o, ctx.env);
+    if (!o.dryRun) await recoverTransactions(new Set([env.paths.purelib, env.paths.platlib]));
+    // pip-sync's local_only: in a virtual environment, what is outside it is neither kept nor removed.
+    const installed = localOnly(await installedDistributions(env), env, true);
+    let wanted;
+    try {
+      wanted = mergeRequirements(read.requirements, env.markers);
+    } catch (e) {
+      if (e instanceof IncompatibleRequirements) return error(e.message, USAGE);
+      throw e;
+    }
+    // What sync did not install it does not remove: distributions outside the target's site-packages
+    // (a distribution's packages, the user site) are left alone, as pip leaves them.
+    const libDirs = new Set([env.paths.purelib, env.paths.platlib].map((d) => path.resolve(d)));
+    const plan = planSync(wanted, installed, {
+      markers: env.markers,
+      constraints: read.constraints,
+      removable: (d) => libDirs.has(path.resolve(d.location)),
+    });
+    if (plan.keptOutside.length > 0) {
+      reporter.warning(
+        `Not listed, but installed outside ${env.paths.purelib} and left alone: ${plan.keptOutside.map((d) => `${d.displayName} ${d.version} (${d.location})`).join(", ")}`,
+      );
+    }
+
+    if (plan.unpinned.length > 0) {
+      if (hashCheckingEnabled(read.requireHashes, read.requirements)) {
+        ctx.stderr.write(`ERROR: ${formatHashErrors({ missing: [], unpinned: plan.unpinned, mismatches: [] })}\n`);
+        return 1;
+      }
+      reporter.warning(
+        `These requirements are not pinned to one version (name==version), so sync keeps any installed version they allow and installs the newest one otherwise: ${plan.unpinned.map(describeLine).join("; ")}`,
+      );
+    }
+
+    if (plan.install.length === 0 && plan.uninstall.length === 0) {
+      reporter.info("Everything up-to-date");
+      if (!o.dryRun) warnIfIncomplete(await checkInstalled(env), reporter);
+      return 0;
+    }
+    if (o.dryRun) {
+      // pip-sync --dry-run: the listing, and status 1 because the environment does not match.
+      for (const line of planLines(plan)) ctx.stdout.write(`${line}\n`);
+      return 1;
+    }
+
+    // Every removal is worked out (and any distribution that cannot be removed reported) before anything changes.
+    const removals = (await Promise.all(plan.uninstall.map((d) => uninstallationPaths(d, env)))).flat();
+    if (plan.uninstall.length > 0 && !o.yes) {
+      for (const line of planLines({ install: [], uninstall: plan.uninstall })) ctx.stdout.write(`${line}\n`);
+      const answer = await confirm(ctx, "Proceed (Y/n)? ");
+      if (answer === null) {
+        return error(`sync would uninstall ${plan.uninstall.map((d) => d.displayName).join(", ")}: pass -y (--yes) to confirm, there is no terminal to ask on.`);
+      }
+      if (!answer) return error("Nothing was changed.");
+    }
+
+    if (plan.install.length > 0) {
+      session = openSession(ctx, {}, read.options);
+      const outcome = await installRequirements({
+        session,
+        finder: session.finder(env),
+        env,
+        requirements: plan.install.map((i) => i.wanted.line),
+        constraints: read.constraints,
+        settings: {
+          // The files are the whole set: nothing else is pulled in (pip-sync's files come from pip-compile).
+          noDeps: true,
+          upgrade: false,
+          upgradeStrategy: "only-if-needed",
+          // Every line here differs from what is installed (a version, or the URL it came from).
+          forceReinstall: true,
+          ignoreInstalled: false,
+          requireHashes: read.requireHashes,
+          dryRun: false,
+          // uv's default, as install: no bytecode unless --compile (or compile = yes in pip.conf).
+          compile: ctx.origins.compile !== undefined && o.compile,
+          buildIsolation: !o.noBuildIsolation,
+        },
+        reporter,
+        progress,
+        alsoRemove: removals,
+      });
+      // (The removals rode in the install's transaction, which there is only when something was installed.)
+      if (outcome.installed.length === 0) await removeFiles(removals, env);
+    } else {
+      await removeFiles(removals, env);
+    }
+    if (plan.uninstall.length > 0) reporter.info(`Successfully uninstalled ${plan.uninstall.map((d) => `${d.displayName}-${d.version}`).join(" ")}`);
+    warnIfIncomplete(await checkInstalled(env), reporter);
+    return 0;
+  } catch (e) {
+    if (e instanceof UninstallationError) return error(e.message);
+    const message = failureMessage(e);
+    if (message !== null) {
+      ctx.stderr.write(`${message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    progress?.clear();
+    await session?.close();
+  }
+}
+
+/** `check`'s findings as warnings: with --no-deps, a dependency the files do not list stays missing. */
+function warnIfIncomplete(check: { lines: string[]; broken: boolean }, reporter: Reporter): void {
+  if (!check.broken) return;
+  for (const line of check.lines) reporter.warning(line);
+  reporter.warning('The requirements files do not list every dependency: add the missing ones (or write the files with "wheelhouse lock").');
+}
+
+/** true / false as answered; null when there is nobody to ask (no terminal, or --no-input). */
+async function confirm(ctx: SyncContext, question: string): Promise<boolean | null> {
+  if (ctx.confirm) return ctx.confirm(question);
+  if (ctx.options.noInput || !process.stdin.isTTY) return null;
+  return askYesNo(question, ctx.stdout);
+}

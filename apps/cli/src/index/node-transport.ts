@@ -1,0 +1,144 @@
+/**
+ * The installer's wire: HTTP/1.1 through Node's own `http`/`https` modules with keep-alive
+ * agents, one request at a time per socket.
+ *
+ * Why not undici, which the rest of the project uses: a CLI pays its start-up on every run, and
+ * measured on this project's install benchmark, loading undici and warming its WebAssembly HTTP
+ * parser cost each `wheelhouse` process 80–150 ms — more than a whole warm install. `node:http`
+ * is part of Node's start-up snapshot and parses with the native llhttp. Proxies (`--proxy`) go
+ * through http-proxy-agent / https-proxy-agent (CONNECT for https), loaded only when one is set.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent } from "node:http";
+import type { Readable } from "node:stream";
+
+export interface TransportOptions {
+  /** Connect, wait for the headers, and between body chunks. */
+  timeoutMs: number;
+  /** Kept-alive sockets per origin. */
+  connections: number;
+  /** Verify server certificates (false for pip's --trusted-host). */
+  verify: boolean;
+  /** PEM CA bundle replacing the default roots. */
+  ca?: string;
+  /** PEM holding the client certificate and its key. */
+  clientCert?: string;
+  /** `http://[user:pass@]host:port`. */
+  proxy?: string | null;
+}
+
+export interface TransportRequest {
+  method: string;
+  /** Lowercase names. */
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lowercase names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: Readable;
+}
+
+/** Thrown (as the request's error) when a connection or a read waited longer than the timeout. */
+export class TimeoutError extends Error {
+  override name = "TimeoutError";
+  constructor(readonly code: "WH_CONNECT_TIMEOUT" | "WH_READ_TIMEOUT") {
+    super(code === "WH_CONNECT_TIMEOUT" ? "connection timed out" : "read timed out");
+  }
+}
+
+/** What a body left unread may be drained (rather than the socket closed) to keep the connection. */
+const DRAIN_LIMIT = 256 * 1024;
+
+export class NodeTransport {
+  readonly #options: TransportOptions;
+  #agents: Promise<{ http: Agent; https: Agent }> | null = null;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+  }
+
+  async send(url: URL, request: TransportRequest): Promise<TransportResponse> {
+    const agents = await (this.#agents ??= this.#makeAgents());
+    const https = url.protocol === "https:";
+    const headers = { ...request.headers };
+    if (request.body !== undefined) headers["content-length"] = String(Buffer.byteLength(request.body));
+    return new Promise<TransportResponse>((resolve, reject) => {
+      const req = (https ? httpsRequest : httpRequest)(url, {
+        method: request.method,
+        headers,
+        agent: https ? agents.https : agents.http,
+        timeout: this.#options.timeoutMs,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      let connected = false;
+      req.once("socket", (socket) => {
+        // A reused socket is connected already; a new one says so on connect (or secureConnect).
+        if (!socket.connecting) connected = true;
+        else socket.once(https && !this.#options.proxy ? "secureConnect" : "connect", () => (connected = true));
+      });
+      req.on("timeout", () => req.destroy(new TimeoutError(connected ? "WH_READ_TIMEOUT" : "WH_CONNECT_TIMEOUT")));
+      req.once("error", reject);
+      req.once("response", (response: IncomingMessage) => {
+        // The socket's idle timeout keeps guarding the body; a timeout then fails the body stream.
+        req.removeListener("error", reject);
+        req.on("error", (err) => response.destroy(err));
+        resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body: response });
+      });
+      req.end(request.body);
+    });
+  }
+
+  /** Discards what is left of a body: drained (the socket is kept) when small, else the socket is closed. */
+  static async dump(response: TransportResponse): Promise<void> {
+    const body = response.body;
+    if (body.readableEnded || body.destroyed) return;
+    if (Number(response.headers["content-length"]) > DRAIN_LIMIT) {
+      body.destroy();
+      return;
+    }
+    // Resolved at "close", which comes after the socket went back to the agent ("end" is too early).
+    await new Promise<void>((resolve) => {
+      let drained = 0;
+      body.on("data", (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > DRAIN_LIMIT) body.destroy();
+      });
+      body.once("error", () => {});
+      body.once("close", resolve);
+    });
+  }
+
+  async close(): Promise<void> {
+    const agents = this.#agents;
+    this.#agents = null;
+    if (!agents) return;
+    const { http, https } = await agents;
+    http.destroy();
+    https.destroy();
+  }
+
+  async #makeAgents(): Promise<{ http: Agent; https: Agent }> {
+    const { connections, verify, ca, clientCert, proxy } = this.#options;
+    const tls = { rejectUnauthorized: verify, ...(ca ? { ca } : {}), ...(clientCert ? { cert: clientCert, key: clientCert } : {}) };
+    const common = { keepAlive: true, maxSockets: connections };
+    if (proxy) {
+      const [{ HttpProxyAgent }, { HttpsProxyAgent }] = await Promise.all([import("http-proxy-agent"), import("https-proxy-agent")]);
+      return { http: new HttpProxyAgent(proxy, common), https: new HttpsProxyAgent(proxy, { ...common, ...tls }) };
+    }
+    return { http: new HttpAgent(common), https: new HttpsAgent({ ...common, ...tls }) };
+  }
+}
+
+function flattenHeaders(headers: IncomingMessage["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
