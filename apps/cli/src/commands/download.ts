@@ -22,7 +22,7 @@ import type { IndexSession } from "../index/index-session.ts";
 import type { PackageFinder } from "../index/package-finder.ts";
 import { RequirementsFileError, type RequirementLine } from "../requirements/index.ts";
 import { allowedCandidates } from "../resolver/allowed-candidates.ts";
-import { failureMessage } from "../resolution/failure-message.ts";
+import { reportFailure } from "../resolution/failure-message.ts";
 import { fileForHashes } from "../resolution/hash-checking.ts";
 import { limiter } from "../resolution/limit.ts";
 import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
@@ -89,12 +89,7 @@ export async function run(ctx: CommandContext, deps: DownloadDeps = {}): Promise
   } catch (e) {
     if (e instanceof HashMismatch) return error(e.message);
     if (e instanceof DownloadError || e instanceof HttpError || e instanceof NetworkError) return error(e.message);
-    const message = failureMessage(e);
-    if (message !== null) {
-      ctx.stderr.write(`${message}\n`);
-      return 1;
-    }
-    throw e;
+    return reportFailure(e, ctx.stderr);
   } finally {
     await session.close();
   }

@@ -12,7 +12,7 @@ import path from "node:path";
 import type { CommandContext } from "../cli-options.ts";
 import { targetEnvironment } from "../environment/target-environment.ts";
 import { openSession } from "../index/command-support.ts";
-import { failureMessage } from "../resolution/failure-message.ts";
+import { reportFailure } from "../resolution/failure-message.ts";
 import { installRequirements } from "../resolution/install-requirements.ts";
 import { formatReport, installationReport, writeReportFile } from "../resolution/installation-report.ts";
 import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
@@ -54,7 +54,8 @@ export async function run(ctx: CommandContext): Promise<number> {
       constraints: read.constraints.map((r) => r.text),
       extra: [o.noDeps],
     };
-    const remembered = prefetchRememberedPages(session, prefetchKey);
+    const named = requirements.flatMap((r) => (r.requirement && r.requirement.url === null ? [r.requirement.normalizedName] : []));
+    const remembered = prefetchRememberedPages(session, prefetchKey, named);
     const env = await targetEnvironment(o, ctx.env);
     const previous = await remembered;
     const outcome = await installRequirements({
@@ -93,9 +94,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     }
     return 0;
   } catch (e) {
-    const message = failureMessage(e);
-    if (message !== null) return fail(message);
-    throw e;
+    return reportFailure(e, ctx.stderr);
   } finally {
     progress?.clear();
     await session?.close();

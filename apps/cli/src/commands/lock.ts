@@ -15,7 +15,7 @@ import { openSession } from "../index/command-support.ts";
 import { hashFile } from "../index/hashing.ts";
 import type { IndexSession } from "../index/index-session.ts";
 import type { RequirementLine } from "../requirements/index.ts";
-import { failureMessage } from "../resolution/failure-message.ts";
+import { reportFailure } from "../resolution/failure-message.ts";
 import type { IndexProvider } from "../resolution/index-provider.ts";
 import { limiter } from "../resolution/limit.ts";
 import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
@@ -80,9 +80,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     else await writeFile(output, text);
     return 0;
   } catch (e) {
-    const message = failureMessage(e);
-    if (message !== null) return fail(message);
-    throw e;
+    return reportFailure(e, ctx.stderr);
   } finally {
     await session?.close();
   }

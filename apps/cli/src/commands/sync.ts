@@ -21,7 +21,7 @@ import { UninstallationError } from "../installer/errors.ts";
 import { installedDistributions } from "../installer/installed-distributions.ts";
 import { recoverTransactions } from "../installer/transaction.ts";
 import { uninstallationPaths } from "../installer/uninstall.ts";
-import { failureMessage } from "../resolution/failure-message.ts";
+import { reportFailure } from "../resolution/failure-message.ts";
 import { formatHashErrors, hashCheckingEnabled, describeLine } from "../resolution/hash-checking.ts";
 import { installRequirements, type Reporter } from "../resolution/install-requirements.ts";
 import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
@@ -170,12 +170,7 @@ export async function run(ctx: SyncContext): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UninstallationError) return error(e.message);
-    const message = failureMessage(e);
-    if (message !== null) {
-      ctx.stderr.write(`${message}\n`);
-      return 1;
-    }
-    throw e;
+    return reportFailure(e, ctx.stderr);
   } finally {
     progress?.clear();
     await session?.close();

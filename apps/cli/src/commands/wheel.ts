@@ -16,7 +16,7 @@ import { targetEnvironment } from "../environment/target-environment.ts";
 import { openSession } from "../index/command-support.ts";
 import { hashFile } from "../index/hashing.ts";
 import type { IndexSession } from "../index/index-session.ts";
-import { failureMessage } from "../resolution/failure-message.ts";
+import { failureMessage, reportFailure } from "../resolution/failure-message.ts";
 import { prepareRequirements, type Planned, type PreparedRun, type Reporter } from "../resolution/install-requirements.ts";
 import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
 import { saveArchive, savedLine } from "../resolution/save-archive.ts";
@@ -70,9 +70,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     return allBuilt ? 0 : fail("ERROR: Failed to build one or more wheels");
   } catch (e) {
     progress?.clear();
-    const message = failureMessage(e);
-    if (message !== null) return fail(message);
-    throw e;
+    return reportFailure(e, ctx.stderr);
   } finally {
     await session?.close();
   }

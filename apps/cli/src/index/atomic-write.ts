@@ -1,19 +1,41 @@
 // Cache writes that a concurrent reader (or a second process) never sees half done, and the
 // reads of those small files.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-/** Writes `text` to a sibling temporary file and renames it over `path`. Errors are swallowed: a cache may miss. */
-export async function writeCacheFile(path: string, text: string): Promise<void> {
+/** Directories this process has made sure exist (a recursive mkdir stats every level each time). */
+const knownDirs = new Set<string>();
+
+/** Creates `dir` (and its parents) unless this process already did. */
+function ensureDir(dir: string): void {
+  if (knownDirs.has(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  knownDirs.add(dir);
+}
+
+/**
+ * Writes `text` to a sibling temporary file and renames it over `path`. Errors are swallowed: a
+ * cache may miss. Synchronous for the reason readCacheFile is: the write is small, and the
+ * resolver waits on the metadata and pages it stores.
+ */
+export function writeCacheFile(path: string, text: string): void {
   const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const dir = dirname(path);
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, text);
-    await rename(temp, path);
+    ensureDir(dir);
+    try {
+      writeFileSync(temp, text);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      // The directory went away since (`cache purge`): make it again.
+      knownDirs.delete(dir);
+      ensureDir(dir);
+      writeFileSync(temp, text);
+    }
+    renameSync(temp, path);
   } catch {
-    await rm(temp, { force: true }).catch(() => {});
+    rmSync(temp, { force: true });
   }
 }
 

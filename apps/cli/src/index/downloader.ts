@@ -136,7 +136,7 @@ export class Downloader {
       const final = this.#cacheDir === null ? join(work, sha256, file.filename) : cachedFilePath(this.#cacheDir, sha256, file.filename);
       await mkdir(dirname(final), { recursive: true });
       await rename(temp, final);
-      if (this.#cacheDir !== null && !file.hashes["sha256"]) await writeCacheFile(urlPointerPath(this.#cacheDir, file.url), sha256);
+      if (this.#cacheDir !== null && !file.hashes["sha256"]) writeCacheFile(urlPointerPath(this.#cacheDir, file.url), sha256);
       return final;
     } finally {
       await rm(temp, { force: true });

@@ -67,7 +67,7 @@ export class MetadataFetcher {
       }
     }
     const text = await this.#fetch(file, project);
-    if (text !== null && sha256 && cacheDir !== null) await writeCacheFile(metadataPath(cacheDir, sha256), text);
+    if (text !== null && sha256 && cacheDir !== null) writeCacheFile(metadataPath(cacheDir, sha256), text);
     return text;
   }
 

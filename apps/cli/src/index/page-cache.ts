@@ -33,6 +33,6 @@ export class PageCache {
   /** Stores atomically (write then rename); errors are ignored, as a cache should. */
   async put(page: CachedPage): Promise<void> {
     if (this.cacheDir === null || (page.etag === null && page.lastModified === null)) return;
-    await writeCacheFile(pagePath(this.cacheDir, page.url), JSON.stringify(page));
+    writeCacheFile(pagePath(this.cacheDir, page.url), JSON.stringify(page));
   }
 }

@@ -7,7 +7,7 @@
  * replace: all of them are installed, or (on any failure, even a killed process) none.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { chmodSync, createWriteStream, writeFileSync } from "node:fs";
 import { chmod, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Transform } from "node:stream";
@@ -568,7 +568,9 @@ async function extractVerified(
     check?.update(data);
     size = data.length;
     hash = verify(size);
-    await writeFile(to, data, { mode, flag: "wx" });
+    // Synchronous, as the transaction's placements are: a small file is one quick write, and the
+    // promise version costs a thread-pool round trip per file of every wheel.
+    writeFileSync(to, data, { mode, flag: "wx" });
   } else {
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -582,7 +584,7 @@ async function extractVerified(
     hash = verify(size);
   }
   // The umask may have taken bits the file must have (the x of an executable).
-  if ((mode & ~process.umask()) !== mode) await chmod(to, mode);
+  if ((mode & ~process.umask()) !== mode) chmodSync(to, mode);
   return { hash, size };
 }
 

@@ -12,6 +12,23 @@ import { ResolutionImpossible, ResolutionTooDeep } from "../resolver/resolution-
 import { HashCheckFailed } from "./hash-checking.ts";
 import { InconsistentCandidate, UnsupportedReference } from "./index-provider.ts";
 
+/** Where a command writes its errors (process.stderr, or a test's collector). */
+interface ErrorStream {
+  write(chunk: string): unknown;
+}
+
+/**
+ * How a resolving command ends on an error: a failure pip reports plainly (`failureMessage`) is
+ * written to `stderr` and gives pip's status 1; anything else is rethrown, for main.ts to print
+ * with its stack.
+ */
+export function reportFailure(e: unknown, stderr: ErrorStream): number {
+  const message = failureMessage(e);
+  if (message === null) throw e;
+  stderr.write(`${message}\n`);
+  return 1;
+}
+
 const RESOLUTION_HELP = "ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts";
 
 /** What to write to stderr for `e`, or null when it is not a failure the user is told about plainly. */

@@ -30,13 +30,15 @@ function memoPath(cacheDir: string, session: IndexSession, key: PrefetchKey): st
 }
 
 /**
- * Starts revalidating the pages the last run with this key read. Resolves, once the memo has
- * been read and the requests are in flight, to the names remembered (null without a cache or a
- * memo), for `rememberPages`.
+ * Starts fetching the pages of the projects the request names (`named`: needed whatever the
+ * interpreter turns out to be) and revalidating those the last run with this key read. Resolves,
+ * once the memo has been read and the requests are in flight, to the names remembered (null
+ * without a cache or a memo), for `rememberPages`.
  */
-export async function prefetchRememberedPages(session: IndexSession, key: PrefetchKey): Promise<string[] | null> {
+export async function prefetchRememberedPages(session: IndexSession, key: PrefetchKey, named: readonly string[] = []): Promise<string[] | null> {
   const cacheDir = session.cacheDir;
   const indexUrls = session.indexUrls;
+  if (indexUrls.length > 0) session.index.prefetchProjectPages(indexUrls, named);
   if (cacheDir === null || indexUrls.length === 0) return null;
   let projects: unknown;
   try {
@@ -59,5 +61,5 @@ export async function rememberPages(session: IndexSession, key: PrefetchKey, pre
   const projects = [...session.index.projectsRequested].sort();
   if (cacheDir === null || session.indexUrls.length === 0 || projects.length === 0 || projects.length > MAX_PROJECTS) return;
   if (previous !== null && previous.length === projects.length && [...previous].sort().every((name, i) => name === projects[i])) return;
-  await writeCacheFile(memoPath(cacheDir, session, key), JSON.stringify({ projects }));
+  writeCacheFile(memoPath(cacheDir, session, key), JSON.stringify({ projects }));
 }

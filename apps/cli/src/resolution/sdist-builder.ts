@@ -70,7 +70,7 @@ export class SdistBuilder {
       this.#init.log?.(`  Preparing metadata (pyproject.toml) for ${file.filename}`);
       const out = await mkdtemp(path.join(await this.#workDir(), "metadata-"));
       const { metadata } = await this.#withChain(project, (options) => prepareMetadata(archive, options.env, { ...options.build, outDir: out }));
-      if (slot) await writeCacheFile(path.join(slot, "METADATA"), metadata);
+      if (slot) writeCacheFile(path.join(slot, "METADATA"), metadata);
       return metadata;
     });
   }
