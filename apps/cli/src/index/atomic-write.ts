@@ -35,7 +35,12 @@ export function writeCacheFile(path: string, text: string): void {
     }
     renameSync(temp, path);
   } catch {
-    rmSync(temp, { force: true });
+    // (force only forgives ENOENT: an unreadable directory would throw again here.)
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Nothing was written, or it cannot be removed: either way the cache only misses.
+    }
   }
 }
 

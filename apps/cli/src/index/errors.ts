@@ -76,3 +76,8 @@ export class HashMismatch extends Error {
     super(formatHashMismatches(items));
   }
 }
+
+/** A `--cert` / `--client-cert` file that cannot be read: a setting to fix, never retried. */
+export class CertificateFileError extends Error {
+  override readonly name = "CertificateFileError";
+}

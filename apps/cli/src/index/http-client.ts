@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { HttpError, NetworkError } from "./errors.ts";
+import { CertificateFileError, HttpError, NetworkError } from "./errors.ts";
 import { NodeTransport } from "./node-transport.ts";
 import { redactUrl } from "./redact-url.ts";
 
@@ -212,6 +212,7 @@ export class HttpClient {
       try {
         response = await this.#send(url, shown, method, options, credentials);
       } catch (err) {
+        if (err instanceof CertificateFileError) throw err;
         if (options.signal?.aborted || attempt >= retries) throw new NetworkError(shown, describeNetworkError(err), { cause: err });
         await sleep(retryBackoffMs * 2 ** attempt);
         continue;
@@ -234,7 +235,12 @@ export class HttpClient {
     });
     const encoding = result.headers["content-encoding"]?.trim().toLowerCase();
     const body = headers["accept-encoding"] === "identity" || !encoding ? result.body : decode(result.body, encoding);
-    return makeResponse(result.status, url, result.headers, body, shown, () => NodeTransport.dump(result));
+    const dump = (): Promise<void> => {
+      // A decoder left unread: detached by dump, it must not throw the raw body's later error (no one listens to it).
+      if (body !== result.body) body.on("error", () => {});
+      return NodeTransport.dump(result);
+    };
+    return makeResponse(result.status, url, result.headers, body, shown, dump);
   }
 
   #transportFor(url: URL): NodeTransport {
@@ -271,9 +277,16 @@ export class HttpClient {
   }
 }
 
-/** Agents are made on first use, so a bad `--cert` path fails the first request, not start-up. */
+/**
+ * Transports are made on first use, so a bad `--cert` path fails the first request, not start-up;
+ * with pip's words, and without the retries a connection failure gets.
+ */
 function readFileSyncText(path: string): string {
-  return readFileSync(path, "utf8");
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new CertificateFileError(`Could not find a suitable TLS CA certificate bundle, invalid path: ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 function decode(body: Readable, encoding: string): Readable {

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { createServer, request as plainRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { randomBytes } from "node:crypto";
 import { after, describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import { HttpClient } from "./http-client.ts";
-import { NetworkError } from "./errors.ts";
+import { CertificateFileError, NetworkError } from "./errors.ts";
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string; sockets: Set<Socket> }> {
   const server = createServer(handler);
@@ -82,6 +84,42 @@ describe("HttpClient over node:http", () => {
     const http = new HttpClient({ retries: 0, timeout: 0.2 });
     try {
       await assert.rejects(http.get(`${url}/never`), (e: unknown) => e instanceof NetworkError && /read timed out/.test(e.message));
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("dumps a compressed body nobody decoded without stalling, and keeps the connection", async () => {
+    // More than the decoder buffers: piped into a gunzip nobody reads, the body used to stop flowing.
+    const gzipped = gzipSync(randomBytes(64 * 1024).toString("hex"));
+    const { server, url, sockets } = await serve((req, res) => {
+      res.writeHead(req.url === "/missing" ? 404 : 200, { "content-encoding": "gzip", "content-length": String(gzipped.length) });
+      res.end(gzipped);
+    });
+    servers.push(server);
+    const http = new HttpClient({ retries: 0, timeout: 0.5 });
+    try {
+      const missing = await http.request(`${url}/missing`, { headers: { "accept-encoding": "gzip" } });
+      assert.equal(missing.status, 404);
+      const started = Date.now();
+      await missing.dump();
+      assert.ok(Date.now() - started < 400, "dump waited for the read timeout");
+      const page = await http.request(`${url}/page`, { headers: { "accept-encoding": "gzip" } });
+      assert.equal((await page.text()).length, 128 * 1024);
+      assert.equal(sockets.size, 1);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("fails at once, with pip's words, when the --cert file cannot be read (no retries)", { timeout: 5000 }, async () => {
+    // A retry would wait retryBackoffMs (a minute) and the test would time out.
+    const http = new HttpClient({ retries: 5, retryBackoffMs: 60_000, cert: "/nonexistent/ca-bundle.pem" });
+    try {
+      await assert.rejects(
+        http.get("https://127.0.0.1:9/simple/"),
+        (e: unknown) => e instanceof CertificateFileError && e.message.startsWith("Could not find a suitable TLS CA certificate bundle, invalid path: /nonexistent/ca-bundle.pem"),
+      );
     } finally {
       await http.close();
     }

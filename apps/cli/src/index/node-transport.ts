@@ -110,6 +110,9 @@ export class NodeTransport {
       });
       body.once("error", () => {});
       body.once("close", resolve);
+      // A body piped into a decoder nobody reads is paused by it (and unpipe pauses it): flow here.
+      body.unpipe();
+      body.resume();
     });
   }
 

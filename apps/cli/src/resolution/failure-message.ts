@@ -5,7 +5,7 @@
 import { BuildError } from "../build/build-wheel.ts";
 import { InvalidSdist } from "../build/unpack-sdist.ts";
 import { InterpreterError } from "../environment/inspect-python.ts";
-import { HashMismatch, HttpError, InvalidWheel, NetworkError } from "../index/errors.ts";
+import { CertificateFileError, HashMismatch, HttpError, InvalidWheel, NetworkError } from "../index/errors.ts";
 import { InstallationError } from "../installer/errors.ts";
 import { RequirementsFileError } from "../requirements/index.ts";
 import { ResolutionImpossible, ResolutionTooDeep } from "../resolver/resolution-impossible.ts";
@@ -49,6 +49,7 @@ export function failureMessage(e: unknown): string | null {
     e instanceof HashMismatch ||
     e instanceof HttpError ||
     e instanceof NetworkError ||
+    e instanceof CertificateFileError ||
     e instanceof InvalidWheel ||
     e instanceof InvalidSdist ||
     e instanceof InstallationError ||

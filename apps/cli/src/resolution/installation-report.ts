@@ -88,8 +88,8 @@ const ENVIRONMENT_KEYS: readonly (keyof MarkerEnvironment)[] = [
   "sys_platform",
 ];
 
-// pip's Link: the hash it keeps for download_info is the first of these it has.
-const SUPPORTED_HASHES = new Set(["sha512", "sha384", "sha256", "sha224", "sha1", "md5"]);
+// pip's Link (_SUPPORTED_HASHES): the hash it keeps for download_info is the first of these, in this order, that it has.
+const SUPPORTED_HASHES = ["sha512", "sha384", "sha256", "sha224", "sha1", "md5"] as const;
 
 /** The whole report. */
 export function installationReport(items: InstallationReportItem[], environment: MarkerEnvironment): InstallationReport {
@@ -122,9 +122,10 @@ export async function reportItem(item: Planned, archive: string | null): Promise
 async function downloadInfo(item: Planned, archive: string | null): Promise<DownloadInfo> {
   if (item.local) return { url: pep610Url(item.local.url), dir_info: item.local.editable ? { editable: true } : {} };
   const url = pep610Url((item.directUrl ?? item.file.url).split("#")[0]!);
-  const hash = Object.entries(item.file.hashes).find(([name]) => SUPPORTED_HASHES.has(name.toLowerCase()));
-  if (hash) {
-    const [name, value] = [hash[0].toLowerCase(), hash[1]];
+  const hashes = new Map(Object.entries(item.file.hashes).map(([name, value]) => [name.toLowerCase(), value]));
+  const name = SUPPORTED_HASHES.find((n) => hashes.has(n));
+  if (name !== undefined) {
+    const value = hashes.get(name)!;
     return { url, archive_info: { hash: `${name}=${value}`, hashes: { [name]: value } } };
   }
   const file = archive ?? (isLocalLocation(item.file.url) ? localPath(item.file.url) : null);
