@@ -8,7 +8,8 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { importAdvisories } from "../../apps/registry/src/services/import-advisories.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { basicAuth, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, pip, type Venv } from "../support/python.ts";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { describeRun } from "../support/run.ts";
@@ -114,10 +115,7 @@ async function setPolicy(index: string, advisoryPolicy: string, advisoryMinSever
 before(async () => {
   [registry, venv] = await Promise.all([startRegistry(), makeTempDir("wheelhouse-e2e-venv-").then(createVenv)]);
   const token = (await registry.createUser("advisory-uploader", { scope: "upload" })).token;
-  for (const spec of [...releases, ...legacy]) {
-    const response = await fetch(`${registry.url}/legacy/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec)), headers: { authorization: basicAuth("__token__", token) } });
-    assert.equal(response.status, 200, await response.text());
-  }
+  for (const spec of [...releases, ...legacy]) await uploadWheel(`${registry.url}/legacy/`, token, spec);
 });
 
 after(async () => {

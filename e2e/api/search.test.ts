@@ -4,7 +4,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { basicAuth, type DistSpec } from "../support/dist-builder.ts";
+import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, type Venv } from "../support/python.ts";
 import { describeRun } from "../support/run.ts";
 import { wheelhouse } from "../support/wheelhouse-cli.ts";
@@ -21,13 +22,8 @@ interface Hit {
   index: string;
 }
 
-async function upload(target: TestRegistry, index: string, uploadToken: string, spec: DistSpec): Promise<void> {
-  const response = await fetch(`${target.url}/${index}/legacy/`, {
-    method: "POST",
-    body: uploadForm(spec, wheelFilename(spec), buildWheel(spec)),
-    headers: { authorization: basicAuth("__token__", uploadToken) },
-  });
-  assert.equal(response.status, 200, await response.text());
+function upload(target: TestRegistry, index: string, uploadToken: string, spec: DistSpec): Promise<void> {
+  return uploadWheel(`${target.url}/${index}/legacy/`, uploadToken, spec);
 }
 
 async function search(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; response: Response }> {

@@ -8,7 +8,8 @@ import { createReadStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { basicAuth, buildWheel, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { uploadWheel } from "../support/legacy-upload.ts";
 import { moduleName } from "../support/projects.ts";
 import { createVenv, pip, type Venv } from "../support/python.ts";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
@@ -41,10 +42,7 @@ const wheels = new Map<DistSpec, Buffer>(specs.map((spec) => [spec, buildWheel(s
 before(async () => {
   [a, b, venv] = await Promise.all([startRegistry(), startRegistry(), makeTempDir("wheelhouse-e2e-venv-").then(createVenv)]);
   const token = (await a.createUser(uniqueName("uploader"), { scope: "upload" })).token;
-  for (const spec of specs) {
-    const response = await fetch(`${a.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), wheels.get(spec)!), headers: { authorization: basicAuth("__token__", token) } });
-    assert.equal(response.status, 200, await response.text());
-  }
+  for (const spec of specs) await uploadWheel(`${a.url}/`, token, spec, wheels.get(spec)!);
 });
 
 after(async () => {

@@ -5,7 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { basicAuth, buildWheel, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { uploadWheel } from "../support/legacy-upload.ts";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { fetchSimpleLinks } from "../support/simple-page.ts";
 import { removeTempDirs, uniqueName } from "../support/temp-dir.ts";
@@ -32,10 +33,7 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
 before(async () => {
   [upstream, a, c] = await Promise.all([startRegistry(), startRegistry(), startRegistry()]);
   const token = (await upstream.createUser(uniqueName("uploader"), { scope: "upload" })).token;
-  for (const spec of specs) {
-    const response = await fetch(`${upstream.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), wheels.get(spec)!), headers: { authorization: basicAuth("__token__", token) } });
-    assert.equal(response.status, 200, await response.text());
-  }
+  for (const spec of specs) await uploadWheel(`${upstream.url}/`, token, spec, wheels.get(spec)!);
   await a.admin("POST", "/api/admin/indexes", { name: "pypi", kind: "mirror", upstreamUrl: `${upstream.url}/main/simple/`, syncSelection: { allow: [app] } });
   await a.admin("POST", "/api/admin/indexes", { name: "bare", kind: "mirror", upstreamUrl: `${upstream.url}/main/simple/` });
 });

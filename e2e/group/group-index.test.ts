@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, makeDist, pip, type Venv } from "../support/python.ts";
 import { twineUpload } from "../support/twine.ts";
 import { describeRun, output, run } from "../support/run.ts";
@@ -20,9 +21,8 @@ let upstreamToken: string;
 let acmeToken: string;
 let venv: Venv;
 
-async function uploadTo(target: TestRegistry, path: string, token: string, spec: DistSpec): Promise<void> {
-  const response = await fetch(`${target.url}${path}`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec)), headers: { authorization: basicAuth("__token__", token) } });
-  assert.equal(response.status, 200, await response.text());
+function uploadTo(target: TestRegistry, path: string, token: string, spec: DistSpec): Promise<void> {
+  return uploadWheel(`${target.url}${path}`, token, spec);
 }
 
 before(async () => {

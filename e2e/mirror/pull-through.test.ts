@@ -19,7 +19,8 @@ import {
   type MirrorDeps,
 } from "@wheelhouse/mirror";
 import { pino } from "pino";
-import { basicAuth, buildSdist, buildWheel, metadataText, sdistFilename, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { basicAuth, buildSdist, buildWheel, metadataText, sdistFilename, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { uploadWheel } from "../support/legacy-upload.ts";
 import { startRegistry } from "../support/registry.ts";
 import { startStaticUpstream, type StaticFile, type StaticUpstream } from "../support/static-upstream.ts";
 import { makeTempDir, removeTempDirs, uniqueName } from "../support/temp-dir.ts";
@@ -542,8 +543,7 @@ describe("a real Wheelhouse as upstream", () => {
       const { token } = await registry.createUser("uploader", { scope: "upload" });
       const spec: DistSpec = { name: uniqueName("Upstream.Pkg"), version: "2.1", requiresPython: ">=3.9" };
       const wheel = buildWheel(spec);
-      const response = await fetch(`${registry.url}/main/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), wheel), headers: { authorization: basicAuth("__token__", token) } });
-      assert.equal(response.status, 200, await response.text());
+      await uploadWheel(`${registry.url}/main/`, token, spec, wheel);
 
       const index = await mirrorIndex({ upstreamUrl: `${registry.url}/main/simple` });
       const name = canonicalizeName(spec.name);

@@ -10,7 +10,6 @@ export { isQuarantined } from "./quarantine.ts";
 export { STAGING_PREFIX, storageKeyFor } from "./storage-key.ts";
 export { DistributionHasher } from "./distribution-hasher.ts";
 export type { Digests } from "./distribution-hasher.ts";
-export { DEFAULT_UPSTREAM_TIMEOUTS, setUpstreamTimeouts } from "./upstream-http.ts";
 export type { UpstreamTimeouts } from "./upstream-http.ts";
 // The page parsers, for tools that read upstream pages without the database.
 // (They live in @wheelhouse/simple-index, shared with the installer CLI.)

@@ -7,7 +7,7 @@ export interface MirrorDeps {
   db: Db;
   store: BlobStore;
   log: Logger;
-  /** Overrides the process-wide upstream timeouts (see setUpstreamTimeouts). */
+  /** Overrides the default upstream timeouts (connect 10 s, headers 10 s, idle 30 s). */
   upstreamTimeouts?: Partial<UpstreamTimeouts>;
 }
 

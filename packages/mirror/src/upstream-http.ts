@@ -14,17 +14,11 @@ export interface UpstreamTimeouts {
   idleMs: number;
 }
 
-export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = { connectMs: 10_000, headersMs: 10_000, idleMs: 30_000 };
+const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = { connectMs: 10_000, headersMs: 10_000, idleMs: 30_000 };
 
-let moduleTimeouts: UpstreamTimeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS };
-
-/** Process-wide timeouts for deps that name none (tests shorten them); null restores the defaults. */
-export function setUpstreamTimeouts(timeouts: Partial<UpstreamTimeouts> | null): void {
-  moduleTimeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...(timeouts ?? {}) };
-}
-
+/** The defaults, overridden by what the deps name (tests shorten them). */
 export function resolveTimeouts(timeouts: Partial<UpstreamTimeouts> | undefined): UpstreamTimeouts {
-  return { ...moduleTimeouts, ...(timeouts ?? {}) };
+  return { ...DEFAULT_UPSTREAM_TIMEOUTS, ...(timeouts ?? {}) };
 }
 
 const agents = new Map<number, Agent>();

@@ -63,3 +63,4 @@ export {
   type RawMetadata,
   type RawParseResult,
 } from "./metadata.ts";
+export { fnmatchSource } from "./fnmatch.ts";

@@ -6,6 +6,7 @@
 import { compareVersions, tryParseVersion } from "@wheelhouse/packaging";
 import type { Advisory } from "./advisory-client.ts";
 import type { AuditedDependency, SkippedDependency } from "./audit-sources.ts";
+import { tabulate } from "../ui/tabulate.ts";
 
 /** One audited package and the advisories that affect its version (withdrawn ones left out). */
 export interface AuditResult {
@@ -81,15 +82,6 @@ export function formatJson(results: readonly AuditResult[], skipped: readonly Sk
     f.kind === "fixed" ? { name: f.name, old_version: f.from, new_version: f.to } : { name: f.name, version: f.version, skip_reason: f.reason },
   );
   return `${JSON.stringify({ dependencies, fixes: fixList })}\n`;
-}
-
-/** Columns padded to the widest cell (the last one not padded), a dashed rule under the header. */
-function tabulate(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(" ").trimEnd());
-  lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join(" "));
-  return lines.map((l) => `${l}\n`).join("");
 }
 
 function oneLine(text: string): string {

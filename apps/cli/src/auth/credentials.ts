@@ -16,7 +16,7 @@
  */
 import type { Options } from "../config/options.ts";
 import { keyringBackend, NO_KEYRING, type BasicCredentials, type KeyringBackend } from "./keyring.ts";
-import { InvalidNetrc, netrcAuthenticators, netrcCredentials, netrcPath, readNetrc, type Netrc } from "./netrc.ts";
+import { InvalidNetrc, netrcAuthenticators, netrcCredentials, netrcHost, netrcPath, readNetrc, type Netrc } from "./netrc.ts";
 import { redactUrl, removeAuthFromUrl, splitAuthFromUrl } from "./redact.ts";
 
 export type { BasicCredentials } from "./keyring.ts";
@@ -130,7 +130,7 @@ export class Credentials {
       }
     }
     if (allowNetrc) {
-      const entry = this.netrcEntry(hostOf(netloc));
+      const entry = this.netrcEntry(netrcHost(netloc));
       if (entry) {
         this.log("debug", `Found credentials in netrc for ${netloc}`);
         return entry;
@@ -189,11 +189,4 @@ export class Credentials {
 /** `Basic …` for an Authorization header. */
 export function authorizationHeader(credentials: BasicCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, "utf8").toString("base64")}`;
-}
-
-/** The host of a netloc, without port or IPv6 brackets, lower-cased (what netrc matches). */
-function hostOf(netloc: string): string {
-  const bracket = /^\[([^\]]+)\]/.exec(netloc);
-  if (bracket) return bracket[1]!.toLowerCase();
-  return netloc.split(":")[0]!.toLowerCase();
 }

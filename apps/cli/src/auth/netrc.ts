@@ -158,6 +158,13 @@ export function parseNetrc(text: string, file = "<netrc>"): Netrc {
   }
 }
 
+/** The host of a netloc, without port or IPv6 brackets, lower-cased (what netrc matches). */
+export function netrcHost(netloc: string): string {
+  const bracket = /^\[([^\]]+)\]/.exec(netloc);
+  if (bracket) return bracket[1]!.toLowerCase();
+  return netloc.split(":")[0]!.toLowerCase();
+}
+
 /** The entry for a host, else the `default` entry (Python's netrc.authenticators). */
 export function netrcAuthenticators(netrc: Netrc, host: string): NetrcEntry | null {
   const exact = netrc.hosts.get(host);

@@ -12,7 +12,7 @@ import path from "node:path";
 import type { CommandContext } from "../cli-options.ts";
 import { targetEnvironment } from "../environment/target-environment.ts";
 import { openSession } from "../index/command-support.ts";
-import { reportFailure } from "../resolution/failure-message.ts";
+import { failWith, reportFailure } from "../resolution/failure-message.ts";
 import { installRequirements } from "../resolution/install-requirements.ts";
 import { formatReport, installationReport, writeReportFile } from "../resolution/installation-report.ts";
 import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
@@ -21,10 +21,7 @@ import { commandProgress, commandReporter } from "../ui/command-reporter.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.options;
-  const fail = (message: string): number => {
-    ctx.stderr.write(`${message}\n`);
-    return 1;
-  };
+  const fail = failWith(ctx.stderr);
   const read = await readRequirementsOrReport(ctx);
   if (!read) return 1;
   const requirements = [...read.requirements, ...read.editables];

@@ -14,6 +14,7 @@ import type { IndexSession } from "../index/index-session.ts";
 import { limiter } from "../resolution/limit.ts";
 import { latestVersionFrom } from "../resolution/latest-version.ts";
 import { localOnly } from "./freeze.ts";
+import { tabulate } from "../ui/tabulate.ts";
 
 export interface LatestVersion {
   version: string;
@@ -116,16 +117,7 @@ export function formatListing(rows: Row[], options: { format: "columns" | "freez
     if (verbose) row.push(r.dist.location, r.dist.installer ?? "");
     return row;
   });
-  return tabulate([header, ...data], true);
-}
-
-/** pip's tabulate: columns padded to the widest cell, a dashed rule under the header. */
-function tabulate(rows: string[][], withRule: boolean): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(" ").trimEnd());
-  if (withRule) lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join(" "));
-  return lines.map((l) => `${l}\n`).join("");
+  return tabulate([header, ...data]);
 }
 
 /** json.dumps as Python writes it by default (", " and ": " separators, key order kept). */

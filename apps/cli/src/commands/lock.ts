@@ -15,7 +15,7 @@ import { openSession } from "../index/command-support.ts";
 import { hashFile } from "../index/hashing.ts";
 import type { IndexSession } from "../index/index-session.ts";
 import type { RequirementLine } from "../requirements/index.ts";
-import { reportFailure } from "../resolution/failure-message.ts";
+import { failWith, reportFailure } from "../resolution/failure-message.ts";
 import type { IndexProvider } from "../resolution/index-provider.ts";
 import { limiter } from "../resolution/limit.ts";
 import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
@@ -36,10 +36,7 @@ export interface LockedPin {
 
 export async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.options;
-  const fail = (message: string): number => {
-    ctx.stderr.write(`${message}\n`);
-    return 1;
-  };
+  const fail = failWith(ctx.stderr);
   const read = await readRequirementsOrReport(ctx);
   if (!read) return 1;
   if (read.editables.length > 0) return fail(`ERROR: Editable requirements cannot be locked by this version of wheelhouse: -e ${read.editables[0]!.text}`);

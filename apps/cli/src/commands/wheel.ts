@@ -16,7 +16,7 @@ import { targetEnvironment } from "../environment/target-environment.ts";
 import { openSession } from "../index/command-support.ts";
 import { hashFile } from "../index/hashing.ts";
 import type { IndexSession } from "../index/index-session.ts";
-import { failureMessage, reportFailure } from "../resolution/failure-message.ts";
+import { failureMessage, failWith, reportFailure } from "../resolution/failure-message.ts";
 import { prepareRequirements, type Planned, type PreparedRun, type Reporter } from "../resolution/install-requirements.ts";
 import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
 import { saveArchive, savedLine } from "../resolution/save-archive.ts";
@@ -24,10 +24,7 @@ import { commandProgress, commandReporter } from "../ui/command-reporter.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.options;
-  const fail = (message: string): number => {
-    ctx.stderr.write(`${message}\n`);
-    return 1;
-  };
+  const fail = failWith(ctx.stderr);
   const read = await readRequirementsOrReport(ctx);
   if (!read) return 1;
   if (read.editables.length > 0) return fail(`ERROR: Editable requirements are not supported by this version of wheelhouse wheel: -e ${read.editables[0]!.text}`);

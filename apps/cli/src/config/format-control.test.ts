@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allowedFormats, applyFormatControl, InvalidFormatControl, type FormatControl } from "./format-control.ts";
+import { allowedFormats } from "../index/package-finder.ts";
+import { applyFormatControl, InvalidFormatControl, type FormatControl } from "./format-control.ts";
 
 const EMPTY: FormatControl = { noBinary: [], onlyBinary: [] };
 

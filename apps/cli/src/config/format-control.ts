@@ -58,14 +58,3 @@ export function applyFormatControl(state: FormatControl, which: keyof FormatCont
     ? { noBinary: [...target], onlyBinary: [...other] }
     : { noBinary: [...other], onlyBinary: [...target] };
 }
-
-/** Which formats may be used for a project: pip's FormatControl.get_allowed_formats. */
-export function allowedFormats(control: FormatControl, name: string): Set<"binary" | "source"> {
-  const result = new Set<"binary" | "source">(["binary", "source"]);
-  const canonical = canonicalizeName(name);
-  if (control.onlyBinary.includes(canonical)) result.delete("source");
-  else if (control.noBinary.includes(canonical)) result.delete("binary");
-  else if (control.onlyBinary.includes(ALL)) result.delete("source");
-  else if (control.noBinary.includes(ALL)) result.delete("binary");
-  return result;
-}

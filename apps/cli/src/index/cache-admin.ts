@@ -1,6 +1,7 @@
 // Inspecting and cleaning the cache directory (`wheelhouse cache …`), for the layout in cache-layout.ts.
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { fnmatchSource } from "@wheelhouse/packaging";
 
 export interface CacheArea {
   location: string;
@@ -88,20 +89,7 @@ export async function purgeCache(cacheDir: string): Promise<number> {
 /** pip's cache pattern: a glob (`*`, `?`, `[…]`) matched case-insensitively against filenames. */
 export function filenameMatcher(pattern: string): (filename: string) => boolean {
   const full = pattern + (pattern.includes("-") ? "*" : "-*");
-  let source = "";
-  for (let i = 0; i < full.length; i++) {
-    const c = full[i]!;
-    if (c === "*") source += ".*";
-    else if (c === "?") source += ".";
-    else if (c === "[") {
-      const close = full.indexOf("]", i + 1);
-      if (close > i + 1) {
-        const body = full.slice(i + 1, close).replace(/\\/g, "\\\\");
-        source += `[${body.startsWith("!") ? `^${body.slice(1)}` : body}]`;
-        i = close;
-      } else source += "\\[";
-    } else source += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-  }
+  const source = fnmatchSource(full);
   const regex = new RegExp(`^${source}$`, "i");
   return (filename) => regex.test(filename);
 }

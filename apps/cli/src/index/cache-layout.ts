@@ -20,10 +20,6 @@ export function metadataPath(cacheDir: string, fileSha256: string): string {
   return join(cacheDir, "metadata", fileSha256.slice(0, 2), `${fileSha256}.metadata`);
 }
 
-export function filesDir(cacheDir: string): string {
-  return join(cacheDir, "files");
-}
-
 export function cachedFilePath(cacheDir: string, sha256: string, filename: string): string {
   return join(cacheDir, "files", sha256.slice(0, 2), sha256, filename);
 }

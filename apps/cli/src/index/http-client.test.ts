@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { HttpError, NetworkError } from "./errors.ts";
 import { HttpClient, type CredentialProvider } from "./http-client.ts";
-import { redactUrl } from "./redact-url.ts";
+import { redactUrl } from "../auth/redact.ts";
 import { tempCacheDir, TestServer } from "./test-fixtures.ts";
 
 describe("HttpClient", () => {

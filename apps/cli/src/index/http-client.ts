@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { CertificateFileError, HttpError, NetworkError } from "./errors.ts";
 import { NodeTransport } from "./node-transport.ts";
-import { redactUrl } from "./redact-url.ts";
+import { redactUrl } from "../auth/redact.ts";
 
 export const WHEELHOUSE_VERSION = "0.1.0";
 
@@ -107,11 +107,6 @@ export function isLocalLocation(location: string): boolean {
 export function localPath(location: string, cwd: string = process.cwd()): string {
   if (/^file:/i.test(location)) return fileURLToPath(location.replace(/[?#].*$/, ""));
   return isAbsolute(location) ? location : resolvePath(cwd, location);
-}
-
-/** A `file:` URL for a `file:` URL or a path. */
-export function toFileUrl(location: string, cwd: string = process.cwd()): string {
-  return /^file:/i.test(location) ? location : pathToFileURL(localPath(location, cwd)).toString();
 }
 
 export class HttpClient {

@@ -2,6 +2,7 @@
 // reading the rest: end of central directory → central directory → the member's local header.
 import { open } from "node:fs/promises";
 import { inflateRawSync } from "node:zlib";
+import { canonicalizeName } from "@wheelhouse/packaging";
 import { InvalidWheel } from "./errors.ts";
 
 /** Bytes of something whose size is known, read by ranges. */
@@ -132,8 +133,8 @@ export async function readEntry(source: RandomAccess, entry: ZipEntry, filename:
 export function findMetadataEntry(entries: readonly ZipEntry[], project: string | null): ZipEntry | null {
   const candidates = entries.filter((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
   if (candidates.length <= 1 || project === null) return candidates[0] ?? null;
-  const normalize = (s: string): string => s.toLowerCase().replace(/[-_.]+/g, "-");
-  return candidates.find((e) => normalize(e.name.split("-")[0]!) === normalize(project)) ?? candidates[0]!;
+  const wanted = canonicalizeName(project);
+  return candidates.find((e) => canonicalizeName(e.name.split("-")[0]!) === wanted) ?? candidates[0]!;
 }
 
 /** The METADATA text of a wheel read through `source`. Throws InvalidWheel. */

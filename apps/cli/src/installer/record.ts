@@ -35,11 +35,6 @@ export function recordHash(data: Buffer | Uint8Array): string {
   return `sha256=${createHash("sha256").update(data).digest("base64url")}`;
 }
 
-/** The digest part of a RECORD hash from a finished node:crypto Hash. */
-export function recordHashFromDigest(digest: Buffer, algorithm = "sha256"): string {
-  return `${algorithm}=${digest.toString("base64url")}`;
-}
-
 // Python sorts str by code point; localeCompare would not.
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -29,6 +29,14 @@ export function reportFailure(e: unknown, stderr: ErrorStream): number {
   return 1;
 }
 
+/** A command's `fail`: writes the message (pip's `ERROR: …` lines, given whole) and gives status 1. */
+export function failWith(stderr: ErrorStream): (message: string) => number {
+  return (message) => {
+    stderr.write(`${message}\n`);
+    return 1;
+  };
+}
+
 const RESOLUTION_HELP = "ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts";
 
 /** What to write to stderr for `e`, or null when it is not a failure the user is told about plainly. */

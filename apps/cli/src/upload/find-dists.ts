@@ -7,6 +7,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve, sep } from "node:path";
+import { fnmatchSource } from "@wheelhouse/packaging";
 
 export class DistributionNotFound extends Error {
   override name = "DistributionNotFound";
@@ -87,22 +88,5 @@ async function isDirectory(path: string): Promise<boolean> {
 
 /** fnmatch.translate for one segment. */
 function segmentRegExp(segment: string): RegExp {
-  let out = "";
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
-    if (c === "*") out += ".*";
-    else if (c === "?") out += ".";
-    else if (c === "[") {
-      const close = segment.indexOf("]", i + 2);
-      if (close === -1) {
-        out += "\\[";
-        continue;
-      }
-      let body = segment.slice(i + 1, close);
-      if (body.startsWith("!")) body = `^${body.slice(1)}`;
-      out += `[${body.replace(/\\/g, "\\\\")}]`;
-      i = close;
-    } else out += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`, "s");
+  return new RegExp(`^${fnmatchSource(segment)}$`, "s");
 }

@@ -12,7 +12,7 @@
  * A password (an API token) without a username is sent as `__token__`, the username PyPI and
  * Wheelhouse take tokens under.
  */
-import { InvalidNetrc, netrcAuthenticators, netrcCredentials, readNetrc, splitAuthFromUrl, type BasicCredentials, type KeyringBackend } from "../auth/index.ts";
+import { InvalidNetrc, netrcAuthenticators, netrcCredentials, netrcHost, readNetrc, splitAuthFromUrl, type BasicCredentials, type KeyringBackend } from "../auth/index.ts";
 import type { RepositoryConfig } from "./pypirc.ts";
 
 export const TOKEN_USERNAME = "__token__";
@@ -66,7 +66,7 @@ export async function resolveCredentials(sources: CredentialSources): Promise<Re
   let user = username.value;
 
   if (password.value === null && sources.netrcFile !== null && url.netloc !== "") {
-    const entry = netrcFor(sources.netrcFile, hostOf(url.netloc), sources.log);
+    const entry = netrcFor(sources.netrcFile, netrcHost(url.netloc), sources.log);
     if (entry && (user === null || user === entry.username)) {
       sources.log("debug", `password set from netrc for ${url.netloc}`);
       user ??= entry.username;
@@ -114,11 +114,4 @@ function netrcFor(file: string, host: string, log: CredentialSources["log"]): Ba
     if ((e as { code?: string }).code === "ENOENT") return null;
     throw e;
   }
-}
-
-/** The host of a netloc, without port or IPv6 brackets, lower-cased (what netrc matches). */
-function hostOf(netloc: string): string {
-  const bracket = /^\[([^\]]+)\]/.exec(netloc);
-  if (bracket) return bracket[1]!.toLowerCase();
-  return netloc.split(":")[0]!.toLowerCase();
 }

@@ -5,9 +5,9 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
 
-export async function verifyPassword(hash: string | Promise<string>, password: string): Promise<boolean> {
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(await hash, password);
+    return await argon2.verify(hash, password);
   } catch {
     return false; // a malformed stored hash never authenticates
   }

@@ -17,6 +17,7 @@ import { createIndex, describeIndex, updateIndex, type IndexSettings } from "../
 import { createApiToken, createUser, listApiTokens, revokeApiToken } from "../services/manage-users.ts";
 import { setFileYanked, setReleaseYanked } from "../services/yank.ts";
 import { uploadTmpDir } from "../upload/staging-storage-engine.ts";
+import { pageLimit } from "../http/page-limit.ts";
 
 const userBody = z.object({ username: z.string(), password: z.string().optional(), isAdmin: z.boolean().optional() }).strict();
 const tokenBody = z
@@ -52,7 +53,6 @@ const indexSettings = z
   .strict();
 const indexBody = indexSettings.extend({ name: z.string(), kind: z.enum(["hosted", "mirror", "group"]).optional() }).strict();
 const yankBody = z.object({ reason: z.string().max(500).optional() }).strict();
-
 
 export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -148,7 +148,7 @@ export function adminRoutes(deps: AppDeps): Router {
   });
   router.get("/indexes/:index/syncs", async (req, res) => {
     const index = await findIndexOrThrow(deps.db, param(req, "index"));
-    res.json(await listSyncRuns(deps.db, index.id, Math.min(Number(req.query.limit ?? 20) || 20, 200)));
+    res.json(await listSyncRuns(deps.db, index.id, pageLimit(req.query.limit, 20, 200)));
   });
   router.get("/jobs", async (req, res) => {
     res.json(await jobStatus(deps.queue, Math.min(Number(req.query.failures ?? 20) || 20, 200)));

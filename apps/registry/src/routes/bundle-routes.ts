@@ -28,7 +28,6 @@ const exportBody = z
 
 const TAR_TYPES = ["application/x-tar", "application/octet-stream"];
 
-
 /** Bundle refusals as the HTTP errors the error middleware knows. */
 function toAppError(err: unknown): unknown {
   if (!(err instanceof BundleError)) return err;

@@ -26,7 +26,7 @@ export function fileRoutes(deps: AppDeps): Router {
     const cacheControl = `${view.anonymousRead ? "public" : "private"}, max-age=365000000, immutable`;
     // Advisory policies apply to the distribution, not to its metadata (installers read that to resolve).
     if (!wantsMetadata) {
-      const verdict = await checkDownload(deps, view, download.index, download.file);
+      const verdict = await checkDownload(deps, view, download);
       if (verdict.action === "warn") {
         const ids = verdict.advisories.map((a) => a.id);
         res.setHeader("Wheelhouse-Advisories", ids.join(","));

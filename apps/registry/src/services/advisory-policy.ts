@@ -31,17 +31,27 @@ async function policyIndexes(db: Db, view: IndexRow, holder: IndexRow): Promise<
   return (await pathToIndex(db, view, holder.id)) ?? [view, holder];
 }
 
+function isActive(index: PolicyIndex): boolean {
+  return index.advisoryPolicy === "warn" || index.advisoryPolicy === "refuse";
+}
+
 function threshold(index: PolicyIndex): SeverityLevel {
   return isSeverityLevel(index.advisoryMinSeverity) ? index.advisoryMinSeverity : "high";
 }
 
 /**
- * Decides for one download. `view` is the index in the URL, `holder` the hosted or mirror index
- * that holds the file (the same index outside groups). Throws DownloadRefused.
+ * Decides for one download. `view` is the index in the URL, `index` the hosted or mirror index
+ * that holds the file (the same index outside groups), `reached` every index the view reaches.
+ * Throws DownloadRefused.
  */
-export async function checkDownload(deps: { db: Db; advisories: AdvisoryCache }, view: IndexRow, holder: IndexRow, file: Pick<File, "filename" | "releaseId">): Promise<DownloadVerdict> {
-  const indexes = await policyIndexes(deps.db, view, holder);
-  const active = indexes.filter((i) => i.advisoryPolicy === "warn" || i.advisoryPolicy === "refuse");
+export async function checkDownload(
+  deps: { db: Db; advisories: AdvisoryCache },
+  view: IndexRow,
+  { index: holder, file, reached }: { index: IndexRow; file: Pick<File, "filename" | "releaseId">; reached: readonly PolicyIndex[] },
+): Promise<DownloadVerdict> {
+  // The path to the holder is among the reached indexes: when none has a policy, no walk.
+  if (!reached.some(isActive)) return { action: "serve" };
+  const active = (await policyIndexes(deps.db, view, holder)).filter(isActive);
   if (active.length === 0) return { action: "serve" };
 
   const release = await deps.db.release.findUnique({ where: { id: file.releaseId }, select: { version: true, project: { select: { name: true } } } });

@@ -5,18 +5,21 @@ import type { File } from "@wheelhouse/db";
 import type { NormalizedName } from "@wheelhouse/packaging";
 import { NotFound } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
-import { leafIndexes } from "./group-members.ts";
+import { reachableIndexes } from "./group-members.ts";
 import { findProjectSources, type SourceDeps } from "./project-sources.ts";
 
 export interface Download {
   file: File;
   /** The hosted or mirror index that holds the file. */
   index: IndexRow;
+  /** Every index the view reaches, groups included (whose policies may apply to the download). */
+  reached: IndexRow[];
 }
 
 export async function findDownload(deps: SourceDeps, view: IndexRow, filename: string, opts: { showQuarantined: boolean }): Promise<Download> {
   const notFound = () => new NotFound(`No file named '${filename}' in index '${view.name}'.`, "no-file");
-  const leaves = await leafIndexes(deps.db, view);
+  const reached = await reachableIndexes(deps.db, view);
+  const leaves = reached.filter((i) => i.kind !== "group");
   const candidates = await deps.db.file.findMany({ where: { filename, indexId: { in: leaves.map((l) => l.id) } }, include: { project: true } });
   const byIndex = new Map(candidates.map((c) => [c.indexId, c]));
   for (const leaf of leaves) {
@@ -28,7 +31,7 @@ export async function findDownload(deps: SourceDeps, view: IndexRow, filename: s
     }
     if (!opts.showQuarantined && deps.mirror.isQuarantined(leaf, candidate.project.name, candidate.uploadedAt)) throw notFound();
     const { project: _project, ...file } = candidate;
-    return { file, index: leaf };
+    return { file, index: leaf, reached };
   }
   throw notFound();
 }

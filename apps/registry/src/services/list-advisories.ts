@@ -3,6 +3,7 @@ import type { Db } from "@wheelhouse/db";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import { NotFound } from "../errors.ts";
 import { advisoryGeneration } from "./advisory-cache.ts";
+import { pageLimit } from "../http/page-limit.ts";
 
 export interface AdvisoryQuery {
   /** Only advisories naming this project (any spelling; normalized here). */
@@ -15,7 +16,7 @@ const PACKAGES = { select: { name: true, ranges: true, versions: true, fixedIn: 
 
 /** The most recently modified first; without `details` and `raw` (GET one for those). */
 export async function listAdvisories(db: Db, query: AdvisoryQuery) {
-  const limit = Math.min(Math.max(Number.isFinite(query.limit) ? Math.trunc(Number(query.limit)) : 100, 1), 1000);
+  const limit = pageLimit(query.limit, 100, 1000);
   return db.advisory.findMany({
     where: query.project ? { packages: { some: { name: canonicalizeName(query.project) } } } : undefined,
     select: { id: true, aliases: true, summary: true, severity: true, link: true, source: true, published: true, modified: true, withdrawn: true, importedAt: true, packages: PACKAGES },

@@ -1,4 +1,5 @@
 import type { Db } from "@wheelhouse/db";
+import { pageLimit } from "../http/page-limit.ts";
 
 export interface AuditQuery {
   index?: string;
@@ -10,7 +11,7 @@ export interface AuditQuery {
 
 /** The newest audit events first. */
 export function listAuditEvents(db: Db, query: AuditQuery) {
-  const limit = Math.min(Math.max(Number.isFinite(query.limit) ? Number(query.limit) : 100, 1), 1000);
+  const limit = pageLimit(query.limit, 100, 1000);
   return db.auditEvent.findMany({
     where: { indexName: query.index, projectName: query.project, action: query.action },
     orderBy: { id: "desc" },

@@ -65,7 +65,7 @@ function upstreamUrl(url: string): string {
 }
 
 /** The row fields a settings object sets, members aside (they live in IndexMember). */
-async function rowData(db: Db, kind: IndexKind, self: string, settings: IndexSettings, memberRows: IndexRow[] | null): Promise<Prisma.IndexUncheckedUpdateInput> {
+function rowData(kind: IndexKind, self: string, settings: IndexSettings, memberRows: IndexRow[] | null): Prisma.IndexUncheckedUpdateInput {
   checkKindFields(kind, settings);
   const { members: _members, uploadTarget, upstreamUrl: url, quarantineExceptions, passThroughNames, syncSelection, ...rest } = settings;
   const data: Prisma.IndexUncheckedUpdateInput = { ...rest };
@@ -119,7 +119,7 @@ export async function createIndex(db: Db, actor: Actor, name: string, settings: 
   if (kind === "mirror" && !settings.upstreamUrl) throw new BadRequest("A mirror index needs an upstreamUrl, e.g. https://pypi.org/simple/.", "bad-upstream");
   if (await db.index.findUnique({ where: { name } })) throw new Conflict(`An index named '${name}' already exists.`, "index-exists");
   const members = kind === "group" ? await resolveMembers(db, name, settings.members ?? []) : null;
-  const data = await rowData(db, kind, name, settings, members);
+  const data = rowData(kind, name, settings, members);
   return db.$transaction(async (tx) => {
     const index = await tx.index.create({ data: { ...(data as Prisma.IndexUncheckedCreateInput), name, kind } });
     if (members) await tx.indexMember.createMany({ data: members.map((m, position) => ({ groupId: index.id, memberId: m.id, position })) });
@@ -131,7 +131,7 @@ export async function createIndex(db: Db, actor: Actor, name: string, settings: 
 export async function updateIndex(db: Db, actor: Actor, name: string, settings: IndexSettings): Promise<IndexRow> {
   const index = await findIndexOrThrow(db, name);
   const members = index.kind === "group" ? (settings.members ? await resolveMembers(db, name, settings.members) : await groupMembers(db, index.id)) : null;
-  const data = await rowData(db, index.kind, name, settings, members);
+  const data = rowData(index.kind, name, settings, members);
   if (settings.members && index.uploadTargetId !== null && settings.uploadTarget === undefined && !members!.some((m) => m.id === index.uploadTargetId)) {
     data.uploadTargetId = null; // the upload target left the group
   }
@@ -145,7 +145,6 @@ export async function updateIndex(db: Db, actor: Actor, name: string, settings: 
     return updated;
   });
 }
-
 
 /** Settings as the audit log keeps them: never the upstream password. */
 function auditable(kind: IndexKind, settings: IndexSettings): Prisma.InputJsonObject {

@@ -20,7 +20,8 @@ export class CredentialVerifier {
   private argon2Slots = MAX_CONCURRENT_ARGON2;
   private readonly argon2Waiting: (() => void)[] = [];
   // Unknown users cost a verification too, so timing does not tell which usernames exist.
-  private readonly dummyHash = hashPassword("wheelhouse-dummy-password");
+  // Hashed on first need, not at start-up (argon2: 64 MiB and ~50 ms).
+  private dummyHash: Promise<string> | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -56,9 +57,13 @@ export class CredentialVerifier {
 
   private async verifyUserPassword(username: string, password: string): Promise<Principal | null> {
     const user = await this.db.user.findUnique({ where: { username } });
-    const ok = await this.withArgon2Slot(() => verifyPassword(user?.passwordHash ?? this.dummyHash, password));
+    const ok = await this.withArgon2Slot(async () => verifyPassword(user?.passwordHash ?? (await this.dummy()), password));
     if (!user?.passwordHash || !ok) return null;
     return { user: { id: user.id, username: user.username, isAdmin: user.isAdmin }, token: null };
+  }
+
+  private dummy(): Promise<string> {
+    return (this.dummyHash ??= hashPassword("wheelhouse-dummy-password"));
   }
 
   private async withArgon2Slot<T>(work: () => Promise<T>): Promise<T> {

@@ -20,8 +20,6 @@ export interface StagedFile extends Digests {
   blobKey: string;
 }
 
-
-
 /** Local temp files of uploads in progress, under the data directory (same disk as fs storage). */
 export function uploadTmpDir(dataDir: string): string {
   return join(dataDir, "tmp", "uploads");

@@ -1,24 +1,8 @@
 // Python's fnmatch over PEP 503 normalized names: `*`, `?`, `[seq]`, `[!seq]`.
-import { canonicalizeName } from "@wheelhouse/packaging";
+import { canonicalizeName, fnmatchSource } from "@wheelhouse/packaging";
 
 export function fnmatchRegExp(pattern: string): RegExp {
-  let out = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*") out += ".*";
-    else if (c === "?") out += ".";
-    else if (c === "[") {
-      const close = pattern.indexOf("]", i + 2);
-      if (close === -1) out += "\\[";
-      else {
-        let body = pattern.slice(i + 1, close);
-        body = body.startsWith("!") ? `^${body.slice(1)}` : body;
-        out += `[${body.replace(/\\/g, "\\\\")}]`;
-        i = close;
-      }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`);
+  return new RegExp(`^${fnmatchSource(pattern)}$`);
 }
 
 /** A name matcher for names or patterns; both sides compared in normalized form. */
