@@ -38,6 +38,9 @@ const [, bundle] = await Promise.all([
     outfile: `${dist}/bundle/wheelhouse.cjs`,
     // CommonJS has no import.meta: main.ts reads its own URL (for --version) from this instead.
     define: { "import.meta.url": "__whModuleUrl" },
+    // The checkout has node_modules: what only some commands load (upload's HTTP client, the
+    // full page parsers' schemas, BLAKE2) stays there, so that every command does not read it.
+    external: ["undici", "zod", "hash-wasm"],
     banner: { js: 'const __whModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     metafile: true,
   }),

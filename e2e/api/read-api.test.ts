@@ -94,6 +94,48 @@ describe("simple API", () => {
     assert.equal(unyanked.files.find((f: { filename: string }) => f.filename === wheelFilename(v2)).yanked, false);
   });
 
+  test("batch revalidation: which cached pages a conditional GET would answer 304 for", async () => {
+    const page = await fetch(`${registry.url}/simple/read-me-pkg/`, { headers: { accept: PIP_ACCEPT } });
+    assert.equal(page.headers.get("wheelhouse-revalidate"), "/simple/-/revalidate");
+    const perIndex = await fetch(`${registry.url}/main/simple/read-me-pkg/`, { headers: { accept: "text/html" } });
+    assert.equal(perIndex.headers.get("wheelhouse-revalidate"), "/main/simple/-/revalidate");
+    const json = { project: "read-me-pkg", contentType: page.headers.get("content-type")!, etag: page.headers.get("etag")! };
+    const html = { project: "read-me-pkg", contentType: perIndex.headers.get("content-type")!, etag: perIndex.headers.get("etag")! };
+    const ask = async (pages: unknown, path = "/simple/-/revalidate") => {
+      const response = await fetch(`${registry.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pages }) });
+      const text = await response.text();
+      return { status: response.status, text, body: (response.ok ? JSON.parse(text) : {}) as { current?: string[] } };
+    };
+    const answer = await ask([
+      json,
+      { ...json, project: "no-such-project" },
+      { ...json, project: "Read.Me_Pkg" }, // the GET would redirect
+      { ...json, etag: '"stale"' },
+      { ...html, contentType: "text/html" }, // the other format's ETag under its own type
+    ]);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.body.current, ["read-me-pkg", "read-me-pkg"]);
+    assert.deepEqual((await ask([html], "/main/simple/-/revalidate")).body.current, ["read-me-pkg"]);
+    assert.deepEqual((await ask([{ ...html, contentType: "application/vnd.pypi.simple.v1+json" }])).body.current, [], "an ETag is per format");
+    // A write makes the page stale, as it changes the GET's ETag.
+    await registry.admin("POST", `/api/admin/indexes/main/releases/read-me-pkg/2.0b1/yank`, { reason: "stale" });
+    assert.deepEqual((await ask([json])).body.current, []);
+    await registry.admin("DELETE", `/api/admin/indexes/main/releases/read-me-pkg/2.0b1/yank`);
+    const fresh = await fetch(`${registry.url}/simple/read-me-pkg/`, { headers: { accept: PIP_ACCEPT } });
+    assert.deepEqual((await ask([{ ...json, etag: fresh.headers.get("etag")! }])).body.current, ["read-me-pkg"]);
+    // Bad requests say what is wrong.
+    const bad = await ask([{ project: "read-me-pkg" }]);
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /Invalid request 'pages\.0\.(contentType|etag)'/);
+    assert.equal((await ask([json], "/no-such-index/simple/-/revalidate")).status, 404);
+  });
+
+  test("batch revalidation asks for read access like the pages", async () => {
+    await registry.createIndex("private-batch", { anonymousRead: false });
+    const response = await fetch(`${registry.url}/private-batch/simple/-/revalidate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pages: [] }) });
+    assert.equal(response.status, 401);
+  });
+
   test("404s and the index page", async () => {
     assert.equal((await fetch(`${registry.url}/simple/no-such-project/`)).status, 404);
     assert.equal((await fetch(`${registry.url}/no-such-index/simple/`)).status, 404);

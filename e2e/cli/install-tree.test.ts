@@ -9,16 +9,18 @@ import { describeRun, run } from "../support/run.ts";
 import { makeTempDir, removeTempDirs } from "../support/temp-dir.ts";
 import { wheelhouse } from "../support/wheelhouse-cli.ts";
 import { isolatedPipEnv } from "../support/isolated-env.ts";
+import { uploadWheel } from "../support/legacy-upload.ts";
 
 const TIMEOUT = { timeout: 300_000 };
 let registry: TestRegistry;
 let venv: Venv;
 let cacheDir: string;
+let uploadToken: string;
 
 before(async () => {
   registry = await startRegistry();
-  const { token } = await registry.createUser("tree-uploader", { scope: "upload" });
-  await uploadTree(registry.url, token);
+  uploadToken = (await registry.createUser("tree-uploader", { scope: "upload" })).token;
+  await uploadTree(registry.url, uploadToken);
   venv = await createVenv(await makeTempDir("wh-cli-venv-"));
   cacheDir = await makeTempDir("wh-cli-cache-");
 });
@@ -88,4 +90,33 @@ test("pip sees and removes what wheelhouse installed, and wheelhouse sees what p
   assert.equal(removed.code, 0, describeRun("wheelhouse uninstall", removed));
   const check = await run(venv.python, ["-c", "import tree_fmt"]);
   assert.notEqual(check.code, 0, "gone");
+});
+
+test("a warm install revalidates its pages in one request, and still sees what changed", TIMEOUT, async () => {
+  const warmCache = await makeTempDir("wh-cli-warm-cache-");
+  const install = async () => {
+    const target = await createVenv(await makeTempDir("wh-cli-warm-venv-"));
+    const result = await wheelhouse(["install", "--python", target.python, "--cache-dir", warmCache, "--index-url", `${registry.url}/simple/`, TREE_ROOT]);
+    assert.equal(result.code, 0, describeRun("wheelhouse install", result));
+    const freeze = await wheelhouse(["freeze", "--python", target.python]);
+    return pins(freeze.stdout);
+  };
+  const requests: string[] = [];
+  const record = (req: { method?: string; url?: string }) => requests.push(`${req.method} ${req.url}`);
+  registry.running.server.on("request", record);
+  try {
+    await install(); // cold: fills the cache
+    requests.length = 0;
+    assert.deepEqual(await install(), TREE_EXPECTED);
+    assert.deepEqual(requests, ["POST /simple/-/revalidate"], "every page current: one request, no downloads");
+
+    // A new release of a leaf: that page alone is fetched again, and the new version installed.
+    await uploadWheel(`${registry.url}/legacy/`, uploadToken, { name: "tree-fmt", version: "1.1" });
+    requests.length = 0;
+    assert.deepEqual(await install(), { ...TREE_EXPECTED, "tree-fmt": "1.1" });
+    assert.deepEqual(requests.filter((r) => r.startsWith("GET /simple/")), ["GET /simple/tree-fmt/"]);
+    assert.equal(requests.filter((r) => r.startsWith("POST /simple/-/revalidate")).length, 1);
+  } finally {
+    registry.running.server.off("request", record);
+  }
 });

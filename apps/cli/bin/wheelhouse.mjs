@@ -1,4 +1,11 @@
-#!/usr/bin/env node
+#!/bin/sh
+// 2>/dev/null; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then WHEELHOUSE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export WHEELHOUSE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
+//
+// (The two lines above are a shell script that is also JavaScript, so that Node starts without
+// NODE_EXTRA_CA_CERTS: Node 20 parses that file at start-up, ~50 ms on every command, HTTPS or
+// not. The installer adds those certificates itself on its first TLS connection, see
+// src/index/extra-ca.ts; here they go back into the environment for the processes it starts.)
+//
 // `wheelhouse` from a checkout (npm link / npx / npm run wheelhouse), from any working directory.
 // Runs the built CLI (apps/cli/dist/bundle/, from scripts/build-cli.mjs) while it is newer than
 // every file it was built from; when a source has changed since (or there is no build), runs the
@@ -70,6 +77,9 @@ function loadBundle(argv) {
   return module.exports;
 }
 
+if (process.env.WHEELHOUSE_EXTRA_CA_CERTS && process.env.NODE_EXTRA_CA_CERTS === undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env.WHEELHOUSE_EXTRA_CA_CERTS;
+}
 const argv = process.argv.slice(2);
 let runAsProcess;
 if (process.env.WHEELHOUSE_FROM_SOURCE !== "1" && buildIsFresh()) {

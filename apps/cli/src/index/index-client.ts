@@ -45,6 +45,8 @@ export class IndexClient {
   readonly #pages = new Map<string, Promise<DistFile[]>>();
   /** Pages read ahead by `prefetchProjectPages`, with the warnings held until a caller asks for the page. */
   readonly #prefetched = new Map<string, Promise<{ files: DistFile[]; warnings: string[] }>>();
+  /** Page URLs a batch revalidation is deciding on: true when the index said the cached page is current. */
+  readonly #current = new Map<string, Promise<boolean>>();
   /** Normalized names of the projects whose pages were asked for (`projectPage`), in order. */
   readonly projectsRequested = new Set<NormalizedName>();
 
@@ -84,7 +86,8 @@ export class IndexClient {
    * resolver: `projectPage` then finds them done. Nothing is reported until a page is asked for,
    * so a guess that turns out unneeded costs one request and no message.
    */
-  prefetchProjectPages(indexUrls: readonly string[], names: Iterable<string>): void {
+  prefetchProjectPages(indexUrls: readonly string[], names: Iterable<string>, { batch = false } = {}): void {
+    const urls: string[] = [];
     for (const name of names) {
       for (const indexUrl of indexUrls) {
         let url: string;
@@ -93,13 +96,60 @@ export class IndexClient {
         } catch {
           continue;
         }
-        if (this.#pages.has(url) || this.#prefetched.has(url)) continue;
+        if (!this.#pages.has(url) && !this.#prefetched.has(url)) urls.push(url);
+      }
+    }
+    if (batch) this.#revalidateInBatches(urls);
+    for (const url of urls) {
+      if (this.#prefetched.has(url)) continue;
+      {
         const warnings: string[] = [];
         const ahead = this.#readPage(url, SIMPLE_ACCEPT, url, (message) => warnings.push(message)).then((files) => ({ files, warnings }));
         // A failure other than a warning (a bug) surfaces when the page is asked for, or never.
         ahead.catch(() => {});
         this.#prefetched.set(url, ahead);
       }
+    }
+  }
+
+  /**
+   * Asks each Wheelhouse registry once which of its cached pages among `urls` are current (see
+   * the registry's simple routes), instead of one conditional request per page. A page it does
+   * not call current, or any failure of the batch request, means that page's own conditional GET.
+   */
+  #revalidateInBatches(urls: readonly string[]): void {
+    const batches = new Map<string, { url: string; project: string; contentType: string; etag: string }[]>();
+    for (const url of urls) {
+      if (this.#current.has(url) || isLocalLocation(url) || !isSecureOrigin(url, this.#trustedHosts)) continue;
+      const cached = this.#cache.get(url);
+      if (!cached?.revalidateUrl || !cached.etag || !cached.contentType) continue;
+      const project = decodeURIComponent(new URL(url).pathname.split("/").at(-2) ?? "");
+      const batch = batches.get(cached.revalidateUrl) ?? [];
+      batch.push({ url, project, contentType: cached.contentType, etag: cached.etag });
+      batches.set(cached.revalidateUrl, batch);
+    }
+    for (const [endpoint, pages] of batches) {
+      const answer = this.#askCurrent(endpoint, pages.map(({ project, contentType, etag }) => ({ project, contentType, etag })));
+      for (const page of pages) this.#current.set(page.url, answer.then((current) => current.has(page.project)));
+    }
+  }
+
+  async #askCurrent(endpoint: string, pages: { project: string; contentType: string; etag: string }[]): Promise<Set<string>> {
+    try {
+      const response = await this.#http.request(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ pages }),
+      });
+      if (response.status !== 200) {
+        await response.dump();
+        return new Set();
+      }
+      const { current } = JSON.parse(await response.text()) as { current?: unknown };
+      return new Set(Array.isArray(current) ? current.filter((c): c is string => typeof c === "string") : []);
+    } catch {
+      // The pages' own requests will tell what is wrong, if anything is.
+      return new Set();
     }
   }
 
@@ -154,7 +204,7 @@ export class IndexClient {
     } catch (err) {
       if (!(err instanceof HttpError || err instanceof NetworkError)) throw err;
       // Offline or failing: a stale copy beats nothing (it is what the index last said).
-      const stale = await this.#cache.get(url);
+      const stale = this.#cache.get(url);
       const reason = err instanceof HttpError ? `${err.status} ${err.statusText}` : err.reason;
       if (stale) {
         warn(`Could not fetch URL ${this.#http.redact(url)}: ${reason} - using the cached page`);
@@ -187,7 +237,9 @@ export class IndexClient {
 
   /** null when the page does not exist; throws HttpError / NetworkError otherwise. */
   async #fetchPage(url: string, accept: string): Promise<FetchedPage | null> {
-    const cached = isLocalLocation(url) ? null : await this.#cache.get(url);
+    const cached = isLocalLocation(url) ? null : this.#cache.get(url);
+    // Declared current by this run's batch revalidation: no request of its own.
+    if (cached && (await this.#current.get(url))) return cached;
     const headers: Record<string, string> = { accept, "accept-encoding": "gzip, deflate, br" };
     if (cached) {
       // pip: revalidate on every use.
@@ -210,7 +262,7 @@ export class IndexClient {
     }
     const body = await response.text();
     const page = toCachedPage(url, response, body);
-    if (!isLocalLocation(url)) await this.#cache.put(page);
+    if (!isLocalLocation(url)) this.#cache.put(page);
     return page;
   }
 }
@@ -235,7 +287,19 @@ function toCachedPage(url: string, response: HttpResponse, body: string): Cached
     etag: response.headers["etag"] ?? null,
     lastModified: response.headers["last-modified"] ?? null,
     body,
+    revalidateUrl: sameOriginUrl(response.headers["wheelhouse-revalidate"], response.url),
   };
+}
+
+/** `location` resolved against `base` when it stays on base's origin (credentials go nowhere else); else null. */
+function sameOriginUrl(location: string | undefined, base: string): string | null {
+  if (!location) return null;
+  try {
+    const url = new URL(location, base);
+    return url.origin === new URL(base).origin ? url.toString() : null;
+  } catch {
+    return null;
+  }
 }
 
 async function listDirectory(path: string, source: string): Promise<DistFile[]> {

@@ -12,6 +12,8 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Agent } from "node:http";
 import type { Readable } from "node:stream";
+import { createSecureContext } from "node:tls";
+import { defaultRootsWithExtraCa } from "./extra-ca.ts";
 
 export interface TransportOptions {
   /** Connect, wait for the headers, and between body chunks. */
@@ -56,22 +58,24 @@ const DRAIN_LIMIT = 256 * 1024;
 
 export class NodeTransport {
   readonly #options: TransportOptions;
-  #agents: Promise<{ http: Agent; https: Agent }> | null = null;
+  /** Made on first use, each: an HTTP-only run never builds a TLS context. */
+  #agents: { http?: Promise<Agent>; https?: Promise<Agent> } | null = {};
 
   constructor(options: TransportOptions) {
     this.#options = options;
   }
 
   async send(url: URL, request: TransportRequest): Promise<TransportResponse> {
-    const agents = await (this.#agents ??= this.#makeAgents());
     const https = url.protocol === "https:";
+    const agents = (this.#agents ??= {});
+    const agent = await (https ? (agents.https ??= this.#makeAgent(true)) : (agents.http ??= this.#makeAgent(false)));
     const headers = { ...request.headers };
     if (request.body !== undefined) headers["content-length"] = String(Buffer.byteLength(request.body));
     return new Promise<TransportResponse>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)(url, {
         method: request.method,
         headers,
-        agent: https ? agents.https : agents.http,
+        agent,
         timeout: this.#options.timeoutMs,
         ...(request.signal ? { signal: request.signal } : {}),
       });
@@ -119,21 +123,18 @@ export class NodeTransport {
   async close(): Promise<void> {
     const agents = this.#agents;
     this.#agents = null;
-    if (!agents) return;
-    const { http, https } = await agents;
-    http.destroy();
-    https.destroy();
+    for (const agent of await Promise.all([agents?.http, agents?.https])) agent?.destroy();
   }
 
-  async #makeAgents(): Promise<{ http: Agent; https: Agent }> {
-    const { connections, verify, ca, clientCert, proxy } = this.#options;
-    const tls = { rejectUnauthorized: verify, ...(ca ? { ca } : {}), ...(clientCert ? { cert: clientCert, key: clientCert } : {}) };
+  async #makeAgent(https: boolean): Promise<Agent> {
+    const { connections, verify, clientCert, proxy } = this.#options;
     const common = { keepAlive: true, maxSockets: connections };
-    if (proxy) {
-      const [{ HttpProxyAgent }, { HttpsProxyAgent }] = await Promise.all([import("http-proxy-agent"), import("https-proxy-agent")]);
-      return { http: new HttpProxyAgent(proxy, common), https: new HttpsProxyAgent(proxy, { ...common, ...tls }) };
-    }
-    return { http: new HttpAgent(common), https: new HttpsAgent({ ...common, ...tls }) };
+    if (!https) return proxy ? new (await import("http-proxy-agent")).HttpProxyAgent(proxy, common) : new HttpAgent(common);
+    // One context for every connection (given `ca`, each TLS connect would parse the whole bundle again).
+    const ca = this.#options.ca ?? defaultRootsWithExtraCa() ?? undefined;
+    const context = ca || clientCert ? { secureContext: createSecureContext({ ...(ca ? { ca } : {}), ...(clientCert ? { cert: clientCert, key: clientCert } : {}) }) } : {};
+    const tls = { rejectUnauthorized: verify, ...context };
+    return proxy ? new (await import("https-proxy-agent")).HttpsProxyAgent(proxy, { ...common, ...tls }) : new HttpsAgent({ ...common, ...tls });
   }
 }
 

@@ -12,13 +12,18 @@ export interface CachedPage {
   etag: string | null;
   lastModified: string | null;
   body: string;
+  /**
+   * Where a Wheelhouse registry revalidates many of its pages in one request (its
+   * `Wheelhouse-Revalidate` header, same origin only); absent for other indexes and older entries.
+   */
+  revalidateUrl?: string | null;
 }
 
 export class PageCache {
   /** `null` disables the cache (`--no-cache-dir`). */
   constructor(readonly cacheDir: string | null) {}
 
-  async get(url: string): Promise<CachedPage | null> {
+  get(url: string): CachedPage | null {
     if (this.cacheDir === null) return null;
     try {
       const page = JSON.parse(readCacheFile(pagePath(this.cacheDir, url)) ?? "null") as CachedPage | null;
@@ -31,7 +36,7 @@ export class PageCache {
   }
 
   /** Stores atomically (write then rename); errors are ignored, as a cache should. */
-  async put(page: CachedPage): Promise<void> {
+  put(page: CachedPage): void {
     if (this.cacheDir === null || (page.etag === null && page.lastModified === null)) return;
     writeCacheFile(pagePath(this.cacheDir, page.url), JSON.stringify(page));
   }

@@ -2,14 +2,14 @@
  * Warm runs revalidate every index page they read (the conditional requests stay), but they
  * need not discover the tree one level per round trip: the projects the last resolution of the
  * same request read are remembered in the cache, and the next run sends the conditional
- * requests for all of them at once, while it is still inspecting the interpreter. The resolver
- * then finds the pages already revalidated.
+ * requests for all of them at once, while it is still inspecting the interpreter (to a Wheelhouse
+ * registry, one batch request for all of them). The resolver then finds the pages already
+ * revalidated.
  *
  *   <cache>/resolutions/<aa>/<sha256 of the request>.json   {"projects": ["name", …]}
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeCacheFile } from "../index/atomic-write.ts";
+import { readCacheFile, writeCacheFile } from "../index/atomic-write.ts";
 import { sha256OfText } from "../index/cache-layout.ts";
 import type { IndexSession } from "../index/index-session.ts";
 
@@ -38,17 +38,15 @@ function memoPath(cacheDir: string, session: IndexSession, key: PrefetchKey): st
 export async function prefetchRememberedPages(session: IndexSession, key: PrefetchKey, named: readonly string[] = []): Promise<string[] | null> {
   const cacheDir = session.cacheDir;
   const indexUrls = session.indexUrls;
-  if (indexUrls.length > 0) session.index.prefetchProjectPages(indexUrls, named);
-  if (cacheDir === null || indexUrls.length === 0) return null;
-  let projects: unknown;
+  if (indexUrls.length === 0) return null;
+  let projects: unknown = null;
   try {
-    projects = (JSON.parse(await readFile(memoPath(cacheDir, session, key), "utf8")) as { projects?: unknown }).projects;
+    if (cacheDir !== null) projects = (JSON.parse(readCacheFile(memoPath(cacheDir, session, key)) ?? "{}") as { projects?: unknown }).projects;
   } catch {
-    return null;
+    // An unreadable memo is no memo.
   }
-  if (!Array.isArray(projects) || projects.length > MAX_PROJECTS) return null;
-  const names = projects.filter((p): p is string => typeof p === "string");
-  session.index.prefetchProjectPages(indexUrls, names);
+  const names = Array.isArray(projects) && projects.length <= MAX_PROJECTS ? projects.filter((p): p is string => typeof p === "string") : null;
+  session.index.prefetchProjectPages(indexUrls, [...named, ...(names ?? [])], { batch: true });
   return names;
 }
 

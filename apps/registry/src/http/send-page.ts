@@ -21,7 +21,8 @@ export function sendPage(req: Request, res: Response, page: CacheablePage, conte
   res.status(200).end(req.method === "HEAD" ? undefined : page.body);
 }
 
-function etagMatches(header: string | undefined, etag: string): boolean {
+/** If-None-Match against an ETag (weak comparison, `*` included). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(",").some((tag) => {
     const t = tag.trim();

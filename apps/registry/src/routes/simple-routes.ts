@@ -1,12 +1,20 @@
 // PEP 503 / PEP 691 Simple API: /<index>/simple/ and, for the default index, /simple/.
-import { Router, type Request, type Response } from "express";
-import { canonicalizeName } from "@wheelhouse/packaging";
+//
+// And one extension for installers that cache pages: POST <simple root>-/revalidate answers,
+// for many cached project pages at once, which are still current (what a conditional GET of each
+// would answer with 304). `wheelhouse` revalidates a warm install's pages in one round trip
+// instead of one per project; project pages name the URL in a `Wheelhouse-Revalidate` header,
+// so a client never guesses it (other indexes simply lack the header).
+import express, { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { canonicalizeName, type NormalizedName } from "@wheelhouse/packaging";
 import { contentTypeFor, negotiateSimpleFormat, type SimpleFormat } from "@wheelhouse/simple-index";
 import { assertCanRead } from "../auth/authorize.ts";
 import { NotAcceptable, NotFound } from "../errors.ts";
 import { basePath, type AppDeps } from "../http/deps.ts";
-import { sendPage } from "../http/send-page.ts";
-import { findIndexOrThrow } from "../services/find-index.ts";
+import { parseBody } from "../http/parse-body.ts";
+import { etagMatches, sendPage } from "../http/send-page.ts";
+import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
 import { findProjectSources } from "../services/project-sources.ts";
 import { indexPage, projectPage } from "../services/render-project-page.ts";
 
@@ -17,8 +25,30 @@ function negotiate(req: Request): SimpleFormat {
   return format;
 }
 
+export const MAX_REVALIDATE_PAGES = 1000;
+
+const revalidateBody = z
+  .object({
+    pages: z
+      .array(z.object({ project: z.string().min(1).max(200), contentType: z.string().min(1).max(200), etag: z.string().min(1).max(200) }).strict())
+      .max(MAX_REVALIDATE_PAGES, `at most ${MAX_REVALIDATE_PAGES} pages per request`),
+  })
+  .strict();
+
 export function simpleRoutes(deps: AppDeps): Router {
   const router = Router();
+  // 1000 entries of a name, a format and an ETag: well under 512 KB.
+  const json = express.json({ limit: "512kb" });
+
+  /** The simple root of the index in the URL (the default index has two). */
+  const simpleRoot = (index: IndexRow, inUrl: boolean) => `${basePath(deps)}${inUrl ? `/${encodeURIComponent(index.name)}` : ""}/simple/`;
+
+  /** A project's page as the GET serves it; null when no member has the project. */
+  const loadProjectPage = async (req: Request, index: IndexRow, name: NormalizedName, format: SimpleFormat) => {
+    const sources = await findProjectSources(deps, index, name);
+    if (sources.length === 0) return null;
+    return projectPage(deps, { view: index, name, sources, format, basePath: basePath(deps), showQuarantined: req.principal?.user.isAdmin === true });
+  };
 
   const listProjects = async (req: Request, res: Response, indexName: string) => {
     const index = await findIndexOrThrow(deps.db, indexName);
@@ -35,15 +65,37 @@ export function simpleRoutes(deps: AppDeps): Router {
     if (given !== name || !req.path.endsWith("/")) {
       // PEP 503: the normalized name is the canonical URL.
       const query = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
-      const prefix = inUrl ? `/${encodeURIComponent(index.name)}` : "";
-      res.redirect(301, `${basePath(deps)}${prefix}/simple/${name}/${query}`);
+      res.redirect(301, `${simpleRoot(index, inUrl)}${name}/${query}`);
       return;
     }
     const format = negotiate(req);
-    const sources = await findProjectSources(deps, index, name);
-    if (sources.length === 0) throw new NotFound(`No project named '${name}' in index '${index.name}'.`, "no-project");
-    const page = await projectPage(deps, { view: index, name, sources, format, basePath: basePath(deps), showQuarantined: req.principal?.user.isAdmin === true });
+    const page = await loadProjectPage(req, index, name, format);
+    if (page === null) throw new NotFound(`No project named '${name}' in index '${index.name}'.`, "no-project");
+    res.setHeader("Wheelhouse-Revalidate", `${simpleRoot(index, inUrl)}-/revalidate`);
     sendPage(req, res, page, contentTypeFor(format), index.anonymousRead);
+  };
+
+  const revalidate = async (req: Request, res: Response, indexName: string) => {
+    const index = await findIndexOrThrow(deps.db, indexName);
+    assertCanRead(req, index);
+    const { pages } = parseBody(revalidateBody, req.body);
+    const current = await Promise.all(
+      pages.map(async ({ project, contentType, etag }) => {
+        // Whatever the GET would not answer with 304 (a redirect, a 404, a failing upstream) is
+        // "not current": the client then sends that GET and sees the answer itself. The page's
+        // format is the one its content type names (asked for as the only acceptable type).
+        const format = negotiateSimpleFormat(contentType.split(";")[0], undefined);
+        if (format === null || canonicalizeName(project) !== project) return false;
+        try {
+          const page = await loadProjectPage(req, index, project as NormalizedName, format);
+          return page !== null && etagMatches(etag, page.etag);
+        } catch {
+          return false;
+        }
+      }),
+    );
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ current: pages.filter((_, i) => current[i]).map((p) => p.project) });
   };
 
   // The default index first, so a project named like an index route ("simple") stays reachable.
@@ -51,5 +103,7 @@ export function simpleRoutes(deps: AppDeps): Router {
   router.get("/simple/:project/", (req, res) => showProject(req, res, deps.config.defaultIndex, false));
   router.get("/:index/simple/", (req, res) => listProjects(req, res, req.params.index as string));
   router.get("/:index/simple/:project/", (req, res) => showProject(req, res, req.params.index as string, true));
+  router.post("/simple/-/revalidate", json, (req, res) => revalidate(req, res, deps.config.defaultIndex));
+  router.post("/:index/simple/-/revalidate", json, (req, res) => revalidate(req, res, req.params.index as string));
   return router;
 }

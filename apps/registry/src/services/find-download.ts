@@ -20,17 +20,22 @@ export async function findDownload(deps: SourceDeps, view: IndexRow, filename: s
   const notFound = () => new NotFound(`No file named '${filename}' in index '${view.name}'.`, "no-file");
   const reached = await reachableIndexes(deps.db, view);
   const leaves = reached.filter((i) => i.kind !== "group");
-  const candidates = await deps.db.file.findMany({ where: { filename, indexId: { in: leaves.map((l) => l.id) } }, include: { project: true } });
+  const candidates = await deps.db.file.findMany({ where: { filename, indexId: { in: leaves.map((l) => l.id) } } });
   const byIndex = new Map(candidates.map((c) => [c.indexId, c]));
   for (const leaf of leaves) {
-    const candidate = byIndex.get(leaf.id);
-    if (!candidate) continue;
-    if (view.kind === "group") {
-      const sources = await findProjectSources(deps, view, candidate.project.name as NormalizedName);
-      if (!sources.some((s) => s.index.id === leaf.id)) continue;
+    const file = byIndex.get(leaf.id);
+    if (!file) continue;
+    // The project's name matters only through a group or under quarantine: a download from a
+    // plain index (the common case) costs no second query.
+    const mayBeQuarantined = !opts.showQuarantined && leaf.quarantineDays > 0;
+    if (view.kind === "group" || mayBeQuarantined) {
+      const { name } = await deps.db.project.findUniqueOrThrow({ where: { id: file.projectId }, select: { name: true } });
+      if (view.kind === "group") {
+        const sources = await findProjectSources(deps, view, name as NormalizedName);
+        if (!sources.some((s) => s.index.id === leaf.id)) continue;
+      }
+      if (mayBeQuarantined && deps.mirror.isQuarantined(leaf, name, file.uploadedAt)) throw notFound();
     }
-    if (!opts.showQuarantined && deps.mirror.isQuarantined(leaf, candidate.project.name, candidate.uploadedAt)) throw notFound();
-    const { project: _project, ...file } = candidate;
     return { file, index: leaf, reached };
   }
   throw notFound();
