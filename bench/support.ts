@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import type { Db } from "@wheelhouse/db";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,11 +21,19 @@ export interface RegistryProcess {
   stop(): Promise<void>;
 }
 
-/** `npm start`'s entry point, against the given database, in a child process. */
+/** `npm start`'s command line (node and its flags, then the entry point). */
+function startArguments(): string[] {
+  const script = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const [node, ...args] = script.split(/\s+/);
+  if (node !== "node") throw new Error(`npm start is not a node command line: ${script}`);
+  return args;
+}
+
+/** `npm start`'s entry point and flags, against the given database, in a child process. */
 export async function spawnRegistry(databaseUrl: string, env: Record<string, string> = {}): Promise<RegistryProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), "wh-bench-"));
   const adminPassword = "bench-admin-password";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "apps/registry/src/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, startArguments(), {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", WHEELHOUSE_ADMIN_PASSWORD: adminPassword, ...env },
     stdio: ["ignore", "pipe", "inherit"],

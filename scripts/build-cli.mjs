@@ -2,7 +2,7 @@
 // - apps/cli/dist/wheelhouse.mjs: one ESM file that runs on a bare Node 20 with nothing
 //   installed; the registry serves it at /cli/wheelhouse.mjs.
 // - apps/cli/dist/bundle/wheelhouse.cjs: the same code as one CommonJS script, which
-//   bin/wheelhouse.mjs runs through node:vm with a V8 code cache (Node 20 has no compile cache
+//   bin/wheelhouse.cjs runs through node:vm with a V8 code cache (Node 20 has no compile cache
 //   for ES modules), while it is newer than every file it was built from, listed with the
 //   build's start time in bundle/inputs.json. esbuild wraps each bundled module in a lazy
 //   initializer, so a command still runs only the modules it imports.

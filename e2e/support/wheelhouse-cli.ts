@@ -5,10 +5,10 @@ import { isolatedPipEnv } from "./isolated-env.ts";
 
 /**
  * The checkout's command, run as `wheelhouse` on a PATH runs it (its own launcher line, see
- * apps/cli/bin/wheelhouse.mjs), or another build such as the single-file bundle, run by node.
+ * apps/cli/bin/wheelhouse.cjs), or another build such as the single-file bundle, run by node.
  */
 const OTHER_BIN = process.env.WHEELHOUSE_CLI_BIN;
-const CHECKOUT_BIN = fileURLToPath(new URL("../../apps/cli/bin/wheelhouse.mjs", import.meta.url));
+const CHECKOUT_BIN = fileURLToPath(new URL("../../apps/cli/bin/wheelhouse.cjs", import.meta.url));
 
 /** `wheelhouse <args>` with no pip configuration, env or user files leaking in. */
 export function wheelhouse(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {

@@ -54,8 +54,11 @@ export interface TargetEnvironment {
   /** e.g. "3.11.7". */
   pythonFullVersion: string;
   markers: MarkerEnvironment;
-  /** Supported tags, most preferred first (packaging.tags.sys_tags order). */
-  tags: Tag[];
+  /**
+   * Supported tags as text ("cp311-cp311-manylinux_2_17_x86_64"), most preferred first
+   * (packaging.tags.sys_tags order): a thousand of them, compared as text, so never parsed.
+   */
+  tags: readonly string[];
   /** sysconfig install paths of the chosen scheme. */
   paths: { purelib: string; platlib: string; scripts: string; data: string; include: string };
   /** sys.prefix != sys.base_prefix. */

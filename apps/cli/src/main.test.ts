@@ -198,8 +198,8 @@ test("config edit runs $VISUAL / $EDITOR on the file", async () => {
   assert.equal((await run(["config", "edit"], env)).stderr, "ERROR: Could not determine editor to use.\n");
 });
 
-test("bin/wheelhouse.mjs runs from any working directory", async () => {
-  const bin = fileURLToPath(new URL("../bin/wheelhouse.mjs", import.meta.url));
+test("bin/wheelhouse.cjs runs from any working directory", async () => {
+  const bin = fileURLToPath(new URL("../bin/wheelhouse.cjs", import.meta.url));
   const { stdout } = await promisify(execFile)(process.execPath, [bin, "--version"], { cwd: tmpdir() });
   assert.match(stdout, /^wheelhouse /);
   await assert.rejects(promisify(execFile)(process.execPath, [bin, "nope"], { cwd: tmpdir() }), (e: { code?: number; stderr?: string }) => {

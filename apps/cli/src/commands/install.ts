@@ -16,6 +16,7 @@ import { failWith, reportFailure } from "../resolution/failure-message.ts";
 import { installRequirements } from "../resolution/install-requirements.ts";
 import { formatReport, installationReport, writeReportFile } from "../resolution/installation-report.ts";
 import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
+import { readAheadWhileInspecting } from "../resolution/read-ahead.ts";
 import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
 import { commandProgress, commandReporter } from "../ui/command-reporter.ts";
 
@@ -53,7 +54,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     };
     const named = requirements.flatMap((r) => (r.requirement && r.requirement.url === null ? [r.requirement.normalizedName] : []));
     const remembered = prefetchRememberedPages(session, prefetchKey, named);
-    const env = await targetEnvironment(o, ctx.env);
+    const inspected = targetEnvironment(o, ctx.env);
+    inspected.catch(() => {}); // (awaited below; this only keeps a quick failure from counting as unhandled)
+    // On a cold cache, the named projects' trees are read ahead meanwhile (see read-ahead.ts).
+    if ((await remembered) === null) readAheadWhileInspecting(session, requirements.flatMap((r) => (r.requirement ? [r.requirement] : [])), inspected);
+    const env = await inspected;
     const previous = await remembered;
     const outcome = await installRequirements({
       session,

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, rename, stat, writeFile, open } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { parseTag, type MarkerEnvironment, type Tag } from "@wheelhouse/packaging";
+import type { MarkerEnvironment } from "@wheelhouse/packaging";
 import type { TargetEnvironment } from "../core-types.ts";
 import { INSPECT_SCRIPT } from "./inspect-script.ts";
 
@@ -118,7 +118,7 @@ export function environmentFor(info: InterpreterInfo, scheme: InstallScheme): In
     python: info.executable,
     pythonFullVersion: info.markers.python_full_version,
     markers: info.markers,
-    tags: info.tags.flatMap((t) => parseTag(t)) as Tag[],
+    tags: info.tags,
     paths,
     isVirtualEnv: info.isVirtualEnv,
     scheme,
@@ -179,7 +179,7 @@ async function interpreterInfo(pythonPath: string, cacheDir: string | undefined)
           st.size,
           SCRIPT_HASH,
           RELEVANT_ENV.map((k) => process.env[k] ?? null),
-          process.env.WHEELHOUSE_INSPECT_BUILTIN_TAGS ?? null,
+          process.env.WHEELHOUSE_INSPECT_TAGS ?? null,
         ],
       ),
     )
@@ -254,7 +254,7 @@ async function venvKey(pythonPath: string, st: { mtimeMs: number; size: number }
       names.filter((n) => /^(pip|packaging)-.*\.(dist-info|egg-info)$/i.test(n)).sort(),
       SCRIPT_HASH,
       RELEVANT_ENV.map((k) => relative(process.env[k] ?? null)),
-      process.env.WHEELHOUSE_INSPECT_BUILTIN_TAGS ?? null,
+      process.env.WHEELHOUSE_INSPECT_TAGS ?? null,
     ],
   };
 }

@@ -4,15 +4,20 @@
  * schemes (resolved the way pip's `locations/_sysconfig.py` resolves them) and the interpreter's
  * layout. Written for Python 3.6+ (no walrus, no `text=`), standard library only.
  *
- * Tags come from pip's own `compatibility_tags.get_supported()` when pip is importable (exactly
- * what pip matches wheels against), else from `packaging.tags.sys_tags()`, else from a port of
- * packaging's `sys_tags` below (current packaging: `cpXY-none-any` included, as pip adds it).
+ * Tags: on CPython on glibc Linux, from the port of packaging's `sys_tags` below (current
+ * packaging: `cpXY-none-any` included, as pip adds it), which the tests check against pip's
+ * `get_supported()` on every CPython at hand: it needs no import, where importing pip costs 25 ms,
+ * and some 60 ms more when pip's bytecode was never written (a venv made with
+ * PYTHONDONTWRITEBYTECODE) — on a cold cache, the interpreter's answer is awaited before
+ * anything can be resolved. Elsewhere, from pip's own `get_supported()` when pip is importable
+ * (exactly what pip matches wheels against), else `packaging.tags.sys_tags()`, else the port.
+ * WHEELHOUSE_INSPECT_TAGS=pip|builtin chooses (for the tests).
  */
 export const INSPECT_SCRIPT = String.raw`
 import json, os, platform, re, struct, subprocess, sys, sysconfig
 
 PLACEHOLDER = sys.argv[1] if len(sys.argv) > 1 else "/__wheelhouse_prefix__"
-FORCE_BUILTIN_TAGS = os.environ.get("WHEELHOUSE_INSPECT_BUILTIN_TAGS") == "1"
+TAGS_FROM = os.environ.get("WHEELHOUSE_INSPECT_TAGS", "")
 
 
 def format_full_version(info):
@@ -285,18 +290,19 @@ def builtin_sys_tags():
 
 
 def sys_tags():
-    if not FORCE_BUILTIN_TAGS:
-        try:
-            # Exactly what pip matches wheels against (it adds e.g. cp311-none-any to sys_tags).
-            from pip._internal.utils.compatibility_tags import get_supported
-            return [str(t) for t in get_supported()], "pip"
-        except Exception:
-            pass
-        try:
-            import packaging.tags
-            return [str(t) for t in packaging.tags.sys_tags()], "packaging.tags"
-        except Exception:
-            pass
+    if TAGS_FROM == "builtin" or (TAGS_FROM != "pip" and sys.implementation.name == "cpython" and sys.platform.startswith("linux") and _glibc_version() != (-1, -1)):
+        return builtin_sys_tags(), "builtin"
+    try:
+        # Exactly what pip matches wheels against (it adds e.g. cp311-none-any to sys_tags).
+        from pip._internal.utils.compatibility_tags import get_supported
+        return [str(t) for t in get_supported()], "pip"
+    except Exception:
+        pass
+    try:
+        import packaging.tags
+        return [str(t) for t in packaging.tags.sys_tags()], "packaging.tags"
+    except Exception:
+        pass
     return builtin_sys_tags(), "builtin"
 
 

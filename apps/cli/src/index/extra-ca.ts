@@ -3,7 +3,7 @@
  *
  * Node 20 reads and parses that file before it runs any code, for every process: about 50 ms
  * with a full CA bundle, which corporate machines often set — a quarter of a warm install, paid
- * by HTTP-only and offline commands too. So bin/wheelhouse.mjs starts Node without it and hands
+ * by HTTP-only and offline commands too. So bin/wheelhouse.cjs starts Node without it and hands
  * the path over in WHEELHOUSE_EXTRA_CA_CERTS; TLS connections then trust Node's bundled roots
  * plus that file, as Node itself would have (and warn as Node does when it cannot be read).
  */

@@ -67,9 +67,10 @@ export class IndexClient {
   /**
    * The files an index offers for a project. A missing project (404/410) is an empty list; any
    * other failure is a warning and an empty list, as pip skips an index it cannot read.
+   * `record: false` leaves it out of `projectsRequested` (a read-ahead, not the resolution's).
    */
-  projectPage(indexUrl: string, name: string): Promise<DistFile[]> {
-    this.projectsRequested.add(canonicalizeName(name));
+  projectPage(indexUrl: string, name: string, { record = true } = {}): Promise<DistFile[]> {
+    if (record) this.projectsRequested.add(canonicalizeName(name));
     const url = this.projectPageUrl(indexUrl, name);
     return this.#once(url, () => {
       const ahead = this.#prefetched.get(url);

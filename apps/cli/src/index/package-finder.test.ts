@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { canonicalizeName, parseTag, type NormalizedName } from "@wheelhouse/packaging";
+import { canonicalizeName, type NormalizedName } from "@wheelhouse/packaging";
 import type { Candidate } from "../core-types.ts";
 import { HttpClient } from "./http-client.ts";
 import { IndexClient } from "./index-client.ts";
@@ -18,7 +18,7 @@ const TAGS = [
   "cp311-none-any",
   "py311-none-any",
   "py3-none-any",
-].flatMap(parseTag);
+];
 const TARGET = { tags: TAGS, pythonFullVersion: "3.11.7" };
 
 const file = (filename: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ filename, url: `/files/${filename}`, hashes: {}, ...extra });

@@ -56,8 +56,7 @@ export class PackageFinder implements Pick<ResolverProvider, "candidates"> {
     this.#options = options;
     this.#tagPriority = new Map();
     options.target.tags.forEach((tag, i) => {
-      const key = tag.toString();
-      if (!this.#tagPriority.has(key)) this.#tagPriority.set(key, i);
+      if (!this.#tagPriority.has(tag)) this.#tagPriority.set(tag, i);
     });
     this.#pythonVersion = options.target.pythonFullVersion;
   }

@@ -128,19 +128,29 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
     return pending;
   }
 
-  /** Speculative fetches for dependencies (see `lookahead`); failures are left for the resolver to meet. */
-  #lookahead(requirements: readonly Requirement[]): void {
+  /**
+   * Speculative fetches for dependencies (see `lookahead`); failures are left for the resolver to
+   * meet. `extras` are those asked of the package the requirements belong to: a dependency behind
+   * one of them (`tree-async; extra == "async"` of `tree-web[async]`) is read ahead too.
+   */
+  #lookahead(requirements: readonly Requirement[], extras: readonly string[] = []): void {
     const options = this.#init.lookahead;
     if (!options) return;
+    const markerExtras = extras.length > 0 ? ["", ...extras] : [];
     for (const requirement of requirements) {
       if (requirement.url !== null) continue;
-      if (requirement.marker !== null && !requirement.marker.evaluate(options.environment, [])) continue;
+      if (requirement.marker !== null && !requirement.marker.evaluate(options.environment, markerExtras)) continue;
       const name = requirement.normalizedName;
       this.candidates(name).then(
         (all) => {
           const best = allowedCandidates(all, requirement.specifier, { prereleases: options.allowPrereleases(name), preferVersion: null })[0];
           // Never a speculative build: wheels only.
-          if (best?.files[0]?.kind === "wheel") this.metadata(best).catch(() => {});
+          if (best?.files[0]?.kind !== "wheel") return;
+          const metadata = this.metadata(best);
+          metadata.catch(() => {});
+          // (metadata() looks ahead without extras by itself.)
+          const asked = requirement.extras.map((x) => canonicalizeName(x));
+          if (asked.length > 0) metadata.then((m) => this.#lookahead(m.requiresDist, asked), () => {});
         },
         () => {},
       );

@@ -34,7 +34,7 @@ import { SdistBuilder, type LocalProject } from "./sdist-builder.ts";
 import type { ProgressRenderer } from "../ui/progress.ts";
 
 /** Archives fetched at once. */
-const FETCH_CONCURRENCY = 8;
+const FETCH_CONCURRENCY = 16;
 /** Sdists built at once. */
 const BUILD_CONCURRENCY = 4;
 
