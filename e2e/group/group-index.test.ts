@@ -94,6 +94,19 @@ test("public files are cached: installs keep working when the upstream is down",
   const unknown = await fetch(`${registry.url}/root/simple/never-fetched/`, { headers: PIP_JSON });
   assert.equal(unknown.status, 502);
   assert.match(await unknown.text(), /^Upstream http:\/\/127\.0\.0\.1:\d+\/main\/simple\/never-fetched\/ is unavailable: connection refused\.$/m);
+
+  // A batch revalidation through the group: the cached page is current, the name upstream would
+  // have to answer for is "not current" (its GET gives the 502 itself), and the batch is a 200.
+  const page = await fetch(`${registry.url}/root/simple/leftpad-public/`, { headers: PIP_JSON });
+  assert.equal(page.headers.get("wheelhouse-revalidate"), "/root/simple/-/revalidate");
+  const contentType = page.headers.get("content-type")!;
+  const batch = await fetch(`${registry.url}/root/simple/-/revalidate`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ pages: [{ project: "leftpad-public", contentType, etag: page.headers.get("etag") }, { project: "never-fetched", contentType, etag: '"x"' }] }),
+  });
+  assert.equal(batch.status, 200);
+  assert.deepEqual(await batch.json(), { current: ["leftpad-public"] });
 });
 
 

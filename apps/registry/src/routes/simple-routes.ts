@@ -15,7 +15,7 @@ import { basePath, type AppDeps } from "../http/deps.ts";
 import { parseBody } from "../http/parse-body.ts";
 import { etagMatches, sendPage } from "../http/send-page.ts";
 import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
-import { findProjectSources } from "../services/project-sources.ts";
+import { findManyProjectSources, findProjectSources, type ProjectSource } from "../services/project-sources.ts";
 import { indexPage, projectPage } from "../services/render-project-page.ts";
 
 function negotiate(req: Request): SimpleFormat {
@@ -44,8 +44,8 @@ export function simpleRoutes(deps: AppDeps): Router {
   const simpleRoot = (index: IndexRow, inUrl: boolean) => `${basePath(deps)}${inUrl ? `/${encodeURIComponent(index.name)}` : ""}/simple/`;
 
   /** A project's page as the GET serves it; null when no member has the project. */
-  const loadProjectPage = async (req: Request, index: IndexRow, name: NormalizedName, format: SimpleFormat) => {
-    const sources = await findProjectSources(deps, index, name);
+  const loadProjectPage = async (req: Request, index: IndexRow, name: NormalizedName, format: SimpleFormat, known?: ProjectSource[]) => {
+    const sources = known ?? (await findProjectSources(deps, index, name));
     if (sources.length === 0) return null;
     return projectPage(deps, { view: index, name, sources, format, basePath: basePath(deps), showQuarantined: req.principal?.user.isAdmin === true });
   };
@@ -79,15 +79,18 @@ export function simpleRoutes(deps: AppDeps): Router {
     const index = await findIndexOrThrow(deps.db, indexName);
     assertCanRead(req, index);
     const { pages } = parseBody(revalidateBody, req.body);
+    // Whatever the GET would not answer with 304 (a redirect, a 404, a failing upstream) is "not
+    // current": the client then sends that GET and sees the answer itself.
+    const names = pages.map((p) => p.project).filter((name): name is NormalizedName => canonicalizeName(name) === name);
+    const sources = await findManyProjectSources(deps, index, [...new Set(names)]);
     const current = await Promise.all(
       pages.map(async ({ project, contentType, etag }) => {
-        // Whatever the GET would not answer with 304 (a redirect, a 404, a failing upstream) is
-        // "not current": the client then sends that GET and sees the answer itself. The page's
-        // format is the one its content type names (asked for as the only acceptable type).
+        // The page's format is the one its content type names (asked for as the only acceptable type).
         const format = negotiateSimpleFormat(contentType.split(";")[0], undefined);
-        if (format === null || canonicalizeName(project) !== project) return false;
+        const known = sources.get(project as NormalizedName);
+        if (format === null || known === undefined) return false;
         try {
-          const page = await loadProjectPage(req, index, project as NormalizedName, format);
+          const page = await loadProjectPage(req, index, project as NormalizedName, format, known);
           return page !== null && etagMatches(etag, page.etag);
         } catch {
           return false;

@@ -51,3 +51,23 @@ export async function findProjectSources(deps: SourceDeps, index: IndexRow, name
   const project = await deps.db.project.findUnique({ where: { indexId_name: { indexId: index.id, name } }, select: { id: true, lastSerial: true } });
   return project ? [{ index, projectId: project.id, lastSerial: project.lastSerial }] : [];
 }
+
+/**
+ * findProjectSources for many names at once: one query for a hosted index (what a batch
+ * revalidation of an installer's pages mostly asks), one lookup per name otherwise. A name whose
+ * lookup failed (an upstream that is down) is left out.
+ */
+export async function findManyProjectSources(deps: SourceDeps, index: IndexRow, names: readonly NormalizedName[]): Promise<Map<NormalizedName, ProjectSource[]>> {
+  if (index.kind !== "hosted") {
+    const found = await Promise.all(names.map((name) => findProjectSources(deps, index, name).catch(() => null)));
+    return new Map(names.flatMap((name, i) => (found[i] ? [[name, found[i]] as const] : [])));
+  }
+  const rows = await deps.db.project.findMany({ where: { indexId: index.id, name: { in: [...names] } }, select: { id: true, name: true, lastSerial: true } });
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  return new Map(
+    names.map((name) => {
+      const row = byName.get(name);
+      return [name, row ? [{ index, projectId: row.id, lastSerial: row.lastSerial }] : []] as const;
+    }),
+  );
+}
