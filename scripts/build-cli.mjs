@@ -8,7 +8,7 @@
 //   initializer, so a command still runs only the modules it imports.
 // Plain .mjs so it runs from `postinstall` before anything else is built.
 import { build } from "esbuild";
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -41,10 +41,19 @@ const [, bundle] = await Promise.all([
     // The checkout has node_modules: what only some commands load (upload's HTTP client, the
     // full page parsers' schemas, BLAKE2) stays there, so that every command does not read it.
     external: ["undici", "zod", "hash-wasm"],
+    // A script compiled through node:vm has no loader for import(): what the code imports on
+    // first use (Node's own modules among them) becomes a require() behind a promise.
+    supported: { "dynamic-import": false },
+    // Whitespace and comments out (names stay, for stack traces): a third less to read at every
+    // start, and ASCII only, which the launcher reads as latin1 (no UTF-8 decoding).
+    minifyWhitespace: true,
     banner: { js: 'const __whModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     metafile: true,
   }),
 ]);
+// The launcher reads the bundle as latin1, which is right for ASCII only (esbuild escapes
+// everything else in code; comments, which could hold it, are gone).
+if (/[^\x00-\x7f]/.test(await readFile(`${dist}/bundle/wheelhouse.cjs`, "latin1"))) throw new Error("apps/cli/dist/bundle/wheelhouse.cjs is not ASCII");
 // Sources only: dependencies change with `npm install`, whose postinstall runs this build.
 const inputs = Object.keys(bundle.metafile.inputs)
   .filter((path) => !path.includes("node_modules/") && !path.endsWith(".test.ts"))

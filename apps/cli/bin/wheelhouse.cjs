@@ -61,7 +61,8 @@ function loadBundle(argv) {
   } catch {
     cachedData = undefined;
   }
-  const script = new Script(Module.wrap(readFileSync(bundle, "utf8")), { filename: bundle, cachedData });
+  // (ASCII, checked by the build: latin1 spares decoding UTF-8.)
+  const script = new Script(Module.wrap(readFileSync(bundle, "latin1")), { filename: bundle, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once("exit", () => {
       try {

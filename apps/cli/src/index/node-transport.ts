@@ -9,11 +9,9 @@
  * through http-proxy-agent / https-proxy-agent (CONNECT for https), loaded only when one is set.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Agent } from "node:http";
+import type { request as HttpsRequest } from "node:https";
 import type { Readable } from "node:stream";
-import { createSecureContext } from "node:tls";
-import { defaultRootsWithExtraCa } from "./extra-ca.ts";
 
 export interface TransportOptions {
   /** Connect, wait for the headers, and between body chunks. */
@@ -58,8 +56,12 @@ const DRAIN_LIMIT = 256 * 1024;
 
 export class NodeTransport {
   readonly #options: TransportOptions;
-  /** Made on first use, each: an HTTP-only run never builds a TLS context. */
+  /**
+   * Made on first use, each: an HTTP-only run never builds a TLS context, nor loads node:https
+   * and node:tls (some 4 ms of a warm install's start-up).
+   */
   #agents: { http?: Promise<Agent>; https?: Promise<Agent> } | null = {};
+  #httpsRequest: typeof HttpsRequest | null = null;
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -72,7 +74,7 @@ export class NodeTransport {
     const headers = { ...request.headers };
     if (request.body !== undefined) headers["content-length"] = String(Buffer.byteLength(request.body));
     return new Promise<TransportResponse>((resolve, reject) => {
-      const req = (https ? httpsRequest : httpRequest)(url, {
+      const req = (https ? this.#httpsRequest! : httpRequest)(url, {
         method: request.method,
         headers,
         agent,
@@ -130,6 +132,12 @@ export class NodeTransport {
     const { connections, verify, clientCert, proxy } = this.#options;
     const common = { keepAlive: true, maxSockets: connections };
     if (!https) return proxy ? new (await import("http-proxy-agent")).HttpProxyAgent(proxy, common) : new HttpAgent(common);
+    const [{ Agent: HttpsAgent, request }, { createSecureContext }, { defaultRootsWithExtraCa }] = await Promise.all([
+      import("node:https"),
+      import("node:tls"),
+      import("./extra-ca.ts"),
+    ]);
+    this.#httpsRequest = request;
     // One context for every connection (given `ca`, each TLS connect would parse the whole bundle again).
     const ca = this.#options.ca ?? defaultRootsWithExtraCa() ?? undefined;
     const context = ca || clientCert ? { secureContext: createSecureContext({ ...(ca ? { ca } : {}), ...(clientCert ? { cert: clientCert, key: clientCert } : {}) }) } : {};
