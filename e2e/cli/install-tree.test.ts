@@ -120,3 +120,20 @@ test("a warm install revalidates its pages in one request, and still sees what c
     registry.running.server.off("request", record);
   }
 });
+
+test("extras that lead back to each other are read ahead once (the install finishes)", TIMEOUT, async () => {
+  // loop-a[x] needs loop-b[y], which needs loop-a[x]: a look-ahead that followed extras without
+  // remembering them would go round for ever.
+  for (const spec of [
+    { name: "loop-root", version: "1.0", requiresDist: ["loop-a[x]"] },
+    { name: "loop-a", version: "1.0", providesExtra: ["x"], requiresDist: ["loop-b[y]; extra == 'x'"] },
+    { name: "loop-b", version: "1.0", providesExtra: ["y"], requiresDist: ["loop-a[x]; extra == 'y'"] },
+  ]) {
+    await uploadWheel(`${registry.url}/legacy/`, uploadToken, spec);
+  }
+  const target = await createVenv(await makeTempDir("wh-cli-loop-venv-"));
+  const result = await wheelhouse(["install", "--python", target.python, "--cache-dir", await makeTempDir("wh-cli-loop-cache-"), "--index-url", `${registry.url}/simple/`, "loop-root"], { timeoutMs: 60_000 });
+  assert.equal(result.code, 0, describeRun("wheelhouse install loop-root", result));
+  const freeze = await wheelhouse(["freeze", "--python", target.python]);
+  assert.deepEqual(pins(freeze.stdout), { "loop-root": "1.0", "loop-a": "1.0", "loop-b": "1.0" });
+});

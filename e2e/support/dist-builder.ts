@@ -9,6 +9,7 @@ export interface DistSpec {
   version: string;
   requiresPython?: string;
   requiresDist?: string[];
+  providesExtra?: string[];
   summary?: string;
   /** Extra bytes so tests can make files of a given size. */
   padding?: number;
@@ -21,6 +22,7 @@ function distName(name: string): string {
 export function metadataText(spec: DistSpec): string {
   const lines = ["Metadata-Version: 2.1", `Name: ${spec.name}`, `Version: ${spec.version}`, `Summary: ${spec.summary ?? "a test package"}`];
   if (spec.requiresPython) lines.push(`Requires-Python: ${spec.requiresPython}`);
+  for (const extra of spec.providesExtra ?? []) lines.push(`Provides-Extra: ${extra}`);
   for (const dep of spec.requiresDist ?? []) lines.push(`Requires-Dist: ${dep}`);
   return `${lines.join("\n")}\n\nA package built by a test.\n`;
 }

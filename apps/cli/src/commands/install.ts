@@ -57,7 +57,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     const inspected = targetEnvironment(o, ctx.env);
     inspected.catch(() => {}); // (awaited below; this only keeps a quick failure from counting as unhandled)
     // On a cold cache, the named projects' trees are read ahead meanwhile (see read-ahead.ts).
-    if ((await remembered) === null) readAheadWhileInspecting(session, requirements.flatMap((r) => (r.requirement ? [r.requirement] : [])), inspected);
+    if ((await remembered) === null) {
+      readAheadWhileInspecting(session, requirements.flatMap((r) => (r.requirement ? [r.requirement] : [])), inspected, { followDependencies: !o.noDeps });
+    }
     const env = await inspected;
     const previous = await remembered;
     const outcome = await installRequirements({

@@ -4,9 +4,9 @@
  * schemes (resolved the way pip's `locations/_sysconfig.py` resolves them) and the interpreter's
  * layout. Written for Python 3.6+ (no walrus, no `text=`), standard library only.
  *
- * Tags: on CPython on glibc Linux, from the port of packaging's `sys_tags` below (current
- * packaging: `cpXY-none-any` included, as pip adds it), which the tests check against pip's
- * `get_supported()` on every CPython at hand: it needs no import, where importing pip costs 25 ms,
+ * Tags: on CPython on glibc Linux (x86_64, aarch64), from the port of packaging's `sys_tags`
+ * below (current packaging: `cpXY-none-any` included, as pip adds it), which the tests check
+ * against pip's `get_supported()` on every CPython at hand: it needs no import, where importing pip costs 25 ms,
  * and some 60 ms more when pip's bytecode was never written (a venv made with
  * PYTHONDONTWRITEBYTECODE) — on a cold cache, the interpreter's answer is awaited before
  * anything can be resolved. Elsewhere, from pip's own `get_supported()` when pip is importable
@@ -33,7 +33,7 @@ def in_venv():
     return sys.prefix != getattr(sys, "base_prefix", sys.prefix) or hasattr(sys, "real_prefix")
 
 
-# ---- a port of packaging.tags (used only when no packaging is importable) ----
+# ---- a port of packaging.tags (see sys_tags for when it is used) ----
 
 def _normalize_string(s):
     return s.replace(".", "_").replace("-", "_").replace(" ", "_")
@@ -293,8 +293,23 @@ def builtin_sys_tags():
     return ["-".join(t) for t in tags]
 
 
+def _port_is_checked():
+    # Where the tests compare the port with pip: CPython on glibc Linux, x86_64 or aarch64 (the
+    # port leaves out packaging's ELF checks for armv7l and i686), and no _manylinux module
+    # overriding the manylinux tags.
+    if sys.implementation.name != "cpython" or not sys.platform.startswith("linux"):
+        return False
+    if platform.machine() not in ("x86_64", "aarch64") or _glibc_version() == (-1, -1):
+        return False
+    try:
+        import _manylinux  # noqa: F401
+        return False
+    except ImportError:
+        return True
+
+
 def sys_tags():
-    if TAGS_FROM == "builtin" or (TAGS_FROM != "pip" and sys.implementation.name == "cpython" and sys.platform.startswith("linux") and _glibc_version() != (-1, -1)):
+    if TAGS_FROM == "builtin" or (TAGS_FROM != "pip" and _port_is_checked()):
         return builtin_sys_tags(), "builtin"
     try:
         # Exactly what pip matches wheels against (it adds e.g. cp311-none-any to sys_tags).

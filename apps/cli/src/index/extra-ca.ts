@@ -4,24 +4,42 @@
  * Node 20 reads and parses that file before it runs any code, for every process: about 50 ms
  * with a full CA bundle, which corporate machines often set — a quarter of a warm install, paid
  * by HTTP-only and offline commands too. So bin/wheelhouse.cjs starts Node without it and hands
- * the path over in WHEELHOUSE_EXTRA_CA_CERTS; TLS connections then trust Node's bundled roots
+ * the path over in WHEELHOUSE_EXTRA_CA_CERTS; TLS connections then trust Node's default roots
  * plus that file, as Node itself would have (and warn as Node does when it cannot be read).
  */
 import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, type SecureContext, type SecureContextOptions } from "node:tls";
 
-let roots: string[] | null | undefined;
+let extraPem: string | null | undefined;
 
-/** Node's default roots plus the deferred extra certificates; null when there are none to add. */
-export function defaultRootsWithExtraCa(): string[] | null {
-  if (roots !== undefined) return roots;
-  roots = null;
+function deferredExtraPem(): string | null {
+  if (extraPem !== undefined) return extraPem;
+  extraPem = null;
   const file = process.env.WHEELHOUSE_EXTRA_CA_CERTS;
-  if (!file) return roots;
+  if (!file) return extraPem;
   try {
-    roots = [...rootCertificates, readFileSync(file, "utf8")];
+    extraPem = readFileSync(file, "utf8");
   } catch (e) {
     process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(e as Error).message}`);
   }
-  return roots;
+  return extraPem;
+}
+
+/**
+ * A context trusting Node's default roots (the bundled ones, or the system store where Node is
+ * built or started to use it) plus the deferred certificates; null when none were deferred.
+ * `options` must not name `ca`, which would replace the default roots.
+ */
+export function secureContextWithExtraCa(options: Omit<SecureContextOptions, "ca"> = {}): SecureContext | null {
+  const pem = deferredExtraPem();
+  if (pem === null) return null;
+  const context = createSecureContext(options);
+  try {
+    // What Node does with NODE_EXTRA_CA_CERTS: add to the default store (the native context
+    // copies the shared default store before its first addition, so other contexts are untouched).
+    (context.context as { addCACert(pem: string): void }).addCACert(pem);
+  } catch (e) {
+    process.emitWarning(`Ignoring extra certs from \`${process.env.WHEELHOUSE_EXTRA_CA_CERTS}\`, load failed: ${(e as Error).message}`);
+  }
+  return context;
 }

@@ -10,6 +10,9 @@ import { isLocalLocation, localPath, type HttpClient, type HttpResponse } from "
 import { readJsonPageFiles } from "./json-page.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 
+/** Pages a registry's batch revalidation takes at once (its limit). */
+const MAX_REVALIDATE_PAGES = 1000;
+
 /** What pip sends: PEP 691 JSON first, HTML understood. */
 export const SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 
@@ -67,10 +70,9 @@ export class IndexClient {
   /**
    * The files an index offers for a project. A missing project (404/410) is an empty list; any
    * other failure is a warning and an empty list, as pip skips an index it cannot read.
-   * `record: false` leaves it out of `projectsRequested` (a read-ahead, not the resolution's).
    */
-  projectPage(indexUrl: string, name: string, { record = true } = {}): Promise<DistFile[]> {
-    if (record) this.projectsRequested.add(canonicalizeName(name));
+  projectPage(indexUrl: string, name: string): Promise<DistFile[]> {
+    this.projectsRequested.add(canonicalizeName(name));
     const url = this.projectPageUrl(indexUrl, name);
     return this.#once(url, () => {
       const ahead = this.#prefetched.get(url);
@@ -97,20 +99,32 @@ export class IndexClient {
         } catch {
           continue;
         }
-        if (!this.#pages.has(url) && !this.#prefetched.has(url)) urls.push(url);
+        if (!this.#pages.has(url) && !this.#prefetched.has(url) && !urls.includes(url)) urls.push(url);
       }
     }
     if (batch) this.#revalidateInBatches(urls);
-    for (const url of urls) {
-      if (this.#prefetched.has(url)) continue;
-      {
-        const warnings: string[] = [];
-        const ahead = this.#readPage(url, SIMPLE_ACCEPT, url, (message) => warnings.push(message)).then((files) => ({ files, warnings }));
-        // A failure other than a warning (a bug) surfaces when the page is asked for, or never.
-        ahead.catch(() => {});
-        this.#prefetched.set(url, ahead);
-      }
+    for (const url of urls) this.#prefetch(url);
+  }
+
+  /**
+   * A project's files read ahead of the resolution (see `prefetchProjectPages`): warnings are
+   * held until the resolution asks for the page, so a guess that turns out unneeded says nothing.
+   */
+  readAhead(indexUrl: string, name: string): Promise<DistFile[]> {
+    const url = this.projectPageUrl(indexUrl, name);
+    return this.#pages.get(url) ?? this.#prefetch(url).then(({ files }) => files);
+  }
+
+  #prefetch(url: string): Promise<{ files: DistFile[]; warnings: string[] }> {
+    let ahead = this.#prefetched.get(url);
+    if (!ahead) {
+      const warnings: string[] = [];
+      ahead = this.#readPage(url, SIMPLE_ACCEPT, url, (message) => warnings.push(message)).then((files) => ({ files, warnings }));
+      // A failure other than a warning (a bug) surfaces when the page is asked for, or never.
+      ahead.catch(() => {});
+      this.#prefetched.set(url, ahead);
     }
+    return ahead;
   }
 
   /**
@@ -119,19 +133,26 @@ export class IndexClient {
    * not call current, or any failure of the batch request, means that page's own conditional GET.
    */
   #revalidateInBatches(urls: readonly string[]): void {
-    const batches = new Map<string, { url: string; project: string; contentType: string; etag: string }[]>();
+    const batches = new Map<string, Map<string, { url: string; contentType: string; etag: string }>>();
     for (const url of urls) {
       if (this.#current.has(url) || isLocalLocation(url) || !isSecureOrigin(url, this.#trustedHosts)) continue;
       const cached = this.#cache.get(url);
       if (!cached?.revalidateUrl || !cached.etag || !cached.contentType) continue;
       const project = decodeURIComponent(new URL(url).pathname.split("/").at(-2) ?? "");
-      const batch = batches.get(cached.revalidateUrl) ?? [];
-      batch.push({ url, project, contentType: cached.contentType, etag: cached.etag });
+      const batch = batches.get(cached.revalidateUrl) ?? new Map();
+      // The answer names projects: a second page of one project (another URL to the same index)
+      // gets its own GET rather than an answer meant for the first.
+      if (batch.has(project)) continue;
+      batch.set(project, { url, contentType: cached.contentType, etag: cached.etag });
       batches.set(cached.revalidateUrl, batch);
     }
-    for (const [endpoint, pages] of batches) {
-      const answer = this.#askCurrent(endpoint, pages.map(({ project, contentType, etag }) => ({ project, contentType, etag })));
-      for (const page of pages) this.#current.set(page.url, answer.then((current) => current.has(page.project)));
+    for (const [endpoint, batch] of batches) {
+      const pages = [...batch];
+      for (let start = 0; start < pages.length; start += MAX_REVALIDATE_PAGES) {
+        const slice = pages.slice(start, start + MAX_REVALIDATE_PAGES);
+        const answer = this.#askCurrent(endpoint, slice.map(([project, { contentType, etag }]) => ({ project, contentType, etag })));
+        for (const [project, { url }] of slice) this.#current.set(url, answer.then((current) => current.has(project)));
+      }
     }
   }
 
@@ -251,6 +272,9 @@ export class IndexClient {
     const response = await this.#http.request(url, { headers });
     if (response.status === 304 && cached) {
       await response.dump();
+      // An entry from before the registry named its batch revalidation learns it here.
+      const revalidateUrl = sameOriginUrl(response.headers["wheelhouse-revalidate"], url, response.url);
+      if (revalidateUrl !== (cached.revalidateUrl ?? null)) this.#cache.put({ ...cached, revalidateUrl });
       return cached;
     }
     if (response.status === 404 || response.status === 410) {
@@ -288,16 +312,20 @@ function toCachedPage(url: string, response: HttpResponse, body: string): Cached
     etag: response.headers["etag"] ?? null,
     lastModified: response.headers["last-modified"] ?? null,
     body,
-    revalidateUrl: sameOriginUrl(response.headers["wheelhouse-revalidate"], response.url),
+    revalidateUrl: sameOriginUrl(response.headers["wheelhouse-revalidate"], url, response.url),
   };
 }
 
-/** `location` resolved against `base` when it stays on base's origin (credentials go nowhere else); else null. */
-function sameOriginUrl(location: string | undefined, base: string): string | null {
+/**
+ * `location` resolved against `answered` when it stays on the origin of the URL asked for and of
+ * the one that answered (credentials go nowhere else, and a redirect elsewhere is not trusted to
+ * speak for the page asked for); else null.
+ */
+function sameOriginUrl(location: string | undefined, asked: string, answered: string): string | null {
   if (!location) return null;
   try {
-    const url = new URL(location, base);
-    return url.origin === new URL(base).origin ? url.toString() : null;
+    const url = new URL(location, answered);
+    return url.origin === new URL(answered).origin && url.origin === new URL(asked).origin ? url.toString() : null;
   } catch {
     return null;
   }

@@ -125,23 +125,34 @@ export class NodeTransport {
   async close(): Promise<void> {
     const agents = this.#agents;
     this.#agents = null;
-    for (const agent of await Promise.all([agents?.http, agents?.https])) agent?.destroy();
+    // (An agent that could not be made has nothing to close; its error went to the request.)
+    for (const made of await Promise.allSettled([agents?.http, agents?.https])) if (made.status === "fulfilled") made.value?.destroy();
+  }
+
+  /**
+   * TLS options for connections to https servers and proxies: one context for every connection
+   * (given `ca`, each connect would parse the whole bundle again), with the deferred
+   * NODE_EXTRA_CA_CERTS (extra-ca.ts) when no `ca` replaces the default roots.
+   */
+  async #tlsOptions(): Promise<{ rejectUnauthorized: boolean; secureContext?: import("node:tls").SecureContext }> {
+    const { verify, ca, clientCert } = this.#options;
+    const [{ createSecureContext }, { secureContextWithExtraCa }] = await Promise.all([import("node:tls"), import("./extra-ca.ts")]);
+    const client = clientCert ? { cert: clientCert, key: clientCert } : {};
+    const context = ca ? createSecureContext({ ca, ...client }) : (secureContextWithExtraCa(client) ?? (clientCert ? createSecureContext(client) : null));
+    return { rejectUnauthorized: verify, ...(context ? { secureContext: context } : {}) };
   }
 
   async #makeAgent(https: boolean): Promise<Agent> {
     const { connections, verify, clientCert, proxy } = this.#options;
     const common = { keepAlive: true, maxSockets: connections };
-    if (!https) return proxy ? new (await import("http-proxy-agent")).HttpProxyAgent(proxy, common) : new HttpAgent(common);
-    const [{ Agent: HttpsAgent, request }, { createSecureContext }, { defaultRootsWithExtraCa }] = await Promise.all([
-      import("node:https"),
-      import("node:tls"),
-      import("./extra-ca.ts"),
-    ]);
+    if (!https) {
+      if (!proxy) return new HttpAgent(common);
+      // (An https:// proxy is itself a TLS connection.)
+      const tls = /^https:/i.test(proxy) ? await this.#tlsOptions() : {};
+      return new (await import("http-proxy-agent")).HttpProxyAgent(proxy, { ...common, ...tls });
+    }
+    const [{ Agent: HttpsAgent, request }, tls] = await Promise.all([import("node:https"), this.#tlsOptions()]);
     this.#httpsRequest = request;
-    // One context for every connection (given `ca`, each TLS connect would parse the whole bundle again).
-    const ca = this.#options.ca ?? defaultRootsWithExtraCa() ?? undefined;
-    const context = ca || clientCert ? { secureContext: createSecureContext({ ...(ca ? { ca } : {}), ...(clientCert ? { cert: clientCert, key: clientCert } : {}) }) } : {};
-    const tls = { rejectUnauthorized: verify, ...context };
     return proxy ? new (await import("https-proxy-agent")).HttpsProxyAgent(proxy, { ...common, ...tls }) : new HttpsAgent({ ...common, ...tls });
   }
 }

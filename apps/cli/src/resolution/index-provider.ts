@@ -84,6 +84,8 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
   readonly #candidates = new Map<NormalizedName, Promise<Candidate[]>>();
   readonly #installedCandidates = new Map<Candidate, InstalledDistribution>();
   readonly #localProjects = new Map<Candidate, LocalProject>();
+  /** The (wheel URL, extras) pairs the look-ahead has followed. */
+  readonly #extrasLookedAhead = new Set<string>();
 
   constructor(init: IndexProviderInit) {
     this.#init = init;
@@ -139,7 +141,11 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
     const markerExtras = extras.length > 0 ? ["", ...extras] : [];
     for (const requirement of requirements) {
       if (requirement.url !== null) continue;
-      if (requirement.marker !== null && !requirement.marker.evaluate(options.environment, markerExtras)) continue;
+      try {
+        if (requirement.marker !== null && !requirement.marker.evaluate(options.environment, markerExtras)) continue;
+      } catch {
+        continue; // a marker that cannot be evaluated is the resolver's to report
+      }
       const name = requirement.normalizedName;
       this.candidates(name).then(
         (all) => {
@@ -149,8 +155,12 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
           const metadata = this.metadata(best);
           metadata.catch(() => {});
           // (metadata() looks ahead without extras by itself.)
-          const asked = requirement.extras.map((x) => canonicalizeName(x));
-          if (asked.length > 0) metadata.then((m) => this.#lookahead(m.requiresDist, asked), () => {});
+          // Each (wheel, extras) once: extras that lead back to themselves would otherwise loop.
+          const asked = [...new Set(requirement.extras.map((x) => canonicalizeName(x)))].sort();
+          const key = `${best.files[0].url}\0${asked.join(",")}`;
+          if (asked.length === 0 || this.#extrasLookedAhead.has(key)) return;
+          this.#extrasLookedAhead.add(key);
+          metadata.then((m) => this.#lookahead(m.requiresDist, asked), () => {});
         },
         () => {},
       );

@@ -8,8 +8,9 @@
  * needed whatever the interpreter. So, for the projects the request names, this reads that
  * wheel's metadata, then the pages of those dependencies and their wheels' metadata, a few levels
  * down, into the same caches the resolution reads (pages by URL, metadata by file, each fetched
- * once per run). A right guess saves the resolution its round trips; a wrong one costs a request.
- * Nothing is decided or reported here, and no new read starts once the interpreter is known.
+ * once per run). A right guess saves the resolution its round trips; a wrong one costs a page or
+ * a metadata read. Nothing is decided here, nothing is reported unless the resolution reads the
+ * same page, and no new read starts once the interpreter is known.
  */
 import { canonicalizeName, parseMetadata, parseWheelFilename, type NormalizedName, type Requirement, type Version } from "@wheelhouse/packaging";
 import type { DistFile } from "../core-types.ts";
@@ -18,7 +19,7 @@ import type { IndexSession } from "../index/index-session.ts";
 /** Levels of dependencies read below the named projects. */
 const DEPTH = 4;
 
-export function readAheadWhileInspecting(session: IndexSession, named: readonly Requirement[], inspected: Promise<unknown>): void {
+export function readAheadWhileInspecting(session: IndexSession, named: readonly Requirement[], inspected: Promise<unknown>, { followDependencies = true } = {}): void {
   const indexUrls = session.indexUrls;
   if (indexUrls.length === 0) return;
   let stopped = false;
@@ -30,11 +31,11 @@ export function readAheadWhileInspecting(session: IndexSession, named: readonly 
     const name = requirement.normalizedName;
     if (stopped || seen.has(name) || requirement.url !== null) return;
     seen.add(name);
-    const pages = await Promise.all(indexUrls.map((url) => session.index.projectPage(url, name, { record: false })));
+    const pages = await Promise.all(indexUrls.map((url) => session.index.readAhead(url, name)));
     const wheel = newestPureWheel(pages.flat(), requirement);
     if (stopped || wheel === null) return;
     const text = await session.metadata.forFile(wheel, name);
-    if (text === null || depth >= DEPTH) return;
+    if (text === null || !followDependencies || depth >= DEPTH) return;
     const dependencies = parseMetadata(text, { validate: false }).requiresDist ?? [];
     await Promise.all(dependencies.filter((d) => d.marker === null).map((d) => visit(d, depth + 1)));
   };

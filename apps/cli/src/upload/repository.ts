@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, fetch, ProxyAgent, type Dispatcher, type Response } from "undici";
 import { authorizationHeader, redactUrl, type BasicCredentials } from "../auth/index.ts";
 import { describeNetworkError, WHEELHOUSE_VERSION } from "../index/http-client.ts";
-import { defaultRootsWithExtraCa } from "../index/extra-ca.ts";
+import { secureContextWithExtraCa } from "../index/extra-ca.ts";
 import type { PackageFile } from "./package-file.ts";
 import { uploadForm } from "./upload-form.ts";
 
@@ -132,9 +132,13 @@ export class Repository {
     const { hostname, host } = new URL(this.url);
     const trusted = (this.#options.trustedHosts ?? []).some((h) => h === host || h === hostname);
     const connect: Record<string, unknown> = { timeout: Math.round((this.#options.timeout ?? 15) * 1000), rejectUnauthorized: !trusted };
-    const ca = this.#options.cert ? readFileSync(this.#options.cert, "utf8") : defaultRootsWithExtraCa();
-    if (ca) connect["ca"] = ca;
-    if (this.#options.clientCert) connect["cert"] = connect["key"] = readFileSync(this.#options.clientCert, "utf8");
+    const pem = this.#options.clientCert ? readFileSync(this.#options.clientCert, "utf8") : null;
+    const client = pem ? { cert: pem, key: pem } : {};
+    if (this.#options.cert) Object.assign(connect, { ca: readFileSync(this.#options.cert, "utf8"), ...client });
+    else {
+      const context = secureContextWithExtraCa(client);
+      Object.assign(connect, context ? { secureContext: context } : client);
+    }
     const common = { connect, headersTimeout: ANSWER_TIMEOUT_MS, bodyTimeout: ANSWER_TIMEOUT_MS };
     this.#dispatcher = this.#options.proxy ? new ProxyAgent({ uri: this.#options.proxy, requestTls: connect, ...common }) : new Agent(common);
     return this.#dispatcher;

@@ -15,7 +15,7 @@ import { basePath, type AppDeps } from "../http/deps.ts";
 import { parseBody } from "../http/parse-body.ts";
 import { etagMatches, sendPage } from "../http/send-page.ts";
 import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
-import { findManyProjectSources, findProjectSources, type ProjectSource } from "../services/project-sources.ts";
+import { findManyProjectSources, findProjectSources, inSlices, type ProjectSource } from "../services/project-sources.ts";
 import { indexPage, projectPage } from "../services/render-project-page.ts";
 
 function negotiate(req: Request): SimpleFormat {
@@ -83,20 +83,19 @@ export function simpleRoutes(deps: AppDeps): Router {
     // current": the client then sends that GET and sees the answer itself.
     const names = pages.map((p) => p.project).filter((name): name is NormalizedName => canonicalizeName(name) === name);
     const sources = await findManyProjectSources(deps, index, [...new Set(names)]);
-    const current = await Promise.all(
-      pages.map(async ({ project, contentType, etag }) => {
-        // The page's format is the one its content type names (asked for as the only acceptable type).
-        const format = negotiateSimpleFormat(contentType.split(";")[0], undefined);
-        const known = sources.get(project as NormalizedName);
-        if (format === null || known === undefined) return false;
-        try {
-          const page = await loadProjectPage(req, index, project as NormalizedName, format, known);
-          return page !== null && etagMatches(etag, page.etag);
-        } catch {
-          return false;
-        }
-      }),
-    );
+    const isCurrent = async ({ project, contentType, etag }: (typeof pages)[number]): Promise<boolean> => {
+      // The page's format is the one its content type names (asked for as the only acceptable type).
+      const format = negotiateSimpleFormat(contentType.split(";")[0], undefined);
+      const known = sources.get(project as NormalizedName);
+      if (format === null || known === undefined) return false;
+      try {
+        const page = await loadProjectPage(req, index, project as NormalizedName, format, known);
+        return page !== null && etagMatches(etag, page.etag);
+      } catch {
+        return false;
+      }
+    };
+    const current = await inSlices(pages, isCurrent);
     res.setHeader("Cache-Control", "no-store");
     res.json({ current: pages.filter((_, i) => current[i]).map((p) => p.project) });
   };

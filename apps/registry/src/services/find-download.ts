@@ -29,7 +29,9 @@ export async function findDownload(deps: SourceDeps, view: IndexRow, filename: s
     // plain index (the common case) costs no second query.
     const mayBeQuarantined = !opts.showQuarantined && leaf.quarantineDays > 0;
     if (view.kind === "group" || mayBeQuarantined) {
-      const { name } = await deps.db.project.findUniqueOrThrow({ where: { id: file.projectId }, select: { name: true } });
+      const project = await deps.db.project.findUnique({ where: { id: file.projectId }, select: { name: true } });
+      if (project === null) continue; // deleted meanwhile
+      const { name } = project;
       if (view.kind === "group") {
         const sources = await findProjectSources(deps, view, name as NormalizedName);
         if (!sources.some((s) => s.index.id === leaf.id)) continue;

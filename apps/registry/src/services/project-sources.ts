@@ -59,7 +59,7 @@ export async function findProjectSources(deps: SourceDeps, index: IndexRow, name
  */
 export async function findManyProjectSources(deps: SourceDeps, index: IndexRow, names: readonly NormalizedName[]): Promise<Map<NormalizedName, ProjectSource[]>> {
   if (index.kind !== "hosted") {
-    const found = await Promise.all(names.map((name) => findProjectSources(deps, index, name).catch(() => null)));
+    const found = await inSlices(names, (name) => findProjectSources(deps, index, name).catch(() => null));
     return new Map(names.flatMap((name, i) => (found[i] ? [[name, found[i]] as const] : [])));
   }
   const rows = await deps.db.project.findMany({ where: { indexId: index.id, name: { in: [...names] } }, select: { id: true, name: true, lastSerial: true } });
@@ -70,4 +70,11 @@ export async function findManyProjectSources(deps: SourceDeps, index: IndexRow, 
       return [name, row ? [{ index, projectId: row.id, lastSerial: row.lastSerial }] : []] as const;
     }),
   );
+}
+
+/** `work` on every item, at most `width` at a time (one request must not start a thousand lookups or upstream fetches at once). */
+export async function inSlices<T, R>(items: readonly T[], work: (item: T) => Promise<R>, width = 32): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += width) results.push(...(await Promise.all(items.slice(start, start + width).map(work))));
+  return results;
 }
