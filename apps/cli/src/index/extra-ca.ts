@@ -20,9 +20,14 @@ function deferredExtraPem(): string | null {
   try {
     extraPem = readFileSync(file, "utf8");
   } catch (e) {
-    process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(e as Error).message}`);
+    warnIgnored(e);
   }
   return extraPem;
+}
+
+/** Node's own warning for an extra CA file it cannot use. */
+function warnIgnored(e: unknown): void {
+  process.emitWarning(`Ignoring extra certs from \`${process.env.WHEELHOUSE_EXTRA_CA_CERTS}\`, load failed: ${(e as Error).message}`);
 }
 
 /**
@@ -39,7 +44,7 @@ export function secureContextWithExtraCa(options: Omit<SecureContextOptions, "ca
     // copies the shared default store before its first addition, so other contexts are untouched).
     (context.context as { addCACert(pem: string): void }).addCACert(pem);
   } catch (e) {
-    process.emitWarning(`Ignoring extra certs from \`${process.env.WHEELHOUSE_EXTRA_CA_CERTS}\`, load failed: ${(e as Error).message}`);
+    warnIgnored(e);
   }
   return context;
 }

@@ -90,7 +90,7 @@ export class IndexClient {
    * so a guess that turns out unneeded costs one request and no message.
    */
   prefetchProjectPages(indexUrls: readonly string[], names: Iterable<string>, { batch = false } = {}): void {
-    const urls: string[] = [];
+    const urls = new Set<string>();
     for (const name of names) {
       for (const indexUrl of indexUrls) {
         let url: string;
@@ -99,10 +99,10 @@ export class IndexClient {
         } catch {
           continue;
         }
-        if (!this.#pages.has(url) && !this.#prefetched.has(url) && !urls.includes(url)) urls.push(url);
+        if (!this.#pages.has(url) && !this.#prefetched.has(url)) urls.add(url);
       }
     }
-    if (batch) this.#revalidateInBatches(urls);
+    if (batch) this.#revalidateInBatches([...urls]);
     for (const url of urls) this.#prefetch(url);
   }
 

@@ -62,6 +62,7 @@ export class NodeTransport {
    */
   #agents: { http?: Promise<Agent>; https?: Promise<Agent> } | null = {};
   #httpsRequest: typeof HttpsRequest | null = null;
+  #tls: Promise<{ rejectUnauthorized: boolean; secureContext?: import("node:tls").SecureContext }> | null = null;
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -134,7 +135,12 @@ export class NodeTransport {
    * (given `ca`, each connect would parse the whole bundle again), with the deferred
    * NODE_EXTRA_CA_CERTS (extra-ca.ts) when no `ca` replaces the default roots.
    */
-  async #tlsOptions(): Promise<{ rejectUnauthorized: boolean; secureContext?: import("node:tls").SecureContext }> {
+  #tlsOptions(): Promise<{ rejectUnauthorized: boolean; secureContext?: import("node:tls").SecureContext }> {
+    // (Once: an https proxy and https servers share the one context.)
+    return (this.#tls ??= this.#makeTlsOptions());
+  }
+
+  async #makeTlsOptions(): Promise<{ rejectUnauthorized: boolean; secureContext?: import("node:tls").SecureContext }> {
     const { verify, ca, clientCert } = this.#options;
     const [{ createSecureContext }, { secureContextWithExtraCa }] = await Promise.all([import("node:tls"), import("./extra-ca.ts")]);
     const client = clientCert ? { cert: clientCert, key: clientCert } : {};
@@ -143,7 +149,7 @@ export class NodeTransport {
   }
 
   async #makeAgent(https: boolean): Promise<Agent> {
-    const { connections, verify, clientCert, proxy } = this.#options;
+    const { connections, proxy } = this.#options;
     const common = { keepAlive: true, maxSockets: connections };
     if (!https) {
       if (!proxy) return new HttpAgent(common);

@@ -15,7 +15,8 @@ import { basePath, type AppDeps } from "../http/deps.ts";
 import { parseBody } from "../http/parse-body.ts";
 import { etagMatches, sendPage } from "../http/send-page.ts";
 import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
-import { findManyProjectSources, findProjectSources, inSlices, type ProjectSource } from "../services/project-sources.ts";
+import { inSlices } from "../services/in-slices.ts";
+import { findManyProjectSources, findProjectSources, type ProjectSource } from "../services/project-sources.ts";
 import { indexPage, projectPage } from "../services/render-project-page.ts";
 
 function negotiate(req: Request): SimpleFormat {

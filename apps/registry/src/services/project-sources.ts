@@ -10,6 +10,7 @@ import type { Logger } from "../logger.ts";
 import type { NormalizedName } from "@wheelhouse/packaging";
 import type { IndexRow } from "./find-index.ts";
 import { groupMembers } from "./group-members.ts";
+import { inSlices } from "./in-slices.ts";
 import type { MirrorFacade } from "./mirror-facade.ts";
 
 export interface ProjectSource {
@@ -70,11 +71,4 @@ export async function findManyProjectSources(deps: SourceDeps, index: IndexRow, 
       return [name, row ? [{ index, projectId: row.id, lastSerial: row.lastSerial }] : []] as const;
     }),
   );
-}
-
-/** `work` on every item, at most `width` at a time (one request must not start a thousand lookups or upstream fetches at once). */
-export async function inSlices<T, R>(items: readonly T[], work: (item: T) => Promise<R>, width = 32): Promise<R[]> {
-  const results: R[] = [];
-  for (let start = 0; start < items.length; start += width) results.push(...(await Promise.all(items.slice(start, start + width).map(work))));
-  return results;
 }
