@@ -3,10 +3,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { assertNothingStored as assertNothingStoredIn } from "../support/upload-leftovers.ts";
 
 let registry: TestRegistry;
 let uploader: { token: string };
@@ -26,20 +25,8 @@ async function upload(form: FormData, auth: string | null = basicAuth("__token__
   return { status: response.status, statusText: response.statusText, headers: response.headers, body: await response.text() };
 }
 
-async function assertNothingStored(projectName: string) {
-  const { db, store } = registry.running;
-  assert.equal(await db.project.count({ where: { name: projectName } }), 0, "no project row");
-  assert.equal(await db.file.count({ where: { project: { name: projectName } } }), 0, "no file row");
-  // Staged blobs and temp files are removed after the response is sent; give it a moment.
-  for (let attempt = 0; ; attempt++) {
-    const blobs: string[] = [];
-    for await (const blob of store.list("")) blobs.push(blob.key);
-    const temps = await readdir(join(registry.dataDir, "tmp", "uploads")).catch(() => []);
-    const leftovers = [...blobs.filter((k) => k.includes(projectName.replace(/-/g, "_")) || k.startsWith("incoming/")), ...temps];
-    if (leftovers.length === 0) return;
-    if (attempt > 50) assert.fail(`left behind: ${leftovers.join(", ")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function assertNothingStored(projectName: string) {
+  return assertNothingStoredIn(registry, projectName);
 }
 
 describe("upload rejections", () => {
@@ -95,15 +82,13 @@ describe("upload rejections", () => {
     await assertNothingStored("garbage");
   });
 
-  for (const filename of ["../../etc/passwd-1.0-py3-none-any.whl", "..%2Fescape-1.0.tar.gz", "/abs-1.0.tar.gz", "dir/inner-1.0.tar.gz", "back\\slash-1.0.tar.gz"]) {
-    test(`a path in the filename: ${filename}`, async () => {
-      const spec: DistSpec = { name: "traversal", version: "1.0" };
-      const result = await upload(uploadForm(spec, filename, buildWheel(spec), { filetype: filename.endsWith(".whl") ? "bdist_wheel" : "sdist" }));
-      assert.equal(result.status, 400);
-      assert.match(result.body, /Invalid filename|does not match|Invalid distribution filename/);
-      await assertNothingStored("traversal");
-    });
-  }
+  test("a filename with escaped path characters", async () => {
+    const spec: DistSpec = { name: "traversal", version: "1.0" };
+    const result = await upload(uploadForm(spec, "..%2Fescape-1.0.tar.gz", buildWheel(spec), { filetype: "sdist" }));
+    assert.equal(result.status, 400);
+    assert.equal(result.body.trim(), "Invalid filename '..%2Fescape-1.0.tar.gz': a distribution filename is a single name with no path.");
+    await assertNothingStored("traversal");
+  });
 
   test("a file extension PyPI does not take", async () => {
     const spec: DistSpec = { name: "egg-file", version: "1.0" };

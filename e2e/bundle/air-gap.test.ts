@@ -8,7 +8,10 @@ import { createReadStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { basicAuth, buildWheel, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import tar from "tar-stream";
+import type { BundleManifestInput } from "@wheelhouse/bundle";
+import { basicAuth, buildSdist, buildWheel, digestsOf, metadataText, sdistFilename, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { wheelWithMembers } from "../support/raw-wheel.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { moduleName } from "../support/projects.ts";
 import { createVenv, pip, type Venv } from "../support/python.ts";
@@ -165,4 +168,118 @@ test("a truncated bundle is refused, and nothing becomes visible", TIMEOUT, asyn
   assert.match(refused.json.detail, /^Invalid bundle: .*truncated/);
   assert.equal(await visibleFiles(b, "truncated"), 0);
   assert.deepEqual(await blobKeys(b), keys);
+});
+
+// ---------------------------------------------------------------- hostile bundles
+// A bundle is one more door into an index: each of its files must pass what an upload of it
+// would, whatever the manifest says.
+
+/** The manifest of a bundle tar: its first member. */
+function manifestOf(tarBytes: Buffer): BundleManifestInput {
+  const size = parseInt(tarBytes.subarray(124, 136).toString("latin1").replace(/\0.*$/s, "").trim(), 8);
+  return JSON.parse(tarBytes.subarray(512, 512 + size).toString("utf8")) as BundleManifestInput;
+}
+
+interface BundledFile {
+  project: DistSpec;
+  filename: string;
+  bytes: Buffer;
+}
+
+/** A bundle of `files`, each filed under its project and version, with a manifest that is true to the bytes. */
+async function packBundle(files: BundledFile[]): Promise<Buffer> {
+  const projects = new Map<string, NonNullable<BundleManifestInput["projects"]>[number]>();
+  for (const { project, filename, bytes } of files) {
+    const name = project.name.toLowerCase().replace(/[-_.]+/g, "-");
+    const entry = projects.get(name) ?? { name, displayName: project.name, releases: [] };
+    projects.set(name, entry);
+    let release = entry.releases.find((r) => r.version === project.version);
+    if (!release) {
+      release = { version: project.version, yanked: false, requiresPython: null, summary: null, info: {}, files: [] };
+      entry.releases.push(release);
+    }
+    release.files.push({
+      filename,
+      packageType: filename.endsWith(".whl") ? "bdist_wheel" : "sdist",
+      pythonVersion: filename.endsWith(".whl") ? "py3" : "source",
+      size: bytes.length,
+      sha256: digestsOf(bytes).sha256,
+      yanked: false,
+      uploadTime: new Date().toISOString(),
+      coreMetadata: metadataText(project),
+    });
+  }
+  const manifest: BundleManifestInput = { ...manifestOf(bundle), projects: [...projects.values()] };
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on("data", (chunk) => {
+    chunks.push(chunk as Buffer);
+  });
+  const done = new Promise<void>((resolve) => pack.on("end", () => resolve()));
+  pack.entry({ name: "wheelhouse-bundle.json" }, JSON.stringify(manifest));
+  for (const { filename, bytes } of files) pack.entry({ name: `files/${filename}` }, bytes);
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+async function assertRefusedWhole(index: string, payload: Buffer, detail: string) {
+  await b.createIndex(index);
+  const keys = await blobKeys(b);
+  const refused = await importInto(b, index, payload);
+  assert.equal(refused.status, 400, JSON.stringify(refused.json));
+  assert.equal(refused.json.detail, detail);
+  assert.equal(await visibleFiles(b, index), 0, "nothing imported");
+  assert.deepEqual(await blobKeys(b), keys, "staged blobs removed");
+}
+
+test("a bundle whose wheel has a ../../evil.py member is refused whole, naming the file", TIMEOUT, async () => {
+  const fine: DistSpec = { name: uniqueName("fine"), version: "1.0" };
+  const evil: DistSpec = { name: uniqueName("evil"), version: "1.0" };
+  const payload = await packBundle([
+    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine) },
+    { project: evil, filename: wheelFilename(evil), bytes: wheelWithMembers(evil, [{ name: "../../evil.py", data: "import os\n" }]) },
+  ]);
+  await assertRefusedWhole(
+    "evil-member",
+    payload,
+    `Invalid bundle: files/${wheelFilename(evil)} is refused, as an upload of it would be (Invalid distribution file: member name "../../evil.py" contains a ".." segment); nothing was imported.`,
+  );
+});
+
+test("a bundle that files requests-99.0.tar.gz under another project is refused whole", TIMEOUT, async () => {
+  const fine: DistSpec = { name: uniqueName("fine"), version: "1.0" };
+  const requests: DistSpec = { name: "requests", version: "99.0" };
+  const payload = await packBundle([
+    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine) },
+    { project: { ...fine, version: "1.1" }, filename: sdistFilename(requests), bytes: buildSdist(requests) },
+  ]);
+  await assertRefusedWhole(
+    "other-project",
+    payload,
+    `Invalid bundle: files/requests-99.0.tar.gz is refused, as an upload of it would be (The filename 'requests-99.0.tar.gz' does not match the project '${fine.name}' version '1.1' of the upload); nothing was imported.`,
+  );
+  assert.equal((await fetch(`${b.url}/other-project/simple/requests/`)).status, 404);
+});
+
+test("a bundle with a symlink member is refused whole", TIMEOUT, async () => {
+  const linky: DistSpec = { name: uniqueName("linky"), version: "1.0" };
+  const dist = linky.name.replace(/-/g, "_");
+  const wheel = wheelWithMembers(linky, [{ name: `${dist}/passwd`, data: "/etc/passwd", method: 0, externalAttributes: (0o120777 << 16) >>> 0 }]);
+  await assertRefusedWhole(
+    "symlink-member",
+    await packBundle([{ project: linky, filename: wheelFilename(linky), bytes: wheel }]),
+    `Invalid bundle: files/${wheelFilename(linky)} is refused, as an upload of it would be (Invalid distribution file: member "${dist}/passwd" is a symbolic link; a distribution may hold only regular files and directories); nothing was imported.`,
+  );
+});
+
+test("a hand-made bundle of valid files imports: the checks refuse only what an upload would", TIMEOUT, async () => {
+  const fine: DistSpec = { name: uniqueName("fine"), version: "1.0" };
+  await b.createIndex("hand-made");
+  const imported = await importInto(b, "hand-made", await packBundle([
+    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine) },
+    { project: fine, filename: sdistFilename(fine), bytes: buildSdist(fine) },
+  ]));
+  assert.equal(imported.status, 200, JSON.stringify(imported.json));
+  assert.deepEqual(imported.json, { created: 2, unchanged: 0 });
 });

@@ -9,11 +9,14 @@ import { basicAuth, buildWheel, wheelFilename, type DistSpec } from "../support/
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { fetchSimpleLinks } from "../support/simple-page.ts";
+import { startStaticUpstream, type StaticUpstream } from "../support/static-upstream.ts";
 import { removeTempDirs, uniqueName } from "../support/temp-dir.ts";
 
 const TIMEOUT = { timeout: 60_000 };
 
 let upstream: TestRegistry;
+/** A plain PEP 503 tree with the same wheels: no sizes, no hashes, no metadata files. */
+let plain: StaticUpstream;
 let a: TestRegistry;
 let c: TestRegistry;
 const base = uniqueName("base");
@@ -36,10 +39,14 @@ before(async () => {
   for (const spec of specs) await uploadWheel(`${upstream.url}/`, token, spec, wheels.get(spec)!);
   await a.admin("POST", "/api/admin/indexes", { name: "pypi", kind: "mirror", upstreamUrl: `${upstream.url}/main/simple/`, syncSelection: { allow: [app] } });
   await a.admin("POST", "/api/admin/indexes", { name: "bare", kind: "mirror", upstreamUrl: `${upstream.url}/main/simple/` });
+  const tree: Record<string, { filename: string; bytes: Buffer }[]> = {};
+  for (const spec of specs) (tree[spec.name] ??= []).push({ filename: wheelFilename(spec), bytes: wheels.get(spec)! });
+  plain = await startStaticUpstream({ bare: true, projects: tree });
+  await a.admin("POST", "/api/admin/indexes", { name: "plain", kind: "mirror", upstreamUrl: plain.simpleUrl });
 });
 
 after(async () => {
-  await Promise.all([upstream?.stop(), a?.stop(), c?.stop()]);
+  await Promise.all([upstream?.stop(), a?.stop(), c?.stop(), plain?.stop()]);
   await removeTempDirs();
 });
 
@@ -121,4 +128,22 @@ test("registry C imports the bundle and serves every file with upstream's sha256
     assert.equal(sha256(Buffer.from(await file.arrayBuffer())), expected, `${wheelFilename(spec)} served with the right bytes`);
   }
   assert.equal((await fetch(`${c.url}/main/simple/${other}/`)).status, 404);
+});
+
+test("a requirements export from a mirror of a plain PEP 503 upstream (no metadata files) follows the closure", TIMEOUT, async () => {
+  // What `pip freeze` of an install of app gives, and the bare top-level name: both reach base 1.0.
+  for (const requirements of [`${app}==1.0\n${base}==1.0\n`, `${app}\n`]) {
+    const response = await exportRequest(a, { index: "plain", requirements });
+    assert.equal(response.status, 200, response.status === 200 ? "" : await response.text());
+    const bytes = Buffer.from(await response.arrayBuffer());
+    for (const spec of selected) assert.ok(bytes.includes(wheels.get(spec)!), `${wheelFilename(spec)} is in the bundle (${JSON.stringify(requirements)})`);
+    for (const spec of [specs[1]!, specs[3]!]) assert.ok(!bytes.includes(Buffer.from(`files/${wheelFilename(spec)}`)), `${wheelFilename(spec)} is not`);
+    // The manifest states what the bundle holds: sizes and hashes learnt on the fetch.
+    const manifest = JSON.parse(bytes.subarray(512, bytes.indexOf(0, 512)).toString("utf8"));
+    const files = manifest.projects.flatMap((p: { releases: { files: { filename: string; size: number; sha256: string }[] }[] }) => p.releases.flatMap((r) => r.files));
+    for (const spec of selected) {
+      const entry = files.find((f: { filename: string }) => f.filename === wheelFilename(spec));
+      assert.deepEqual([entry.size, entry.sha256], [wheels.get(spec)!.length, sha256(wheels.get(spec)!)]);
+    }
+  }
 });

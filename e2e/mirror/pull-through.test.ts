@@ -200,7 +200,7 @@ describe("project pages", () => {
       assert.ok(result);
       const row = await fileRow(index, wheelFilename(spec));
       assert.equal(row.upstreamUrl, `${htmlUpstream.url}/files/${wheelFilename(spec)}`);
-      assert.deepEqual([row.requiresPython, row.yanked, row.yankedReason, row.sha256, row.size], [">=3.8,<4", true, null, sha256(bytes), 0n]);
+      assert.deepEqual([row.requiresPython, row.yanked, row.yankedReason, row.sha256, row.size], [">=3.8,<4", true, null, sha256(bytes), null]);
       // No size anywhere: fetched whole first, so the caller still gets one.
       const { stream, size } = await openMirrorFile(deps, index, row.id);
       assert.equal(size, bytes.length);
@@ -500,7 +500,7 @@ describe("core metadata", () => {
     assert.equal((await fileRow(index, wheelFilename(spec))).coreMetadata, null);
   });
 
-  test("extracted from the cached wheel when upstream offers none; none for sdists", async () => {
+  test("read from the upstream wheel by ranges when upstream offers none; none for sdists", async () => {
     const index = await mirrorIndex();
     const { name, spec } = upstreamProject((display) => {
       const s: DistSpec = { name: display, version: "1.0", requiresDist: ["requests>=2"] };
@@ -515,13 +515,12 @@ describe("core metadata", () => {
     const sdist = await fileRow(index, sdistFilename(spec));
     assert.equal(wheel.metadataSha256, null);
 
-    assert.equal(await ensureMirrorMetadata(deps, index, wheel.id), null, "not cached yet");
-    assert.equal(upstream.requests(`/files/${wheelFilename(spec)}.metadata`), 0);
     const serialBefore = (await database.db.project.findUniqueOrThrow({ where: { id: projectId } })).lastSerial;
-
-    await cacheMirrorFile(deps, index, wheel.id);
+    // Not cached: METADATA read by range requests into the upstream wheel, as uv does.
     assert.equal(await ensureMirrorMetadata(deps, index, wheel.id), metadataText(withDeps));
+    assert.equal(upstream.requests(`/files/${wheelFilename(spec)}.metadata`), 0);
     const stored = await fileRow(index, wheelFilename(spec));
+    assert.equal(stored.storageKey, null, "read by ranges, not fetched whole");
     assert.equal(stored.metadataSha256, sha256(metadataText(withDeps)));
     const project = await database.db.project.findUniqueOrThrow({ where: { id: projectId } });
     assert.ok(project.lastSerial > serialBefore, "the page now offers .metadata: a new serial");

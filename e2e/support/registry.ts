@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase } from "@wheelhouse/db/testing";
-import type { Config } from "../../apps/registry/src/config.ts";
+import { DEFAULT_HTTP_LIMITS, type Config, type HttpLimits } from "../../apps/registry/src/config.ts";
 import { createLogger } from "../../apps/registry/src/logger.ts";
 import { startRegistry as startServer, type RunningRegistry } from "../../apps/registry/src/server.ts";
 import { createApiToken, createUser } from "../../apps/registry/src/services/manage-users.ts";
@@ -24,6 +24,8 @@ export interface TestRegistry {
   createIndex(name: string, opts?: { anonymousRead?: boolean }): Promise<void>;
   /** The running parts, for tests that look behind the HTTP surface. */
   running: RunningRegistry;
+  /** Its database, for a second process (the admin command) working on the same data. */
+  databaseUrl: string;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -31,6 +33,8 @@ export interface TestRegistry {
 export interface TestRegistryOptions {
   storage?: "fs" | "s3";
   maxUploadBytes?: number;
+  /** HTTP timeouts and minimum body rate, over the production defaults. */
+  http?: Partial<HttpLimits>;
   defaultIndexAnonymousRead?: boolean;
 }
 
@@ -49,6 +53,7 @@ export async function startRegistry(opts: TestRegistryOptions = {}): Promise<Tes
     adminPassword: randomBytes(12).toString("hex"),
     defaultIndex: "main",
     maxUploadBytes: opts.maxUploadBytes ?? 256 * 1024 * 1024,
+    http: { ...DEFAULT_HTTP_LIMITS, ...opts.http },
     baseUrl: undefined,
     logLevel: "info",
   };
@@ -73,6 +78,7 @@ export async function startRegistry(opts: TestRegistryOptions = {}): Promise<Tes
     adminToken,
     admin,
     running,
+    databaseUrl: database.url,
     dataDir,
     async createUser(username, token) {
       const { password } = await createUser(db, null, { username });

@@ -1,10 +1,17 @@
 // A tiny PyPI-shaped upstream for mirror tests: project pages (PEP 503 HTML, or PEP 691 JSON
-// when asked), file bytes and `.metadata` files, with ETag/304, request counts per path, and
-// faults on demand per path (an error status, a hang, a socket closed or stalled mid-file,
-// bytes other than the published hash).
+// when asked), file bytes (with Range, as real file servers and CDNs answer) and `.metadata`
+// files, with ETag/304, request counts per path, and faults on demand per path (an error
+// status, a hang, a socket closed or stalled mid-file, bytes other than the published hash).
+// `bare` makes it a plain PEP 503 tree (static directories, older devpi, Nexus): HTML only,
+// no hashes, no sizes, no metadata files. startStaticTree serves a directory (the machine's
+// local index) the way `python -m http.server` or nginx would.
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { join, normalize, sep } from "node:path";
+import { parseByteRange } from "../../apps/registry/src/http/byte-range.ts";
 
 export interface StaticFile {
   filename: string;
@@ -46,6 +53,17 @@ export interface StaticUpstreamOptions {
   redirectFiles?: boolean;
   /** Files are sent chunked, without Content-Length. */
   chunkedFiles?: boolean;
+  /**
+   * A plain PEP 503 tree: HTML pages only, links without `#sha256=`, no `data-core-metadata`,
+   * no `.metadata` files (and HTML never has sizes).
+   */
+  bare?: boolean;
+  /** Range requests on files are ignored (a 200 with the whole file), as some servers do. */
+  noRanges?: boolean;
+  /** Links point at this origin ("http://127.0.0.1:<port>") instead of this server's. */
+  fileOrigin?: string;
+  /** Files are 302-redirected to `<redirectFilesTo>/cdn/<filename>` (another origin). */
+  redirectFilesTo?: string;
 }
 
 export interface StaticUpstream {
@@ -104,15 +122,17 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
   const fileHref = (filename: string): string => {
     const path = `/files/${encodeURIComponent(filename)}`;
     if (opts.links === "relative") return `../..${path}`;
+    if (opts.fileOrigin) return `${opts.fileOrigin}${path}`;
     if (opts.links === "absolute") return `${origin}${path}`;
     return path;
   };
 
   const renderHtml = (name: string, files: StaticFile[]): string => {
     const anchors = files.map((file) => {
-      let attrs = `href="${escapeHtml(`${fileHref(file.filename)}#sha256=${file.sha256 ?? sha256(file.bytes)}`)}"`;
+      const fragment = opts.bare ? "" : `#sha256=${file.sha256 ?? sha256(file.bytes)}`;
+      let attrs = `href="${escapeHtml(`${fileHref(file.filename)}${fragment}`)}"`;
       if (file.requiresPython) attrs += ` data-requires-python="${escapeHtml(file.requiresPython)}"`;
-      if (file.metadata !== undefined) {
+      if (file.metadata !== undefined && !opts.bare) {
         const value = escapeHtml(`sha256=${file.metadataSha256 ?? sha256(file.metadata)}`);
         attrs += ` data-dist-info-metadata="${value}" data-core-metadata="${value}"`;
       }
@@ -139,7 +159,7 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
       })),
     });
 
-  const sendBody = (res: ServerResponse, body: Buffer, fault: Fault | undefined): void => {
+  const sendBody = (req: IncomingMessage, res: ServerResponse, body: Buffer, fault: Fault | undefined): void => {
     if (fault === "close-mid-file" || fault === "stall-mid-file") {
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length });
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
@@ -157,7 +177,13 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
       res.end(body.subarray(1));
       return;
     }
-    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length });
+    const range = opts.noRanges ? null : byteRange(req.headers.range, body.length);
+    if (range) {
+      res.writeHead(206, { "content-type": "application/octet-stream", "content-length": range.end - range.start + 1, "content-range": `bytes ${range.start}-${range.end}/${body.length}` });
+      res.end(body.subarray(range.start, range.end + 1));
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length, ...(opts.noRanges ? {} : { "accept-ranges": "bytes" }) });
     res.end(body);
   };
 
@@ -186,7 +212,7 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
         res.writeHead(404, { "content-type": "text/plain" }).end("404 Not Found\n");
         return;
       }
-      const wantsJson = opts.formats !== "html" && (req.headers.accept ?? "").includes(JSON_TYPE);
+      const wantsJson = opts.formats !== "html" && !opts.bare && (req.headers.accept ?? "").includes(JSON_TYPE);
       const body = Buffer.from(wantsJson ? renderJson(project.name, project.files) : renderHtml(project.name, project.files));
       const etag = `"${sha256(body).slice(0, 16)}"`;
       const headers = {
@@ -206,6 +232,10 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
     const file = /^\/(files|cdn)\/([^/]+)$/.exec(path);
     if (file) {
       let filename = decodeURIComponent(file[2]!);
+      if (file[1] === "files" && opts.redirectFilesTo) {
+        res.writeHead(302, { location: `${opts.redirectFilesTo}/cdn/${encodeURIComponent(filename)}` }).end();
+        return;
+      }
       if (file[1] === "files" && opts.redirectFiles) {
         res.writeHead(302, { location: `/cdn/${encodeURIComponent(filename)}` }).end();
         return;
@@ -213,11 +243,11 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
       const wantsMetadata = filename.endsWith(".metadata");
       if (wantsMetadata) filename = filename.slice(0, -".metadata".length);
       const found = findFile(filename);
-      if (!found || (wantsMetadata && found.metadata === undefined)) {
+      if (!found || (wantsMetadata && (found.metadata === undefined || opts.bare))) {
         res.writeHead(404, { "content-type": "text/plain" }).end("404 Not Found\n");
         return;
       }
-      sendBody(res, wantsMetadata ? Buffer.from(found.metadata!, "utf8") : found.bytes, fault);
+      sendBody(req, res, wantsMetadata ? Buffer.from(found.metadata!, "utf8") : found.bytes, fault);
       return;
     }
     res.writeHead(404, { "content-type": "text/plain" }).end("404 Not Found\n");
@@ -248,6 +278,68 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
     requests: (path) => counts.get(path) ?? 0,
     statuses: (path) => answered.get(path) ?? [],
     authorizations: (path) => auths.get(path) ?? [],
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A range the registry's own parser accepts (RFC 9110, one range); null for none or an unsatisfiable one (then the whole file). */
+function byteRange(header: string | undefined, size: number): { start: number; end: number } | null {
+  const range = parseByteRange(header, size);
+  return range === "unsatisfiable" ? null : range;
+}
+
+export interface StaticTree {
+  url: string;
+  /** Requests by path, in order. */
+  paths: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the directory `root` as a plain static file server does (a directory answers with its
+ * index.html; files with Range): e.g. the machine's local PEP 503 tree, `<root>/simple/<name>/`
+ * and `<root>/files/<wheel>`. Nothing outside `root` is served.
+ */
+export async function startStaticTree(root: string): Promise<StaticTree> {
+  const paths: string[] = [];
+  const sockets = new Set<Socket>();
+  const base = normalize(root + sep);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    paths.push(path);
+    const notFound = () => void res.writeHead(404, { "content-type": "text/plain" }).end("404 Not Found\n");
+    let target = normalize(join(base, path));
+    if (!target.startsWith(base)) return notFound();
+    void (async () => {
+      let info = await stat(target).catch(() => null);
+      if (info?.isDirectory()) {
+        target = join(target, "index.html");
+        info = await stat(target).catch(() => null);
+      }
+      if (!info?.isFile()) return notFound();
+      const type = target.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream";
+      const range = byteRange(req.headers.range, info.size);
+      if (range) {
+        res.writeHead(206, { "content-type": type, "content-length": range.end - range.start + 1, "content-range": `bytes ${range.start}-${range.end}/${info.size}` });
+        createReadStream(target, range).pipe(res);
+        return;
+      }
+      res.writeHead(200, { "content-type": type, "content-length": info.size, "accept-ranges": "bytes" });
+      if (req.method === "HEAD") res.end();
+      else createReadStream(target).pipe(res);
+    })().catch(() => res.destroy());
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    paths,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

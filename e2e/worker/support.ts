@@ -104,12 +104,17 @@ export interface MirrorSide {
   close(): Promise<void>;
 }
 
-/** A mirror index of `upstreamUrl` in a database and storage of its own. */
-export async function createMirrorSide(upstreamUrl: string, selection: object): Promise<MirrorSide> {
+/**
+ * A mirror index of `upstreamUrl` in a database and storage of its own. `skipIds`: indexes made
+ * (and dropped) first, so that two sides in one process have different index ids: the mirror's
+ * in-process registry of running downloads is keyed by ids, unique in one database only.
+ */
+export async function createMirrorSide(upstreamUrl: string, selection: object, opts: { skipIds?: number } = {}): Promise<MirrorSide> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), "wh-mirror-"));
   const store = createBlobStore({ driver: "fs", root: join(dataDir, "files") });
   await store.ensureReady();
+  for (let i = 0; i < (opts.skipIds ?? 0); i++) await database.db.index.delete({ where: { id: (await database.db.index.create({ data: { name: `skipped-${i}` } })).id } });
   const index = await database.db.index.create({
     data: { name: "pypi", kind: "mirror", upstreamUrl, syncSelection: selection, pageTtlSeconds: 3600 },
   });

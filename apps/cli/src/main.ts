@@ -25,6 +25,7 @@ import {
 } from "./cli-options.ts";
 import { ConfigurationError, findSitePrefix } from "./config/configuration.ts";
 import { InvalidOptionValue, loadOptions, type CliOption } from "./config/load-options.ts";
+import { InterpreterError } from "./environment/inspect-python.ts";
 
 export const VERSION = "0.1.0";
 
@@ -82,6 +83,8 @@ export async function main(argv: readonly string[], io: Partial<MainIo> = {}): P
   } catch (e) {
     if (e instanceof InvalidOptionValue) return error(e.message, USAGE_ERROR);
     if (e instanceof ConfigurationError) return error(e.message, ERROR);
+    // An interpreter that cannot be used (missing, too old): one sentence, for every command.
+    if (e instanceof InterpreterError) return error(e.message, ERROR);
     // pip: an unexpected exception is reported with its traceback and status 2.
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     stderr.write(`ERROR: Exception:\n${redactUrlsInText(detail)}\n`);

@@ -47,3 +47,16 @@ test("bad input gets a clear message and a non-zero exit", async () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /^unknown command 'frobnicate'/);
 });
+
+test("create-index and update-index set a mirror's upstreamFileHosts; a PyPI mirror gets files.pythonhosted.org", async () => {
+  const pypi = await admin("create-index", "pypi-files", "--kind", "mirror", "--upstream", "https://pypi.org/simple/");
+  assert.equal(pypi.code, 0, pypi.stderr);
+  assert.deepEqual(JSON.parse(pypi.stdout).upstreamFileHosts, ["files.pythonhosted.org"]);
+  const nexus = await admin("create-index", "nexus", "--kind", "mirror", "--upstream", "https://nexus.example/repository/pypi/simple/", "--upstream-file-hosts", "cdn.example, files.example:8443");
+  assert.equal(nexus.code, 0, nexus.stderr);
+  assert.deepEqual(JSON.parse(nexus.stdout).upstreamFileHosts, ["cdn.example", "files.example:8443"]);
+  const cleared = await admin("update-index", "nexus", "--upstream-file-hosts", "");
+  assert.deepEqual(JSON.parse(cleared.stdout).upstreamFileHosts, [], cleared.stderr);
+  const bad = await admin("create-index", "nexus2", "--kind", "mirror", "--upstream", "https://nexus.example/simple/", "--upstream-file-hosts", "http://evil.example/");
+  assert.deepEqual([bad.code, bad.stderr.trim()], [1, "error: Invalid upstreamFileHosts entry 'http://evil.example/': give a host, optionally with a port (files.pythonhosted.org, cdn.example.com:8443)."]);
+});

@@ -9,6 +9,7 @@ import { InvalidConfig, loadConfig } from "./config.ts";
 import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
 import { AppError } from "./errors.ts";
 import { collectGarbage } from "./services/collect-garbage.ts";
+import { bundleFileCheck } from "./services/check-bundle-file.ts";
 import { uploadTmpDir } from "./upload/staging-storage-engine.ts";
 import { createIndex, describeIndex, updateIndex, type IndexSettings } from "./services/manage-indexes.ts";
 import { deleteFile, deleteRelease } from "./services/delete-distributions.ts";
@@ -38,6 +39,7 @@ commands:
       --advisory-min-severity low|moderate|high|critical (the lowest severity the policy acts on; default high)
       mirror: --upstream URL [--upstream-user U --upstream-password P] [--ttl SECONDS] [--quarantine-days N]
               [--quarantine-exceptions a,b] [--sync-interval SECONDS]
+              [--upstream-file-hosts host1,host2:port] (where its file URLs may point besides the upstream itself)
       group:  --members a,b,c (in order) [--upload-target HOSTED_MEMBER] [--pass-through name1,name2]
   yank <index> <project> <version> [--reason TEXT]    unyank <index> <project> <version>
   yank-file <index> <filename> [--reason TEXT]        unyank-file <index> <filename>
@@ -69,6 +71,7 @@ const OPTIONS = {
   upstream: { type: "string" },
   "upstream-user": { type: "string" },
   "upstream-password": { type: "string" },
+  "upstream-file-hosts": { type: "string" },
   ttl: { type: "string" },
   "quarantine-days": { type: "string" },
   "quarantine-exceptions": { type: "string" },
@@ -111,6 +114,7 @@ function indexSettings(values: Values): IndexSettings {
     upstreamUrl: values.upstream,
     upstreamUsername: values["upstream-user"],
     upstreamPassword: values["upstream-password"],
+    upstreamFileHosts: list(values["upstream-file-hosts"]),
     pageTtlSeconds: count("ttl", values.ttl),
     quarantineDays: count("quarantine-days", values["quarantine-days"]),
     quarantineExceptions: list(values["quarantine-exceptions"]),
@@ -220,7 +224,7 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Lo
       if (!index) throw new UsageError("import-bundle needs --index NAME");
       const input = createReadStream(arg(positionals, 0, "<file>"));
       try {
-        return await importBundle({ db, ...context }, { index, input, actor: SERVER_ACTOR });
+        return await importBundle({ db, ...context }, { index, input, actor: SERVER_ACTOR, checkFile: bundleFileCheck(context) });
       } finally {
         input.destroy();
       }

@@ -34,6 +34,8 @@ const bad: [string, Record<string, string>, string][] = [
   ["a short admin password, not echoed", { WHEELHOUSE_ADMIN_PASSWORD: "short" }, 'WHEELHOUSE_ADMIN_PASSWORD: must be at least 8 characters (got "<hidden>")'],
   ["a URL whose password is not echoed", { DATABASE_URL: "mysql://user:s3cret@db/x" }, 'DATABASE_URL: Invalid URL (got "mysql://user:***@db/x")'],
   ["an upload limit of zero", { WHEELHOUSE_MAX_UPLOAD_BYTES: "0" }, 'WHEELHOUSE_MAX_UPLOAD_BYTES: Too small: expected number to be >0 (got "0")'],
+  ["a header timeout longer than the request timeout", { WHEELHOUSE_HEADERS_TIMEOUT: "60", WHEELHOUSE_REQUEST_TIMEOUT: "30" }, "WHEELHOUSE_HEADERS_TIMEOUT: must not be longer than WHEELHOUSE_REQUEST_TIMEOUT (60 > 30 seconds)"],
+  ["a negative minimum body rate", { WHEELHOUSE_MIN_BODY_RATE: "-1" }, 'WHEELHOUSE_MIN_BODY_RATE: Too small: expected number to be >=0 (got "-1")'],
   ["an unknown log level", { LOG_LEVEL: "loud" }, `LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent" (got "loud")`],
 ];
 for (const [what, env, message] of bad) {
@@ -52,4 +54,13 @@ test("a JSON config file, with the environment winning over it", async () => {
   await writeFile(file, JSON.stringify({ PORTT: 1 }));
   assert.throws(() => loadConfig({ WHEELHOUSE_CONFIG: file }), { message: `PORTT: unknown setting in ${file}` });
   assert.throws(() => loadConfig({ WHEELHOUSE_CONFIG: join(dir, "missing.json") }), /^InvalidConfig: WHEELHOUSE_CONFIG: cannot read/);
+});
+
+test("HTTP limits: defaults let a large upload at a sane rate finish; each is configurable", () => {
+  const defaults = loadConfig({}).http;
+  // 1 GB at 1 MB/s: 1000 s, inside the total; any honest link is far above the minimum rate.
+  assert.ok(defaults.requestTimeoutMs > 1000 * 1000);
+  assert.ok(defaults.minBodyBytesPerSecond <= 1024 * 1024);
+  const set = loadConfig({ WHEELHOUSE_HEADERS_TIMEOUT: "2", WHEELHOUSE_REQUEST_TIMEOUT: "0", WHEELHOUSE_MIN_BODY_RATE: "100", WHEELHOUSE_BODY_RATE_GRACE: "0.5" }).http;
+  assert.deepEqual(set, { headersTimeoutMs: 2000, requestTimeoutMs: 0, minBodyBytesPerSecond: 100, bodyRateGraceMs: 500 });
 });

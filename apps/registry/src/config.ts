@@ -8,6 +8,29 @@ import type { BlobStoreConfig } from "@wheelhouse/storage";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const byteCount = z.coerce.number().int().positive();
+const seconds = z.coerce.number().min(0);
+
+/**
+ * How long a client may take to send a request. A flat total would cut off a large upload on a
+ * slow link (1 GB at 10 MB/s takes 100 s, at 1 MB/s 17 minutes), so the body is held to a
+ * minimum average rate instead, and the total is only a generous backstop.
+ */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  /** 0: no limit. */
+  requestTimeoutMs: number;
+  /** 0: no minimum. */
+  minBodyBytesPerSecond: number;
+  bodyRateGraceMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
+  headersTimeoutMs: 30_000,
+  // 2 GiB (the default upload limit) in two hours is ~300 KB/s.
+  requestTimeoutMs: 2 * 60 * 60_000,
+  minBodyBytesPerSecond: 8 * 1024,
+  bodyRateGraceMs: 60_000,
+});
 
 export const settings = {
   HOST: { schema: z.string().min(1).default("127.0.0.1"), description: "Address the HTTP server listens on." },
@@ -45,6 +68,22 @@ export const settings = {
     schema: byteCount.default(2 * 1024 ** 3),
     description: "Largest distribution file accepted by an upload, in bytes.",
   },
+  WHEELHOUSE_HEADERS_TIMEOUT: {
+    schema: seconds.positive().default(DEFAULT_HTTP_LIMITS.headersTimeoutMs / 1000),
+    description: "Seconds a client may take to send a request's headers; then it gets 408 and the connection is closed.",
+  },
+  WHEELHOUSE_REQUEST_TIMEOUT: {
+    schema: seconds.default(DEFAULT_HTTP_LIMITS.requestTimeoutMs / 1000),
+    description: "Seconds a whole request (headers and body) may take, however fast it arrives; 0 for no limit. Must not be below WHEELHOUSE_HEADERS_TIMEOUT.",
+  },
+  WHEELHOUSE_MIN_BODY_RATE: {
+    schema: z.coerce.number().int().min(0).default(DEFAULT_HTTP_LIMITS.minBodyBytesPerSecond),
+    description: "Bytes per second a request body must average once WHEELHOUSE_BODY_RATE_GRACE has passed, or the connection is closed (a client trickling its body); 0 for no minimum.",
+  },
+  WHEELHOUSE_BODY_RATE_GRACE: {
+    schema: seconds.default(DEFAULT_HTTP_LIMITS.bodyRateGraceMs / 1000),
+    description: "Seconds a request body may arrive at any rate before WHEELHOUSE_MIN_BODY_RATE applies.",
+  },
   WHEELHOUSE_BASE_URL: {
     schema: z.url().optional(),
     description: "Public URL of the registry when it sits behind a proxy; used for absolute URLs in the JSON API.",
@@ -75,6 +114,8 @@ export interface Config {
   adminPassword: string | undefined;
   defaultIndex: string;
   maxUploadBytes: number;
+  /** Timeouts and the minimum body rate of the HTTP server. */
+  http: HttpLimits;
   baseUrl: string | undefined;
   logLevel: RawConfig["LOG_LEVEL"];
 }
@@ -123,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new InvalidConfig(`${key}: ${issue.message}${given}`);
   }
   const raw = result.data as RawConfig;
+  if (raw.WHEELHOUSE_REQUEST_TIMEOUT > 0 && raw.WHEELHOUSE_HEADERS_TIMEOUT > raw.WHEELHOUSE_REQUEST_TIMEOUT) {
+    throw new InvalidConfig(
+      `WHEELHOUSE_HEADERS_TIMEOUT: must not be longer than WHEELHOUSE_REQUEST_TIMEOUT (${raw.WHEELHOUSE_HEADERS_TIMEOUT} > ${raw.WHEELHOUSE_REQUEST_TIMEOUT} seconds)`,
+    );
+  }
   return {
     host: raw.HOST,
     port: raw.PORT,
@@ -133,6 +179,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: raw.WHEELHOUSE_ADMIN_PASSWORD,
     defaultIndex: raw.WHEELHOUSE_DEFAULT_INDEX,
     maxUploadBytes: raw.WHEELHOUSE_MAX_UPLOAD_BYTES,
+    http: {
+      headersTimeoutMs: raw.WHEELHOUSE_HEADERS_TIMEOUT * 1000,
+      requestTimeoutMs: raw.WHEELHOUSE_REQUEST_TIMEOUT * 1000,
+      minBodyBytesPerSecond: raw.WHEELHOUSE_MIN_BODY_RATE,
+      bodyRateGraceMs: raw.WHEELHOUSE_BODY_RATE_GRACE * 1000,
+    },
     baseUrl: raw.WHEELHOUSE_BASE_URL?.replace(/\/+$/, ""),
     logLevel: raw.LOG_LEVEL,
   };

@@ -1,13 +1,15 @@
 // Builds the real parts from configuration and starts the HTTP server. The same code runs
 // the embedded default (embedded PostgreSQL, filesystem storage) and production (DATABASE_URL, S3).
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { applyMigrations, createDb, startEmbeddedPostgres, redactUrl, type Db } from "@wheelhouse/db";
 import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
 import { join } from "node:path";
 import { createJobQueue, scheduleCleanup, startJobHandlers, syncMirrorSchedules } from "@wheelhouse/worker";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import { continueWhenBodyRead } from "./http/expect-continue.ts";
+import { guardBodyRate } from "./http/slow-body-guard.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ensureDefaults } from "./services/ensure-defaults.ts";
 import { createMirrorFacade } from "./services/mirror-facade.ts";
@@ -56,17 +58,35 @@ export async function startRegistry(config: Config, log: Logger = createLogger(c
       await scheduleCleanup(queue);
     }
     const app = createApp({ db, store, log, config, mirror, queue, credentials: new CredentialVerifier(db), pages: new PageCache(), advisories: new AdvisoryCache() });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s));
-      s.once("error", reject);
+    const limits = config.http;
+    const server = createServer(
+      {
+        // Slow headers get a 408 and slow requests overall too (node's own timers); a slow body is
+        // held to a minimum rate by guardBodyRate, so a large upload at a sane rate still succeeds.
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        // How often node looks for requests past those timeouts (its default is 30 s).
+        connectionsCheckingInterval: Math.min(1000, Math.max(100, limits.headersTimeoutMs / 4)),
+      },
+      app,
+    );
+    server.on("request", (req, res) => guardBodyRate(req, res, limits, log));
+    // Expect: 100-continue is answered only once a route starts reading the body: after its checks.
+    server.on("checkContinue", (req, res) => {
+      continueWhenBodyRead(req, res);
+      server.emit("request", req, res);
     });
-    // Uploads of large files can take long; the defaults would cut them off.
-    server.requestTimeout = 0;
-    server.headersTimeout = 60_000;
-    // …but a connection that goes silent (client killed, NAT dropped) is closed after two
-    // minutes, which aborts its upload and lets the staging clean-up run.
+    // A connection that goes silent (client killed, NAT dropped) is closed after two minutes,
+    // which aborts its upload and lets the staging clean-up run.
     server.timeout = 120_000;
     server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
     closers.unshift(
       () =>
         new Promise<void>((resolve) => {

@@ -25,6 +25,9 @@ import { importBundle } from "./import-bundle.ts";
 
 let database: TestDatabase;
 let root: string;
+// The registry's own file checks (those of an upload) are injected by the registry and tested
+// over HTTP in e2e/bundle/air-gap.test.ts; here every file the manifest lists is acceptable.
+const acceptEveryFile = async () => null;
 let deps: BundleDeps;
 let source: { id: number; name: string };
 
@@ -123,7 +126,7 @@ async function blobKeys(): Promise<string[]> {
 /** Imports `bundle` and expects a refusal: nothing visible in the index, no blob left behind. */
 async function assertRefused(bundle: Buffer | Readable, indexName: string, code: string, message: RegExp): Promise<void> {
   const before = await blobKeys();
-  await assert.rejects(importBundle(deps, { index: indexName, input: Buffer.isBuffer(bundle) ? Readable.from([bundle]) : bundle }), (err: unknown) => {
+  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: indexName, input: Buffer.isBuffer(bundle) ? Readable.from([bundle]) : bundle }), (err: unknown) => {
     assert.ok(err instanceof BundleError, String(err));
     assert.equal(err.code, code);
     assert.match(err.message, message);
@@ -205,7 +208,7 @@ test("a sync selection is refused unless the index is a mirror with a valid one,
 test("import makes every file visible with its metadata; a second import is a no-op", async () => {
   const bundle = await exportToBuffer({ requirementsText: "app==3.0" });
   const target = await newIndex();
-  assert.deepEqual(await importBundle(deps, { index: target.name, input: Readable.from([bundle]) }), { created: 3, unchanged: 0 });
+  assert.deepEqual(await importBundle(deps, { checkFile: acceptEveryFile, index: target.name, input: Readable.from([bundle]) }), { created: 3, unchanged: 0 });
 
   const files = (await deps.db.file.findMany({ where: { indexId: target.id }, include: { release: true, project: true } })).sort((a, b) => (a.project.name < b.project.name ? -1 : 1));
   assert.deepEqual(
@@ -232,7 +235,7 @@ test("import makes every file visible with its metadata; a second import is a no
   assert.equal(app.lastSerial, events.find((e) => e.projectName === "app")!.id);
 
   const keys = await blobKeys();
-  assert.deepEqual(await importBundle(deps, { index: target.name, input: Readable.from([bundle]) }), { created: 0, unchanged: 3 });
+  assert.deepEqual(await importBundle(deps, { checkFile: acceptEveryFile, index: target.name, input: Readable.from([bundle]) }), { created: 0, unchanged: 3 });
   assert.equal(await deps.db.file.count({ where: { indexId: target.id } }), 3);
   assert.equal(await deps.db.auditEvent.count({ where: { indexName: target.name } }), 3);
   assert.deepEqual(await blobKeys(), keys, "no blob written by the no-op");
@@ -240,8 +243,8 @@ test("import makes every file visible with its metadata; a second import is a no
 
 test("a bundle with some files already present imports the rest", async () => {
   const target = await newIndex();
-  await importBundle(deps, { index: target.name, input: Readable.from([await exportToBuffer({ projects: ["base==1.2"] })]) });
-  assert.deepEqual(await importBundle(deps, { index: target.name, input: Readable.from([await exportToBuffer({ requirementsText: "app==3.0" })]) }), {
+  await importBundle(deps, { checkFile: acceptEveryFile, index: target.name, input: Readable.from([await exportToBuffer({ projects: ["base==1.2"] })]) });
+  assert.deepEqual(await importBundle(deps, { checkFile: acceptEveryFile, index: target.name, input: Readable.from([await exportToBuffer({ requirementsText: "app==3.0" })]) }), {
     created: 2,
     unchanged: 1,
   });
@@ -294,7 +297,7 @@ test("a filename the index has with other bytes, or deleted, refuses the whole b
   const clash = await newIndex();
   await seed(clash.id, { name: "base", version: "1.2", summary: "other bytes" });
   const before = await deps.db.file.count({ where: { indexId: clash.id } });
-  await assert.rejects(importBundle(deps, { index: clash.name, input: Readable.from([bundle]) }), {
+  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: clash.name, input: Readable.from([bundle]) }), {
     name: "BundleError",
     message: new RegExp(`^File already exists \\('base-1\\.2-py3-none-any\\.whl' in index '${clash.name}', with sha256 '[0-9a-f]{64}'\\) with other contents than the bundle's; nothing was imported\\.$`),
   });
@@ -307,8 +310,8 @@ test("a filename the index has with other bytes, or deleted, refuses the whole b
 
 test("group indexes and unknown indexes are refused", async () => {
   const group = await newIndex("group");
-  await assert.rejects(importBundle(deps, { index: group.name, input: Readable.from([Buffer.alloc(0)]) }), { message: `Index '${group.name}' is a group index; bundles are exported from and imported into hosted or mirror indexes.` });
-  await assert.rejects(importBundle(deps, { index: "nope", input: Readable.from([Buffer.alloc(0)]) }), { message: "No index named 'nope'." });
+  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: group.name, input: Readable.from([Buffer.alloc(0)]) }), { message: `Index '${group.name}' is a group index; bundles are exported from and imported into hosted or mirror indexes.` });
+  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: "nope", input: Readable.from([Buffer.alloc(0)]) }), { message: "No index named 'nope'." });
 });
 
 test("a mirror index takes a bundle too, and fills rows it knew without bytes", async () => {
@@ -321,7 +324,7 @@ test("a mirror index takes a bundle too, and fills rows it knew without bytes", 
   await deps.db.file.create({
     data: { releaseId: release.id, projectId: project.id, indexId: mirror.id, filename: original.filename, packageType: "bdist_wheel", pythonVersion: "py3", size: original.size, sha256: original.sha256, upstreamUrl: "https://files.example/base.whl" },
   });
-  assert.deepEqual(await importBundle(deps, { index: mirror.name, input: Readable.from([bundle]) }), { created: 3, unchanged: 0 });
+  assert.deepEqual(await importBundle(deps, { checkFile: acceptEveryFile, index: mirror.name, input: Readable.from([bundle]) }), { created: 3, unchanged: 0 });
   const filled = await deps.db.file.findFirstOrThrow({ where: { indexId: mirror.id, filename: original.filename } });
   assert.ok(filled.storageKey && (await deps.store.head(filled.storageKey)));
   assert.equal(filled.upstreamUrl, "https://files.example/base.whl");

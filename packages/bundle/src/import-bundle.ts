@@ -13,7 +13,7 @@ import { Prisma, type Db } from "@wheelhouse/db";
 import { DistributionHasher, STAGING_PREFIX, storageKeyFor, type Digests } from "@wheelhouse/mirror";
 import { recordAuditEvent } from "@wheelhouse/db";
 import { BundleError, invalidBundle } from "./bundle-error.ts";
-import type { BundleDeps, IndexRow } from "./bundle-deps.ts";
+import type { BundleDeps, CheckBundleFile, IndexRow } from "./bundle-deps.ts";
 import {
   FILE_MEMBER_PREFIX,
   MANIFEST_MEMBER,
@@ -39,6 +39,11 @@ export interface ImportBundleOptions {
   input: Readable;
   /** Who imports, for the audit log; null for the server-side admin command. */
   actor?: { id: number; username: string } | null;
+  /**
+   * The registry's checks of every file that enters (those of an upload): a bundle is one more
+   * door, and the manifest's word on a file's project, version or safety is not enough.
+   */
+  checkFile: CheckBundleFile;
 }
 
 export interface ImportSummary {
@@ -80,7 +85,7 @@ export async function importBundle(deps: BundleDeps, opts: ImportBundleOptions):
   /** Final keys written by this import; each is this import's alone (see storageKeyFor). */
   const moved = new Set<string>();
   try {
-    const { manifest, expected, received } = await receiveBundle(deps, index, opts.input, staged);
+    const { manifest, expected, received } = await receiveBundle(deps, index, opts.input, staged, opts.checkFile);
     // Move, then commit (as an upload does): a visible row never points at a missing blob.
     for (const { file } of expected.values()) {
       // Staging keys share the upload path's prefix, so the same garbage collection covers them.
@@ -113,6 +118,7 @@ async function receiveBundle(
   index: IndexRow,
   input: Readable,
   staged: string[],
+  checkFile: CheckBundleFile,
 ): Promise<{ manifest: BundleManifest; expected: Map<string, ExpectedFile>; received: Map<string, ReceivedFile> }> {
   const extract = tar.extract();
   // The first error of the input or of an entry: a read failure, reported as a damaged bundle.
@@ -160,6 +166,8 @@ async function receiveBundle(
         if (stagedKey) staged.push(stagedKey);
         const digests = await receiveFile(deps, entry, stagedKey, size);
         checkDigests(name, want.file, digests);
+        // Bytes the index already serves under this name passed these checks when they entered.
+        if (stagedKey) await checkStagedFile(checkFile, name, want, stagedKey);
         received.set(filename, { ...digests, stagedKey });
       } catch (err) {
         if (err instanceof BundleError || stream.error === null) throw err;
@@ -193,6 +201,9 @@ async function readAll(entry: TarEntry): Promise<Buffer> {
 /** Hashes one member while writing it to `stagedKey` (or, when the index has the bytes already, only hashes it). */
 async function receiveFile(deps: BundleDeps, entry: TarEntry, stagedKey: string | null, size: number): Promise<Digests> {
   const hasher = await DistributionHasher.create();
+  // Its failures reach us through the promises below; destroying it with an error after the
+  // store gave up on it must not become an unhandled 'error' event that ends the process.
+  hasher.on("error", () => {});
   // tar-stream's entries are streamx streams; read them by iteration, which surfaces a truncated
   // archive as an error (Node's pipeline may not see a streamx stream's error and then waits forever).
   const source = Readable.from(entry, { objectMode: false });
@@ -212,6 +223,18 @@ async function receiveFile(deps: BundleDeps, entry: TarEntry, stagedKey: string 
     );
   }
   return hasher.digests();
+}
+
+async function checkStagedFile(checkFile: CheckBundleFile, member: string, want: ExpectedFile, stagedKey: string): Promise<void> {
+  const refusal = await checkFile({
+    filename: want.file.filename,
+    projectName: want.project.displayName,
+    version: want.release.version,
+    packageType: want.file.packageType,
+    pythonVersion: want.file.pythonVersion,
+    stagedKey,
+  });
+  if (refusal !== null) throw invalidBundle(`${member} is refused, as an upload of it would be (${refusal.replace(/\.$/, "")}); nothing was imported.`);
 }
 
 function checkDigests(member: string, file: BundleFile, actual: Digests): void {

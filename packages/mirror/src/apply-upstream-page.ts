@@ -66,7 +66,8 @@ export async function applyUpstreamPage(
           filename: file.filename,
           packageType: entry.packageType,
           pythonVersion: entry.pythonVersion,
-          size: BigInt(file.size ?? 0),
+          // PEP 503 HTML gives no size: unknown (null), never 0; learnt on the first fetch.
+          size: file.size === null ? null : BigInt(file.size),
           // A page without hashes (allowed by PEP 503): the sha256 is learnt on the first fetch.
           sha256: file.sha256 ?? "",
           requiresPython: file.requiresPython,

@@ -1,10 +1,13 @@
 // PEP 658 for mirrored files: upstream's `<file>.metadata` when it offers one (verified against
-// the digest it publishes), else METADATA read from the cached wheel.
+// the digest it publishes), else METADATA read from the wheel: the cached copy, or upstream's by
+// range requests.
 import { createHash } from "node:crypto";
 import { recordAuditEvent, type File, type Prisma } from "@wheelhouse/db";
 import { UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
 import { loadMirrorFile } from "./load-mirror-file.ts";
-import { upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
+import { upstreamHosts, upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
+import { cacheMirrorFile } from "./open-mirror-file.ts";
+import { readUpstreamWheelMetadata } from "./read-upstream-wheel-metadata.ts";
 import { readWheelMetadata } from "./read-wheel-metadata.ts";
 import { SingleFlight } from "./single-flight.ts";
 import { displayUrl, readBodyText, resolveTimeouts, upstreamAuth, upstreamGetBytes } from "./upstream-http.ts";
@@ -14,9 +17,9 @@ const lookups = new SingleFlight<string | null>();
 
 /**
  * The core metadata text of a mirrored file, stored in File.coreMetadata and metadataSha256, or
- * null when there is none to be had (an sdist or a wheel not cached yet, and upstream offers no
- * `.metadata`). Throws UpstreamUnavailable / UpstreamHashMismatch when upstream's `.metadata`
- * cannot be had and there is no cached wheel to read instead.
+ * null when there is none to be had (an sdist, and upstream offers no `.metadata`; a wheel
+ * without METADATA). Throws UpstreamUnavailable / UpstreamHashMismatch when neither upstream's
+ * `.metadata` nor the wheel can be had.
  */
 export async function ensureMirrorMetadata(deps: MirrorDeps, index: MirrorIndexRow, fileId: number): Promise<string | null> {
   const file = await loadMirrorFile(deps, index, fileId);
@@ -25,19 +28,21 @@ export async function ensureMirrorMetadata(deps: MirrorDeps, index: MirrorIndexR
 }
 
 async function lookUp(deps: MirrorDeps, index: MirrorIndexRow, file: File): Promise<string | null> {
-  const readable = file.storageKey !== null && file.filename.endsWith(".whl");
+  const wheel = file.filename.endsWith(".whl");
+  const cached = wheel && file.storageKey !== null;
   if (file.metadataSha256 !== null && file.upstreamUrl) {
     try {
       const text = await fetchUpstreamMetadata(deps, index, file, file.metadataSha256);
       await deps.db.file.update({ where: { id: file.id }, data: { coreMetadata: text } });
       return text;
     } catch (err) {
-      if (!readable || !(err instanceof UpstreamUnavailable || err instanceof UpstreamHashMismatch)) throw err;
+      // The cached wheel was verified against its sha256; upstream's wheel read by ranges would not be.
+      if (!cached || !(err instanceof UpstreamUnavailable || err instanceof UpstreamHashMismatch)) throw err;
       deps.log.warn({ index: index.name, file: file.filename, err: err.message }, "mirror: upstream metadata unavailable; reading the cached wheel");
     }
   }
-  if (!readable) return null;
-  const text = await readWheelMetadata(deps.store, file.storageKey!, Number(file.size), file.filename);
+  if (!wheel) return null;
+  const text = cached ? await readWheelMetadata(deps.store, file.storageKey!, Number(file.size), file.filename) : await readUncachedWheel(deps, index, file);
   if (text === null) return null;
   const sha256 = sha256Hex(Buffer.from(text, "utf8"));
   await deps.db.$transaction(async (tx) => {
@@ -50,6 +55,19 @@ async function lookUp(deps: MirrorDeps, index: MirrorIndexRow, file: File): Prom
   return text;
 }
 
+/**
+ * An upstream without PEP 658 files (plain PEP 503 HTML: static trees, older devpi, Nexus): the
+ * METADATA is read by range requests into the upstream wheel, or, where upstream ignores
+ * ranges, from the whole wheel, fetched and verified as any download is.
+ */
+async function readUncachedWheel(deps: MirrorDeps, index: MirrorIndexRow, file: File): Promise<string | null> {
+  const text = await readUpstreamWheelMetadata(deps, index, file);
+  if (text !== null) return text;
+  await cacheMirrorFile(deps, index, file.id);
+  const cached = await loadMirrorFile(deps, index, file.id);
+  return cached.storageKey === null ? null : readWheelMetadata(deps.store, cached.storageKey, Number(cached.size), cached.filename);
+}
+
 async function projectName(tx: Prisma.TransactionClient, projectId: number): Promise<string> {
   return (await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { name: true } })).name;
 }
@@ -58,7 +76,7 @@ async function fetchUpstreamMetadata(deps: MirrorDeps, index: MirrorIndexRow, fi
   const url = `${file.upstreamUrl!}.metadata`;
   const shown = displayUrl(url);
   const timeouts = resolveTimeouts(deps.upstreamTimeouts);
-  const response = await upstreamGetBytes({ url: url, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts });
+  const response = await upstreamGetBytes({ url: url, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts, allowed: upstreamHosts(index) });
   const text = await readBodyText(response, shown, timeouts, MAX_METADATA_BYTES);
   // Hashed as we will serve it: the stored text re-encoded as UTF-8.
   if (sha256Hex(Buffer.from(text, "utf8")) !== expected) throw new UpstreamHashMismatch(`${file.filename}.metadata`);

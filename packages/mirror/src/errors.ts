@@ -2,7 +2,7 @@
 
 /** The upstream index could not be reached, timed out, or answered with an error. */
 export class UpstreamUnavailable extends Error {
-  override readonly name = "UpstreamUnavailable";
+  override readonly name: string = "UpstreamUnavailable";
   /** The URL without credentials. */
   readonly url: string;
   /** "HTTP 500", "timed out after 10 s", "connection reset", … */
@@ -12,6 +12,14 @@ export class UpstreamUnavailable extends Error {
     this.url = url;
     this.reason = reason;
   }
+}
+
+/**
+ * The URL is not one this mirror may fetch (not the upstream's origin nor a listed file host):
+ * an upstream page or redirect pointing elsewhere. Retrying cannot help.
+ */
+export class UpstreamRefused extends UpstreamUnavailable {
+  override readonly name = "UpstreamRefused";
 }
 
 /** Upstream served bytes whose sha256 is not the one it publishes; nothing was kept. */

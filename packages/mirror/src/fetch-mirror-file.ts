@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { PassThrough, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { File } from "@wheelhouse/db";
+import { recordAuditEvent, type File } from "@wheelhouse/db";
 import { DistributionHasher, type Digests } from "./distribution-hasher.ts";
 import { MirrorFileNotFound, UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
-import { upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
+import { upstreamHosts, upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
 import { STAGING_PREFIX, storageKeyFor } from "./storage-key.ts";
 import { displayUrl, headerValue, resolveTimeouts, toUpstreamUnavailable, upstreamAuth, upstreamGetBytes } from "./upstream-http.ts";
 
@@ -93,10 +93,10 @@ async function fetchIntoStorage(
   const timeouts = resolveTimeouts(deps.upstreamTimeouts);
   const shown = displayUrl(file.upstreamUrl);
   const hasher = await DistributionHasher.create();
-  const response = await upstreamGetBytes({ url: file.upstreamUrl, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts });
+  const response = await upstreamGetBytes({ url: file.upstreamUrl, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts, allowed: upstreamHosts(index) });
   const length = Number(headerValue(response.headers["content-length"]) ?? Number.NaN);
-  // A size of 0 in the row means the page did not say (PEP 503 HTML has no sizes).
-  const size = Number.isSafeInteger(length) && length >= 0 ? length : file.size > 0n ? Number(file.size) : null;
+  // A null size in the row means the page did not say (PEP 503 HTML has no sizes).
+  const size = Number.isSafeInteger(length) && length >= 0 ? length : file.size !== null ? Number(file.size) : null;
   announce({ size });
 
   let upstreamError: unknown = null;
@@ -177,18 +177,28 @@ async function fetchIntoStorage(
  * its copy wins and ours is removed, as it is when the row went away meanwhile.
  */
 async function commit(deps: MirrorDeps, index: MirrorIndexRow, file: File, storageKey: string, digests: Digests): Promise<string> {
+  // What the page did not say (PEP 503 HTML may give no size, no hash) is learnt now; the page
+  // then states it, so it gets a new serial (and cached renderings of it are rebuilt).
+  const learnt = file.size === null || file.sha256 === "";
   let updated: { count: number };
   try {
-    updated = await deps.db.file.updateMany({
-      // Only over what we saw: no key, or the key whose blob had gone missing.
-      where: { id: file.id, indexId: index.id, storageKey: file.storageKey },
-      data: {
-        storageKey,
-        md5: digests.md5,
-        blake2b256: digests.blake2b256,
-        size: BigInt(digests.size),
-        ...(file.sha256 === "" ? { sha256: digests.sha256 } : {}),
-      },
+    updated = await deps.db.$transaction(async (tx) => {
+      const result = await tx.file.updateMany({
+        // Only over what we saw: no key, or the key whose blob had gone missing.
+        where: { id: file.id, indexId: index.id, storageKey: file.storageKey },
+        data: {
+          storageKey,
+          md5: digests.md5,
+          blake2b256: digests.blake2b256,
+          size: BigInt(digests.size),
+          ...(file.sha256 === "" ? { sha256: digests.sha256 } : {}),
+        },
+      });
+      if (result.count === 1 && learnt) {
+        const project = await tx.project.findUniqueOrThrow({ where: { id: file.projectId }, select: { name: true } });
+        await recordAuditEvent(tx, { actor: null, action: "mirror.learn", indexName: index.name, projectName: project.name, filename: file.filename, details: { size: digests.size, sha256: digests.sha256 } }, file.projectId);
+      }
+      return result;
     });
   } catch (err) {
     await deps.store.delete(storageKey).catch(() => {});

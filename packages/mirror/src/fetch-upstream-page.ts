@@ -1,7 +1,7 @@
 // One project page from upstream, revalidated with its ETag.
 import type { NormalizedName } from "@wheelhouse/packaging";
 import { UpstreamUnavailable } from "./errors.ts";
-import { upstreamRoot, type MirrorIndexRow } from "./mirror-deps.ts";
+import { upstreamHosts, upstreamRoot, type MirrorIndexRow } from "./mirror-deps.ts";
 import { InvalidUpstreamPage, parseProjectPage, type UpstreamPage } from "@wheelhouse/simple-index";
 import { displayUrl, headerValue, readBodyText, upstreamAuth, upstreamGet, type UpstreamTimeouts } from "./upstream-http.ts";
 
@@ -33,7 +33,7 @@ export async function fetchUpstreamPage(
     headers["if-none-match"] = etag;
     headers["cache-control"] = "max-age=0";
   }
-  const response = await upstreamGet({ url, headers, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts });
+  const response = await upstreamGet({ url, headers, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts, allowed: upstreamHosts(index) });
   const headerSerial = parseSerial(headerValue(response.headers["x-pypi-last-serial"]));
   const newEtag = headerValue(response.headers["etag"]) ?? null;
   if (response.statusCode === 304) {

@@ -2,7 +2,7 @@
 // database with a TTL and revalidated upstream with ETags; files are fetched on first request,
 // verified against upstream's sha256, stored, and served from storage from then on.
 export type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
-export { MirrorFileNotFound, UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
+export { MirrorFileNotFound, UpstreamHashMismatch, UpstreamRefused, UpstreamUnavailable } from "./errors.ts";
 export { ensureMirrorProject, NOT_FOUND_TTL_SECONDS } from "./ensure-mirror-project.ts";
 export { cacheMirrorFile, openMirrorFile } from "./open-mirror-file.ts";
 export { ensureMirrorMetadata } from "./ensure-mirror-metadata.ts";

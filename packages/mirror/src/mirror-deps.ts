@@ -1,7 +1,7 @@
 import type { Db, Index } from "@wheelhouse/db";
 import type { BlobStore } from "@wheelhouse/storage";
 import type { Logger } from "pino";
-import type { UpstreamTimeouts } from "./upstream-http.ts";
+import type { UpstreamHosts, UpstreamTimeouts } from "./upstream-http.ts";
 
 export interface MirrorDeps {
   db: Db;
@@ -18,4 +18,9 @@ export type MirrorIndexRow = Index;
 export function upstreamRoot(index: MirrorIndexRow): string {
   if (!index.upstreamUrl) throw new Error(`Index '${index.name}' has no upstream URL.`);
   return index.upstreamUrl.endsWith("/") ? index.upstreamUrl : `${index.upstreamUrl}/`;
+}
+
+/** Where this mirror may fetch pages and files from: its upstream's origin and its upstreamFileHosts. */
+export function upstreamHosts(index: MirrorIndexRow): UpstreamHosts {
+  return { origin: new URL(upstreamRoot(index)).origin, hosts: index.upstreamFileHosts.map((host) => host.toLowerCase()) };
 }

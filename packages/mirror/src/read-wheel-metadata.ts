@@ -1,5 +1,6 @@
-// A wheel's METADATA read straight from the BlobStore: the zip's tail (where the central
-// directory is) in one ranged read, then the one member. Works the same on fs and S3.
+// A wheel's METADATA read by ranges: the zip's tail (where the central directory is) in one
+// ranged read, then the one member. The ranges come from the BlobStore (fs and S3 alike) or,
+// for a wheel not cached yet, from upstream by HTTP Range requests (read-upstream-wheel-metadata.ts).
 import { Readable } from "node:stream";
 import { canonicalizeName, parseWheelFilename, tryParseVersion } from "@wheelhouse/packaging";
 import type { BlobStore } from "@wheelhouse/storage";
@@ -8,12 +9,14 @@ import yauzl from "yauzl";
 /** METADATA is a few KB; anything past this is not a real one. */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 /** Read once from the end of the file; holds the central directory of nearly every wheel. */
-const TAIL_BYTES = 1024 * 1024;
+export const TAIL_BYTES = 1024 * 1024;
 
-class BlobReader extends yauzl.RandomAccessReader {
+/** Opens bytes `start`..`end` (inclusive) of the file. */
+export type OpenRange = (start: number, end: number) => Promise<Readable>;
+
+class RangeReader extends yauzl.RandomAccessReader {
   constructor(
-    private readonly store: BlobStore,
-    private readonly key: string,
+    private readonly open: OpenRange,
     private readonly tail: { start: number; bytes: Buffer },
   ) {
     super();
@@ -30,10 +33,10 @@ class BlobReader extends yauzl.RandomAccessReader {
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
-    // yauzl's end is exclusive; the store's is inclusive.
+    // yauzl's end is exclusive; ours is inclusive.
     if (end <= start) return Readable.from([]);
     const out = new Readable({ read() {} });
-    this.store.get(this.key, { start, end: end - 1 }).then(
+    this.open(start, end - 1).then(
       (stream) => {
         stream.on("data", (chunk: Buffer) => out.push(chunk));
         stream.on("end", () => out.push(null));
@@ -46,7 +49,7 @@ class BlobReader extends yauzl.RandomAccessReader {
   }
 }
 
-async function readAll(stream: Readable, limit: number): Promise<Buffer> {
+export async function readAll(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -67,7 +70,15 @@ async function readAll(stream: Readable, limit: number): Promise<Buffer> {
 export async function readWheelMetadata(store: BlobStore, key: string, size: number, filename: string): Promise<string | null> {
   const tailStart = Math.max(0, size - TAIL_BYTES);
   const tail = size === 0 ? Buffer.alloc(0) : await readAll(await store.get(key, { start: tailStart, end: size - 1 }), TAIL_BYTES);
-  const reader = new BlobReader(store, key, { start: tailStart, bytes: tail });
+  return readMetadataByRanges((start, end) => store.get(key, { start, end }), size, tail, filename);
+}
+
+/**
+ * The METADATA text of a wheel of `size` bytes whose last `tail.length` bytes are given, other
+ * bytes read with `open`; null when the wheel has none we can read.
+ */
+export async function readMetadataByRanges(open: OpenRange, size: number, tail: Buffer, filename: string): Promise<string | null> {
+  const reader = new RangeReader(open, { start: size - tail.length, bytes: tail });
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(reader, size, { lazyEntries: true, autoClose: false, strictFileNames: false });

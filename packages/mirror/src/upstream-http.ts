@@ -3,7 +3,7 @@
 // UpstreamUnavailable with a reason a person can read.
 import type { Readable } from "node:stream";
 import { Agent, errors, request, type Dispatcher } from "undici";
-import { UpstreamUnavailable } from "./errors.ts";
+import { UpstreamRefused, UpstreamUnavailable } from "./errors.ts";
 
 export interface UpstreamTimeouts {
   /** TCP (and TLS) connect. */
@@ -76,6 +76,42 @@ export interface UpstreamRequest {
   timeouts: UpstreamTimeouts;
   /** How many redirects to follow (PyPI sends files to its CDN). */
   maxRedirects?: number;
+  /**
+   * Where this request may go, first URL and every redirect hop alike (checked before
+   * connecting): a URL outside it is refused with UpstreamUnavailable.
+   */
+  allowed: UpstreamHosts;
+}
+
+/**
+ * The places a mirror may fetch from: its upstream's own origin, and the hosts an admin listed
+ * for it (Index.upstreamFileHosts). A page names file URLs and a server names redirect targets:
+ * without this check a hostile or compromised upstream could make the mirror fetch any host and
+ * port it can reach (loopback, the cloud metadata service, internal services) and publish the
+ * answer as a file.
+ */
+export interface UpstreamHosts {
+  origin: string;
+  /** "host" or "host:port", lowercase; a bare host means its default ports (http 80, https 443). */
+  hosts: readonly string[];
+}
+
+/** Why `url` may not be fetched, or null when it may. */
+export function refusedBecause(url: string, allowed: UpstreamHosts): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "it is not a valid URL";
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `its scheme ${parsed.protocol} is not http or https`;
+  if (parsed.origin === allowed.origin) return null;
+  // The upstream's own host moving from http to https (its default port) is still the upstream.
+  const upstream = new URL(allowed.origin);
+  if (upstream.protocol === "http:" && parsed.protocol === "https:" && parsed.host === upstream.hostname) return null;
+  // URL.host drops the default port, so "files.pythonhosted.org" matches https://files.pythonhosted.org/….
+  if (allowed.hosts.includes(parsed.host.toLowerCase())) return null;
+  return `${parsed.host} is neither the upstream's origin (${allowed.origin}) nor one of the index's upstreamFileHosts`;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -90,6 +126,10 @@ export async function upstreamGet(req: UpstreamRequest): Promise<UpstreamRespons
   let url = stripUserinfo(req.url);
   const maxRedirects = req.maxRedirects ?? 5;
   for (let redirects = 0; ; redirects++) {
+    const refused = refusedBecause(url, req.allowed);
+    if (refused !== null) {
+      throw new UpstreamRefused(redirects === 0 ? shown : `${shown} (redirected to ${displayUrl(url)})`, `refused to fetch it: ${refused}`);
+    }
     const headers: Record<string, string> = { "user-agent": "wheelhouse-mirror", ...req.headers };
     // Credentials go to the upstream's origin only, never to a CDN it redirects to.
     if (req.auth && new URL(url).origin === req.auth.origin) {
@@ -190,9 +230,16 @@ function reasonFor(err: unknown, timeouts: UpstreamTimeouts): string {
  * GET the exact bytes of a URL the mirror serves again (a file or its .metadata): no content
  * coding, the index's upstream credentials, and any answer but 2xx as UpstreamUnavailable.
  */
-export async function upstreamGetBytes(req: { url: string; shownUrl: string; auth: UpstreamAuth | null; timeouts: UpstreamTimeouts }): Promise<UpstreamResponse> {
+export async function upstreamGetBytes(req: {
+  url: string;
+  shownUrl: string;
+  auth: UpstreamAuth | null;
+  timeouts: UpstreamTimeouts;
+  allowed: UpstreamHosts;
+  headers?: Record<string, string>;
+}): Promise<UpstreamResponse> {
   // Hashes are over the exact bytes: no content coding.
-  const response = await upstreamGet({ url: req.url, headers: { "accept-encoding": "identity" }, auth: req.auth, timeouts: req.timeouts });
+  const response = await upstreamGet({ url: req.url, headers: { "accept-encoding": "identity", ...req.headers }, auth: req.auth, timeouts: req.timeouts, allowed: req.allowed });
   if (response.statusCode < 200 || response.statusCode > 299) {
     await response.body.dump().catch(() => {});
     throw new UpstreamUnavailable(req.shownUrl, `HTTP ${response.statusCode}`);

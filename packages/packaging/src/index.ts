@@ -55,8 +55,11 @@ export {
 export {
   InvalidMetadata,
   METADATA_VERSIONS,
+  SUPPORTED_METADATA_MAJOR,
+  checkMetadataVersion,
   parseMetadata,
   parseRawMetadata,
+  type KnownMetadataVersion,
   type Metadata,
   type MetadataVersion,
   type ParseMetadataOptions,

@@ -92,6 +92,14 @@ test("toString normalizes spacing and quotes, keeps needed parentheses", () => {
     ['platform_system not  in "Linux"', 'platform_system not in "Linux"'],
     [`os_name == 'has "quote"'`, `os_name == 'has "quote"'`],
     ['python_version >= "3" or os_name == "nt" and sys_platform != "x"', 'python_version >= "3" or os_name == "nt" and sys_platform != "x"'],
+    // As pypa/packaging 26 prints them (found in urllib3, black, yt-dlp… by the conformance check):
+    // no parentheses around one comparison, one pair around a nested group of several.
+    ['(python_version >= "3.10") and extra == "mcp"', 'python_version >= "3.10" and extra == "mcp"'],
+    ['extra == "dev" and (python_version < "3.6")', 'extra == "dev" and python_version < "3.6"'],
+    ['((os_name == "a" or os_name == "b")) and (extra == "gui")', '(os_name == "a" or os_name == "b") and extra == "gui"'],
+    // PEP 685: the extra compared with is normalized (as packaging does at parse time).
+    ['extra == "build_docs"', 'extra == "build-docs"'],
+    ['"Foo.Bar" == extra', '"foo-bar" == extra'],
   ];
   for (const [input, output] of cases) assert.equal(parseMarker(input).toString(), output, input);
   assert.deepEqual(parseMarker('os_name == "nt" and python_version < "3" or extra == "x"').variables.sort(), [

@@ -125,8 +125,13 @@ function formatNode(n: MarkerNode): string {
   switch (n.type) {
     case "compare":
       return `${formatValue(n.lhs)} ${n.op} ${formatValue(n.rhs)}`;
-    case "group":
-      return `(${formatNode(n.inner)})`;
+    case "group": {
+      // As pypa/packaging's _format_marker: redundant parentheses go ("((a and b))" prints one
+      // pair, "(a)" none); a group of several clauses keeps the pair its and/or precedence needs.
+      let inner = n.inner;
+      while (inner.type === "group") inner = inner.inner;
+      return inner.type === "compare" ? formatNode(inner) : `(${formatNode(inner)})`;
+    }
     case "and":
     case "or":
       return n.items.map(formatNode).join(` ${n.type} `);
@@ -198,6 +203,19 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
+/**
+ * PEP 685: the string an `extra` is compared with is a name, kept in its normalized form (as
+ * pypa/packaging's _normalize_extras does at parse time), so `extra == "build_docs"` prints, and
+ * compares, as `extra == "build-docs"`.
+ */
+function normalizeExtra(lhs: MarkerValue, rhs: MarkerValue): { lhs: MarkerValue; rhs: MarkerValue } {
+  const isExtra = (v: MarkerValue): boolean => v.kind === "variable" && v.name === "extra";
+  const normalized = (v: MarkerValue): MarkerValue => (v.kind === "string" ? { kind: "string", value: canonicalizeName(v.value) } : v);
+  if (isExtra(lhs)) return { lhs, rhs: normalized(rhs) };
+  if (isExtra(rhs)) return { lhs: normalized(lhs), rhs };
+  return { lhs, rhs };
+}
+
 /** Parses a PEP 508 marker expression; throws InvalidMarker naming the position of the problem. */
 export function parseMarker(marker: string): Marker {
   const tokens = tokenize(marker);
@@ -235,7 +253,7 @@ export function parseMarker(marker: string): Marker {
     if (tok.t !== "op") return fail("a comparison operator");
     k++;
     const rhs = value();
-    return { type: "compare", lhs, op: tok.value, rhs };
+    return { type: "compare", ...normalizeExtra(lhs, rhs), op: tok.value };
   };
 
   const and = (): MarkerNode => {

@@ -141,17 +141,57 @@ test("validation collects every problem", () => {
 test("required fields and metadata versions", () => {
   const cases: [string, string[]][] = [
     ["", ['missing required field "Metadata-Version"', 'missing required field "Name"', 'missing required field "Version"']],
-    [
-      "Metadata-Version: 3.0\nName: a\nVersion: 1\n",
-      ['"Metadata-Version" "3.0" is not a known metadata version (1.0, 1.1, 1.2, 2.0, 2.1, 2.2, 2.3, 2.4)'],
-    ],
+    // Core metadata spec: a greater major version MUST fail, in one sentence.
+    ["Metadata-Version: 3.0\nName: a\nVersion: 1\n", ['"Metadata-Version" "3.0" is a newer major version than this tool reads (up to 2.x); use a newer release of it']],
+    ["Metadata-Version: 1.3\nName: a\nVersion: 1\n", ['"Metadata-Version" "1.3" is not a known metadata version (1.0, 1.1, 1.2, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6)']],
+    ["Metadata-Version: two\nName: a\nVersion: 1\n", ['"Metadata-Version" "two" is not a metadata version (the form is major.minor, e.g. 2.6)']],
   ];
   for (const [text, errors] of cases) {
     assert.throws(() => parseMetadata(text), (e: unknown) => e instanceof InvalidMetadata && assert.deepEqual(e.errors, errors) === undefined);
   }
-  for (const v of ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4"]) {
-    assert.equal(parseMetadata(`Metadata-Version: ${v}\nName: a\nVersion: 1.0\n`).metadataVersion, v);
+  for (const v of ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6"]) {
+    const md = parseMetadata(`Metadata-Version: ${v}\nName: a\nVersion: 1.0\n`, { strict: true });
+    assert.equal(md.metadataVersion, v);
+    assert.deepEqual(md.warnings, []);
   }
+});
+
+test("a newer minor version is read with a warning; its new fields are kept as unknown", () => {
+  const md = parseMetadata("Metadata-Version: 2.7\nName: a\nVersion: 1.0\nImport-Name: a\nSome-Future-Field: x\n", { strict: false });
+  assert.equal(md.metadataVersion, "2.7");
+  assert.deepEqual(md.importNames, ["a"]);
+  assert.deepEqual(md.unknownFields, { "some-future-field": ["x"] });
+  assert.deepEqual(md.warnings, [
+    '"Metadata-Version" "2.7" is newer than the latest version this tool knows (2.6); fields it does not know are kept as they are',
+  ]);
+});
+
+test("metadata 2.5 (PEP 794): Import-Name and Import-Namespace", () => {
+  const text = "Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Name: a\nImport-Name: a._speedups; private\nImport-Namespace: ns\nImport-Namespace: ns.sub ;private\n";
+  const md = parseMetadata(text, { strict: true });
+  assert.deepEqual(md.importNames, ["a", "a._speedups; private"]);
+  assert.deepEqual(md.importNamespaces, ["ns", "ns.sub ;private"]);
+  // PEP 794: an empty Import-Name says there is nothing to import.
+  assert.deepEqual(parseMetadata("Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Name:\n").importNames, []);
+  // 2.6 (PEP 808) adds no field: the 2.5 ones are read the same way.
+  assert.deepEqual(parseMetadata("Metadata-Version: 2.6\nName: a\nVersion: 1\nImport-Name: é_module\n", { strict: true }).importNames, ["é_module"]);
+  const bad: [string, string][] = [
+    ["Import-Name: 1abc", '"Import-Name" "1abc" is invalid: "1abc" is not a valid identifier'],
+    ["Import-Name: a.class", '"Import-Name" "a.class" is invalid: "class" is a keyword'],
+    ["Import-Name: a..b", '"Import-Name" "a..b" is invalid: "" is not a valid identifier'],
+    ["Import-Namespace: a; public", '"Import-Namespace" "a; public" is invalid: the only valid option is "private"'],
+  ];
+  for (const [line, error] of bad) {
+    assert.throws(
+      () => parseMetadata(`Metadata-Version: 2.5\nName: a\nVersion: 1\n${line}\n`),
+      (e: unknown) => e instanceof InvalidMetadata && assert.deepEqual(e.errors, [error]) === undefined,
+    );
+  }
+  // Strict (PyPI's rule): a 2.5 field in 2.4 metadata is refused.
+  assert.throws(
+    () => parseMetadata("Metadata-Version: 2.4\nName: a\nVersion: 1\nImport-Name: a\n", { strict: true }),
+    (e: unknown) => e instanceof InvalidMetadata && assert.deepEqual(e.errors, ['"Import-Name" was introduced in metadata version 2.5, not 2.4']) === undefined,
+  );
 });
 
 test("content types", () => {
@@ -169,6 +209,12 @@ test("content types", () => {
       (e: unknown) => e instanceof InvalidMetadata && assert.deepEqual(e.errors, [error]) === undefined,
     );
   }
+});
+
+test('"UNKNOWN" as Description-Content-Type (distutils\' placeholder for an unset value) is no content type', () => {
+  // ply 3.11, on PyPI since 2018: found by the conformance check on real wheels.
+  const md = parseMetadata("Metadata-Version: 2.1\nName: ply\nVersion: 3.11\nDescription-Content-Type: UNKNOWN\n");
+  assert.equal(md.name, "ply");
 });
 
 test("license expressions (PEP 639 grammar)", () => {

@@ -1,7 +1,13 @@
 /**
- * Core metadata 1.0–2.4 (PKG-INFO, METADATA), parsed in two stages as pypa/packaging does:
+ * Core metadata 1.0–2.6 (PKG-INFO, METADATA), parsed in two stages as pypa/packaging does:
  * a lenient raw parse of the RFC 822 style headers, then validation that collects every problem.
  * https://packaging.python.org/en/latest/specifications/core-metadata/
+ *
+ * The one reader of Metadata-Version for upload, bundle import, mirror and the CLI. The spec:
+ * "Tools SHOULD warn if metadata_version is greater than the highest version they support, and
+ * MUST fail if metadata_version has a greater major version than the highest version they
+ * support". So every 2.x is read (a minor version newer than 2.6 with a warning: its new fields
+ * are kept as unknown fields), and only 3.0 and later are refused.
  */
 import { isValidProjectName } from "./names.ts";
 import { InvalidRequirement, parseRequirement, type Requirement } from "./requirements.ts";
@@ -15,8 +21,13 @@ export class InvalidMetadata extends Error {
   }
 }
 
-export const METADATA_VERSIONS = ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4"] as const;
-export type MetadataVersion = (typeof METADATA_VERSIONS)[number];
+/** The metadata versions this parser knows field by field (2.5: PEP 794; 2.6: PEP 808, no new fields). */
+export const METADATA_VERSIONS = ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6"] as const;
+export type KnownMetadataVersion = (typeof METADATA_VERSIONS)[number];
+/** A known version, or a newer 2.x (read with a warning): `major.minor`. */
+export type MetadataVersion = KnownMetadataVersion | `2.${number}`;
+/** The highest major version this parser reads; a greater one is refused (core metadata spec). */
+export const SUPPORTED_METADATA_MAJOR = 2;
 
 /** Fields as found, only grouped: multi-use fields are arrays, nothing is validated. */
 export interface RawMetadata {
@@ -50,6 +61,9 @@ export interface RawMetadata {
   requires?: string[];
   provides?: string[];
   obsoletes?: string[];
+  /** PEP 794 (2.5): importable names, `name` or `name; private`; [] for an empty `Import-Name:` (it provides none). */
+  importNames?: string[];
+  importNamespaces?: string[];
 }
 
 type RawKey = keyof RawMetadata;
@@ -61,7 +75,7 @@ interface Field {
   header: string;
   kind: FieldKind;
   /** Core metadata version that introduced the field. */
-  since: MetadataVersion;
+  since: KnownMetadataVersion;
 }
 
 const FIELDS: readonly Field[] = [
@@ -95,6 +109,8 @@ const FIELDS: readonly Field[] = [
   { key: "dynamic", header: "Dynamic", kind: "multi", since: "2.2" },
   { key: "licenseExpression", header: "License-Expression", kind: "single", since: "2.4" },
   { key: "licenseFiles", header: "License-File", kind: "multi", since: "2.4" },
+  { key: "importNames", header: "Import-Name", kind: "multi", since: "2.5" },
+  { key: "importNamespaces", header: "Import-Namespace", kind: "multi", since: "2.5" },
 ];
 
 const BY_HEADER = new Map(FIELDS.map((f) => [f.header.toLowerCase(), f]));
@@ -165,7 +181,9 @@ export function parseRawMetadata(text: string): RawParseResult {
     }
     switch (field.kind) {
       case "multi":
-        put(field.key, list as never);
+        // PEP 794: one empty `Import-Name:` says the distribution has no import names at all.
+        if (field.key === "importNames" && list.length === 1 && list[0] === "") put("importNames", []);
+        else put(field.key, list as never);
         break;
       case "single":
         if (list.length === 1) put(field.key, list[0] as never);
@@ -232,6 +250,8 @@ export interface Metadata extends Omit<RawMetadata, "metadataVersion" | "name" |
   requiresPython?: SpecifierSet;
   /** Fields this parser does not know, lowercased, as found. */
   unknownFields: Record<string, string[]>;
+  /** What the spec says to warn about, not refuse: a Metadata-Version newer than this parser knows. */
+  warnings: string[];
 }
 
 export interface ParseMetadataOptions {
@@ -279,13 +299,15 @@ export function parseMetadata(text: string, options: ParseMetadataOptions = {}):
   }
 
   // Required fields.
+  const warnings: string[] = [];
   let metadataVersion: MetadataVersion | undefined;
   if (raw.metadataVersion === undefined) fatal.push('missing required field "Metadata-Version"');
-  else if (!(METADATA_VERSIONS as readonly string[]).includes(raw.metadataVersion)) {
-    fatal.push(
-      `"Metadata-Version" ${JSON.stringify(raw.metadataVersion)} is not a known metadata version (${METADATA_VERSIONS.join(", ")})`,
-    );
-  } else metadataVersion = raw.metadataVersion as MetadataVersion;
+  else {
+    const checked = checkMetadataVersion(raw.metadataVersion);
+    if (checked.problem) fatal.push(checked.problem);
+    else metadataVersion = checked.version;
+    if (checked.warning) warnings.push(checked.warning);
+  }
 
   if (raw.name === undefined) fatal.push('missing required field "Name"');
   else if (!isValidProjectName(raw.name)) {
@@ -329,7 +351,10 @@ export function parseMetadata(text: string, options: ParseMetadataOptions = {}):
   // Core metadata: Summary is one line.
   if (raw.summary !== undefined && raw.summary.includes("\n")) errors.push('"Summary" must be a single line');
 
-  if (raw.descriptionContentType !== undefined) {
+  // distutils and setuptools < 38.6 wrote "UNKNOWN" for a value nobody set (ply 3.11 on PyPI, found
+  // by the conformance check, has `Description-Content-Type: UNKNOWN`): no content type was given,
+  // which is allowed. pypa/packaging refuses it; the wheels exist and are installed every day.
+  if (raw.descriptionContentType !== undefined && raw.descriptionContentType !== "UNKNOWN") {
     const problem = checkContentType(raw.descriptionContentType);
     if (problem) errors.push(problem);
   }
@@ -346,6 +371,13 @@ export function parseMetadata(text: string, options: ParseMetadataOptions = {}):
       // Core metadata 2.2: Name, Version and Metadata-Version cannot be dynamic; others must be known fields.
       if (NEVER_DYNAMIC.includes(d.toLowerCase())) errors.push(`"Dynamic" may not list ${JSON.stringify(d)}`);
       else if (!BY_HEADER.has(d.toLowerCase())) errors.push(`"Dynamic" lists ${JSON.stringify(d)}, which is not a core metadata field`);
+    }
+  }
+
+  for (const field of ["importNames", "importNamespaces"] as const) {
+    for (const value of raw[field] ?? []) {
+      const problem = checkImportName(value);
+      if (problem) errors.push(`"${field === "importNames" ? "Import-Name" : "Import-Namespace"}" ${JSON.stringify(value)} is invalid: ${problem}`);
     }
   }
 
@@ -370,13 +402,72 @@ export function parseMetadata(text: string, options: ParseMetadataOptions = {}):
   }
 
   if (fatal.length > 0 || (validate && errors.length > 0)) throw new InvalidMetadata([...fatal, ...errors]);
-  return { ...md, metadataVersion: metadataVersion!, name: raw.name!, version: version!, unknownFields } as Metadata;
+  return { ...md, metadataVersion: metadataVersion!, name: raw.name!, version: version!, unknownFields, warnings } as Metadata;
+}
+
+interface CheckedMetadataVersion {
+  version?: MetadataVersion;
+  problem?: string;
+  warning?: string;
+}
+
+/**
+ * Core metadata spec, "Metadata-Version": `major.minor`; a newer minor version is read with a
+ * warning, a newer major version is refused (its format may have changed in ways we cannot see).
+ */
+export function checkMetadataVersion(value: string): CheckedMetadataVersion {
+  const known = METADATA_VERSIONS as readonly string[];
+  if (known.includes(value)) return { version: value as KnownMetadataVersion };
+  const m = /^(\d+)\.(\d+)$/.exec(value);
+  const latest = METADATA_VERSIONS[METADATA_VERSIONS.length - 1]!;
+  if (!m) return { problem: `"Metadata-Version" ${JSON.stringify(value)} is not a metadata version (the form is major.minor, e.g. ${latest})` };
+  const major = Number(m[1]);
+  if (major > SUPPORTED_METADATA_MAJOR) {
+    return {
+      problem: `"Metadata-Version" ${JSON.stringify(value)} is a newer major version than this tool reads (up to ${SUPPORTED_METADATA_MAJOR}.x); use a newer release of it`,
+    };
+  }
+  if (major === SUPPORTED_METADATA_MAJOR && Number(m[2]) > Number(latest.split(".")[1])) {
+    return {
+      version: `2.${Number(m[2])}`,
+      warning: `"Metadata-Version" ${JSON.stringify(value)} is newer than the latest version this tool knows (${latest}); fields it does not know are kept as they are`,
+    };
+  }
+  // A 1.x or 2.x that never existed (1.3, 2.05): not a version any tool wrote.
+  return { problem: `"Metadata-Version" ${JSON.stringify(value)} is not a known metadata version (${METADATA_VERSIONS.join(", ")})` };
 }
 
 function rank(v: MetadataVersion): number {
   // Metadata 2.0 (from PEP 426, withdrawn) was written by wheel < 0.31 with Provides-Extra
   // and Description-Content-Type: treat it as 2.1 when checking which fields it may carry.
-  return METADATA_VERSIONS.indexOf(v === "2.0" ? "2.1" : v);
+  const i = (METADATA_VERSIONS as readonly string[]).indexOf(v === "2.0" ? "2.1" : v);
+  // A newer 2.x than we know carries every field we know.
+  return i === -1 ? METADATA_VERSIONS.length : i;
+}
+
+// Python's keywords (`keyword.kwlist`, 3.13): not importable names.
+const PYTHON_KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
+    " ",
+  ),
+);
+// Python identifiers (PEP 3131): XID_Start (or "_") then XID_Continue; JavaScript's ID_Start /
+// ID_Continue properties are the same sets minus a handful of NFKC oddities.
+const IDENTIFIER = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
+
+/**
+ * PEP 794: `Import-Name` / `Import-Namespace` is a dotted name of Python identifiers, none a
+ * keyword, optionally followed by `; private` (the only option). null when it is valid.
+ */
+function checkImportName(value: string): string | null {
+  const semicolon = value.indexOf(";");
+  const name = (semicolon === -1 ? value : value.slice(0, semicolon)).trimEnd();
+  for (const part of name.split(".")) {
+    if (!IDENTIFIER.test(part)) return `${JSON.stringify(part)} is not a valid identifier`;
+    if (PYTHON_KEYWORDS.has(part)) return `${JSON.stringify(part)} is a keyword`;
+  }
+  if (semicolon !== -1 && value.slice(semicolon + 1).trim() !== "private") return 'the only valid option is "private"';
+  return null;
 }
 
 function checkContentType(value: string): string | null {

@@ -10,7 +10,7 @@ import { formatLegacyUploadTime, formatUploadTime } from "./upload-time.ts";
 export interface JsonApiFileObject {
   comment_text: string;
   "core-metadata": false | { sha256: string };
-  digests: { blake2b_256: string | null; md5: string | null; sha256: string };
+  digests: { blake2b_256: string | null; md5: string | null; sha256: string | null };
   downloads: -1;
   filename: string;
   has_sig: false;
@@ -18,7 +18,8 @@ export interface JsonApiFileObject {
   packagetype: "bdist_wheel" | "sdist";
   python_version: string;
   requires_python: string | null;
-  size: number;
+  /** null: unknown (a mirrored file not fetched yet whose upstream page gave none). */
+  size: number | null;
   upload_time: string | null;
   upload_time_iso_8601: string | null;
   url: string;
@@ -154,7 +155,8 @@ function fileObject(file: JsonApiFile, release: JsonApiRelease): JsonApiFileObje
     digests: {
       blake2b_256: file.blake2b256 || null,
       md5: file.md5 || null,
-      sha256: file.hashes.sha256,
+      // Unknown until a mirrored file's first fetch when its upstream page gave none.
+      sha256: file.hashes.sha256 || null,
     },
     downloads: -1,
     filename: file.filename,

@@ -10,6 +10,14 @@ import { formatUploadTime } from "./upload-time.ts";
 
 /** PEP 700 fields (`versions`, `size`, `upload-time`) make this 1.1. */
 export const API_VERSION = "1.1";
+/**
+ * PEP 700 makes `size` mandatory from 1.1 on, and a page never states a size it does not know.
+ * A mirrored file whose upstream page gave none (PEP 503 HTML) has no size until its first
+ * fetch; asking upstream for every file's size while rendering would cost a request per file.
+ * So a JSON page with such a file says it is 1.0 (PEP 691, where `size` does not exist) and
+ * leaves `size` out for that file; once the file is fetched the page is 1.1 again.
+ */
+export const API_VERSION_WITHOUT_SIZES = "1.0";
 
 /** Renders `/simple/<name>/` in the negotiated format. Both HTML formats get the same bytes. */
 export function renderProjectPage(page: SimpleProjectPage, format: SimpleFormat): string {
@@ -21,14 +29,15 @@ export function renderIndexPage(page: SimpleIndexPage, format: SimpleFormat): st
   return format === "json" ? indexJson(page) : indexHtml(page);
 }
 
-function meta(lastSerial: number): Record<string, unknown> {
+function meta(lastSerial: number, apiVersion = API_VERSION): Record<string, unknown> {
   // PEP 691: keys starting with "_" are free for server use; PyPI puts the serial here.
-  return { "api-version": API_VERSION, "_last-serial": lastSerial };
+  return { "api-version": apiVersion, "_last-serial": lastSerial };
 }
 
 function projectJson(page: SimpleProjectPage): string {
+  const sizesKnown = page.files.every((file) => file.size !== null);
   return JSON.stringify({
-    meta: meta(page.lastSerial),
+    meta: meta(page.lastSerial, sizesKnown ? API_VERSION : API_VERSION_WITHOUT_SIZES),
     name: page.name,
     versions: page.versions,
     files: page.files.map(fileJson),
@@ -42,8 +51,9 @@ function fileJson(file: SimpleFile): Record<string, unknown> {
     hashes: sortedHashes(file.hashes),
     // Like warehouse: always present, null when the release has none.
     "requires-python": file.requiresPython || null,
-    size: file.size,
   };
+  // See API_VERSION_WITHOUT_SIZES: an unknown size is left out, never given as 0.
+  if (file.size !== null) out["size"] = file.size;
   // PEP 700: upload-time is optional; omit it rather than invent one.
   if (file.uploadTime !== null) out["upload-time"] = formatUploadTime(file.uploadTime);
   // PEP 691: a non-empty string means yanked with that reason; true means yanked.
@@ -53,10 +63,13 @@ function fileJson(file: SimpleFile): Record<string, unknown> {
   return out;
 }
 
-/** Hash names in code-point order, so the bytes do not depend on how the caller built the object. */
+/**
+ * Hash names in code-point order, so the bytes do not depend on how the caller built the object.
+ * Unknown ("") hashes are left out: PEP 691 lets `hashes` be empty, never wrong.
+ */
 function sortedHashes(hashes: SimpleFile["hashes"]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const algo of Object.keys(hashes).sort()) out[algo] = hashes[algo]!;
+  for (const algo of Object.keys(hashes).sort()) if (hashes[algo]) out[algo] = hashes[algo]!;
   return out;
 }
 

@@ -5,9 +5,11 @@ export interface SimpleFile {
   filename: string;
   /** As the page should show it (relative or absolute), without a fragment: the renderer adds `#sha256=…`. */
   url: string;
+  /** A hash that is "" is unknown (a mirrored PEP 503 page gave none) and is not rendered. */
   hashes: { sha256: string; [algo: string]: string };
   requiresPython: string | null;
-  size: number;
+  /** null: unknown (a mirrored PEP 503 page gave none and the file was not fetched yet). */
+  size: number | null;
   uploadTime: Date | null;
   /** PEP 592: false, or the reason ("" = yanked with no reason given). */
   yanked: false | string;

@@ -220,6 +220,16 @@ export function describeBlobStoreContract(
       assert.deepEqual(await listKeys(store, `${prefix}/`), []);
     });
 
+    test("a body that fails at once rejects the put, and the error is not left unhandled", async () => {
+      const prefix = fresh();
+      const body = new PassThrough();
+      const putting = store.put(`${prefix}/early`, body);
+      // Before the store has read anything: the upload path's client hanging up mid-form.
+      body.destroy(new Error("client went away"));
+      await assert.rejects(putting);
+      assert.deepEqual(await listKeys(store, `${prefix}/`), []);
+    });
+
     test("a body shorter or longer than the declared size is rejected and leaves nothing", async () => {
       const prefix = fresh();
       await assert.rejects(store.put(`${prefix}/short`, streamOf(Buffer.alloc(10)), { size: 11 }), (error: unknown) => {

@@ -100,6 +100,11 @@ export class FsBlobStore implements BlobStore {
   async put(key: string, body: Readable, opts: PutOptions = {}): Promise<BlobInfo> {
     const destination = this.#pathOf(key);
     const temp = path.join(this.#tempDir, `${randomUUID()}.part`);
+    // The body may fail before pipeline() below attaches to it (a client that hangs up while we
+    // create the temp dir): pipeline still reports that error, but meanwhile an 'error' event
+    // with no listener would end the process.
+    const untilPiped = () => {};
+    body.on("error", untilPiped);
     try {
       await mkdir(this.#tempDir, { recursive: true }); // one cheap syscall; survives a removed temp dir
       // flush: fsync before close, so a crash can never leave a committed key with missing bytes.
@@ -115,6 +120,8 @@ export class FsBlobStore implements BlobStore {
       body.destroy();
       await unlink(temp).catch(() => {});
       throw error;
+    } finally {
+      body.off("error", untilPiped);
     }
   }
 

@@ -200,6 +200,8 @@ async function interpreterInfo(pythonPath: string, cacheDir: string | undefined)
       env: { ...process.env, PYTHONIOENCODING: "utf-8" },
     }));
   } catch (e) {
+    const unsupported = await unsupportedPython(pythonPath);
+    if (unsupported !== null) throw new InterpreterError(unsupported);
     const err = e as { stderr?: string; message: string };
     throw new InterpreterError(`Could not inspect the interpreter ${pythonPath}: ${(err.stderr || err.message).trim()}`);
   }
@@ -213,6 +215,29 @@ async function interpreterInfo(pythonPath: string, cacheDir: string | undefined)
     await rename(tmp, cacheFile);
   }
   return info;
+}
+
+/** The oldest Python the inspection script (inspect-script.ts) and the installer run on. */
+export const MINIMUM_PYTHON: readonly [number, number] = [3, 6];
+
+/**
+ * Why the interpreter is too old for wheelhouse, in one sentence; null when it is not (or does not
+ * say). Asked only after the inspection failed: the inspection script is Python 3 and a Python 2
+ * cannot even compile it, so the version is read with a program every Python runs.
+ */
+async function unsupportedPython(pythonPath: string): Promise<string | null> {
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(pythonPath, ["-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"], { timeout: 30_000 }));
+  } catch {
+    return null;
+  }
+  const m = /^(\d+)\.(\d+)\.(\d+)\s*$/.exec(stdout);
+  if (!m) return null;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const [minMajor, minMinor] = MINIMUM_PYTHON;
+  if (major > minMajor || (major === minMajor && minor >= minMinor)) return null;
+  return `Python ${m[1]}.${m[2]}.${m[3]} at ${pythonPath} is not supported: wheelhouse installs into Python ${minMajor}.${minMinor} or later (give one with --python).`;
 }
 
 const VENV_PLACEHOLDER = "/__wheelhouse_venv__";

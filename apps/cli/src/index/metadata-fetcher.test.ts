@@ -142,5 +142,11 @@ describe("isStaticSdistMetadata", () => {
     assert.equal(isStaticSdistMetadata("Metadata-Version: 2.1\nName: x\n\n"), false);
     assert.equal(isStaticSdistMetadata("Metadata-Version: 2.4\nDynamic: Requires-Dist\n\n"), false);
     assert.equal(isStaticSdistMetadata("Metadata-Version: 2.4\nDynamic: Version\n\n"), true);
+    assert.equal(isStaticSdistMetadata("Metadata-Version: 2.6\nName: x\nRequires-Dist: a\n\n"), true);
+    assert.equal(isStaticSdistMetadata("Metadata-Version: 2.10\nName: x\n\n"), true);
+    // PEP 808: static values beside a Dynamic list field are only part of it.
+    assert.equal(isStaticSdistMetadata("Metadata-Version: 2.6\nRequires-Dist: a\nDynamic: Requires-Dist\n\n"), false);
+    // A newer major version is not read at all (core metadata spec).
+    assert.equal(isStaticSdistMetadata("Metadata-Version: 3.0\nName: x\n\n"), false);
   });
 });

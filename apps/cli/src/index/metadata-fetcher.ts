@@ -3,6 +3,7 @@
 // and only then a full download. Sdists answer null (the caller builds them), unless the index
 // offers PEP 643 static metadata for them.
 import { createHash } from "node:crypto";
+import { checkMetadataVersion, parseRawMetadata } from "@wheelhouse/packaging";
 import type { Candidate, DistFile } from "../core-types.ts";
 import { readCacheFile, writeCacheFile } from "./atomic-write.ts";
 import { metadataPath } from "./cache-layout.ts";
@@ -130,11 +131,21 @@ export class MetadataFetcher {
  * or later and it does not mark the fields the resolver needs as Dynamic.
  */
 export function isStaticSdistMetadata(text: string): boolean {
-  const header = text.split(/\r?\n\r?\n/, 1)[0] ?? "";
-  const version = /^Metadata-Version:\s*(\d+)\.(\d+)/im.exec(header);
-  if (!version || Number(version[1]) * 100 + Number(version[2]) < 202) return false;
-  const dynamic = [...header.matchAll(/^Dynamic:\s*(.+?)\s*$/gim)].map((m) => m[1]!.toLowerCase());
+  // The one reader of Metadata-Version (packages/packaging): a version it cannot read (3.0 and
+  // later) is not trusted either, so the sdist is built and its wheel's metadata says why.
+  const { raw } = parseRawMetadata(text);
+  const checked = raw.metadataVersion === undefined ? null : checkMetadataVersion(raw.metadataVersion);
+  if (!checked?.version || compareMetadataVersions(checked.version, "2.2") < 0) return false;
+  // PEP 808 (2.6) lets a Dynamic list field also carry static values: still not the whole list.
+  const dynamic = (raw.dynamic ?? []).map((field) => field.trim().toLowerCase());
   return !dynamic.some((field) => field === "requires-dist" || field === "requires-python" || field === "provides-extra");
+}
+
+/** `major.minor` against `major.minor`, numerically. */
+function compareMetadataVersions(a: string, b: string): number {
+  const [am, an] = a.split(".").map(Number) as [number, number];
+  const [bm, bn] = b.split(".").map(Number) as [number, number];
+  return am - bm || an - bn;
 }
 
 /**

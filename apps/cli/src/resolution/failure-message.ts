@@ -10,7 +10,7 @@ import { InstallationError } from "../installer/errors.ts";
 import { RequirementsFileError } from "../requirements/index.ts";
 import { ResolutionImpossible, ResolutionTooDeep } from "../resolver/resolution-impossible.ts";
 import { HashCheckFailed } from "./hash-checking.ts";
-import { InconsistentCandidate, UnsupportedReference } from "./index-provider.ts";
+import { InconsistentCandidate, UnreadableMetadata, UnsupportedReference } from "./index-provider.ts";
 
 /** Where a command writes its errors (process.stderr, or a test's collector). */
 interface ErrorStream {
@@ -65,7 +65,8 @@ export function failureMessage(e: unknown): string | null {
     e instanceof InterpreterError ||
     e instanceof ResolutionTooDeep ||
     e instanceof UnsupportedReference ||
-    e instanceof InconsistentCandidate
+    e instanceof InconsistentCandidate ||
+    e instanceof UnreadableMetadata
   ) {
     return `ERROR: ${e.message}`;
   }

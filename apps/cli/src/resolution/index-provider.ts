@@ -11,6 +11,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import {
+  InvalidMetadata,
   canonicalizeName,
   parseMetadata,
   parseSdistFilename,
@@ -38,6 +39,24 @@ export class InconsistentCandidate extends Error {
 /** A direct reference the installer cannot use (a VCS URL, an unknown file type, an editable that is not a directory). */
 export class UnsupportedReference extends Error {
   override name = "UnsupportedReference";
+}
+
+/** A distribution's core metadata cannot be read at all (no Name or Version, a newer major Metadata-Version). */
+export class UnreadableMetadata extends Error {
+  override name = "UnreadableMetadata";
+}
+
+/**
+ * Core metadata as the resolution reads it: leniently (pip reads what it can), but what cannot
+ * be read at all is one sentence naming the distribution, not an exception with a stack.
+ */
+export function readCandidateMetadata(text: string, source: string): ReturnType<typeof parseMetadata> {
+  try {
+    return parseMetadata(text, { validate: false });
+  } catch (e) {
+    if (!(e instanceof InvalidMetadata)) throw e;
+    throw new UnreadableMetadata(`The metadata of ${source} cannot be read: ${e.errors.join("; ")}.`);
+  }
 }
 
 /** What the resolution needs to know of one candidate. */
@@ -221,7 +240,7 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
       const archive = await session.downloader.fetch(file, { requirement: `${candidate.name}==${candidate.version}` });
       text = await builder.metadata(file, archive, candidate.name);
     }
-    const metadata = parseMetadata(text, { validate: false });
+    const metadata = readCandidateMetadata(text, file.filename);
     if (canonicalizeName(metadata.name) !== candidate.name) {
       throw new InconsistentCandidate(
         `Requested ${candidate.name} from ${session.http.redact(file.url)} has inconsistent name: expected '${candidate.name}', but metadata has '${metadata.name}'`,
@@ -238,7 +257,7 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
   async #candidateForUrl(name: NormalizedName, url: string): Promise<Candidate | null> {
     const local = this.localProjectAt(url);
     if (local !== null) {
-      const metadata = parseMetadata(await this.localMetadata(local), { validate: false });
+      const metadata = readCandidateMetadata(await this.localMetadata(local), local.url);
       if (canonicalizeName(metadata.name) !== name) {
         throw new InconsistentCandidate(`Requested ${name} from ${local.url} has inconsistent name: expected '${name}', but metadata has '${metadata.name}'`);
       }
@@ -275,7 +294,7 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
         if (this.#init.builder === null) throw new UnsupportedReference(`Cannot tell the version of ${file.filename} without building it.`);
         const archive = await this.#init.session.downloader.fetch(file);
         const text = await this.#init.builder.metadata(file, archive, name);
-        version = parseMetadata(text, { validate: false }).version;
+        version = readCandidateMetadata(text, file.filename).version;
       }
       candidate = { name, version, files: [file], yanked: false };
     }

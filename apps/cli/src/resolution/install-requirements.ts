@@ -11,7 +11,7 @@
  * pipeline up to the install (prepareRequirements) and saves the wheels instead.
  */
 import { stat } from "node:fs/promises";
-import { parseMetadata, Requirement, tryParseVersion, type NormalizedName } from "@wheelhouse/packaging";
+import { Requirement, tryParseVersion, type NormalizedName } from "@wheelhouse/packaging";
 import type { UpgradeStrategy } from "../config/options.ts";
 import type { Candidate, DistFile } from "../core-types.ts";
 import { environmentFor, type InspectedEnvironment } from "../environment/inspect-python.ts";
@@ -26,7 +26,7 @@ import { installedDistributions, type InstalledDistributionDetails } from "../in
 import { parseRequirementArgs, type RequirementLine } from "../requirements/index.ts";
 import { resolve } from "../resolver/resolve.ts";
 import { fileForHashes, formatHashErrors, hashCheckingEnabled, HashCheckFailed, unpinnedRequirements, type MissingHash } from "./hash-checking.ts";
-import { IndexProvider } from "./index-provider.ts";
+import { IndexProvider, readCandidateMetadata } from "./index-provider.ts";
 import { reportItem, type InstallationReportItem } from "./installation-report.ts";
 import { limiter } from "./limit.ts";
 import { namedRequirement, resolveRequest } from "./resolve-request.ts";
@@ -444,7 +444,7 @@ async function nameLocalProjects(lines: readonly RequirementLine[], provider: In
       if (line.requirement !== null || line.url === undefined) return line;
       const project = provider.localProjectAt(line.url);
       if (project === null) return line;
-      const { name } = parseMetadata(await provider.localMetadata(project), { validate: false });
+      const { name } = readCandidateMetadata(await provider.localMetadata(project), project.url);
       return { ...line, requirement: new Requirement({ name, extras: line.extras ?? [], url: project.url, marker: line.marker ?? null }) };
     }),
   );

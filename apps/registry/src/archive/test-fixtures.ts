@@ -33,8 +33,12 @@ export interface RawZipEntry {
   /** Uncompressed content; deflated unless `method` is 0. */
   data?: Buffer | string;
   method?: number;
-  /** Extra general purpose flag bits (0x800, UTF-8 names, is always set). */
+  /** Extra general purpose flag bits (0x800, UTF-8 names, is set unless `cp437Name`). */
   flags?: number;
+  /** Leave bit 11 clear: readers decode the name as CP437. */
+  cp437Name?: boolean;
+  /** Central directory external attributes; a Unix mode goes in the high 16 bits (`mode << 16`). */
+  externalAttributes?: number;
   /** Pre-compressed payload with its declared CRC and uncompressed size. */
   raw?: { compressed: Buffer; crc: number; uncompressedSize: number };
   /** Name written in the local header instead of `name`. */
@@ -69,7 +73,7 @@ export function buildZip(entries: RawZipEntry[], options: RawZipOptions = {}): B
     const compressed = entry.raw?.compressed ?? (method === 8 ? deflateRawSync(data) : data);
     const crc = entry.raw?.crc ?? crc32(data);
     const size = entry.raw?.uncompressedSize ?? data.length;
-    const flags = 0x800 | (entry.flags ?? 0);
+    const flags = (entry.cp437Name ? 0 : 0x800) | (entry.flags ?? 0);
     const extra = entry.extra ?? Buffer.alloc(0);
 
     const local = Buffer.alloc(30);
@@ -96,6 +100,7 @@ export function buildZip(entries: RawZipEntry[], options: RawZipOptions = {}): B
       central.writeUInt32LE(size, 24);
       central.writeUInt16LE(name.length, 28);
       central.writeUInt16LE(extra.length, 30);
+      central.writeUInt32LE((entry.externalAttributes ?? 0) >>> 0, 38);
       central.writeUInt32LE(offset, 42);
       centrals.push(central, name, extra);
       count++;

@@ -1,3 +1,4 @@
+import iconv from "iconv-lite";
 import yauzl from "yauzl";
 import type { Entry } from "yauzl";
 import { duplicateMember, memberRatioTooHigh } from "./archive-messages.ts";
@@ -24,10 +25,15 @@ const FLAG_DATA_DESCRIPTOR = 0x0008;
 const UNICODE_PATH_EXTRA_ID = 0x7075;
 const FLAG_UTF8_NAME = 0x0800;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// Unix file type bits in the high half of the external attributes (st_mode), as pip reads them.
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
 
-/** Checks one member on its own: name, encryption, compression, ratio. */
+/** Checks one member on its own: name, type, encryption, compression, ratio. */
 export function checkZipEntry(entry: Entry, limits: ArchiveLimits): ZipMember {
-  const name = entry.fileName;
+  const name = memberName(entry);
   const isDirectory = name.endsWith("/");
   const segments = memberSegments(name, isDirectory);
 
@@ -42,9 +48,9 @@ export function checkZipEntry(entry: Entry, limits: ArchiveLimits): ZipMember {
   // yauzl names the entry after the Unicode Path field when there is one;
   // readers that ignore the field would see the plain name instead.
   if (entry.extraFields.some((field) => field.id === UNICODE_PATH_EXTRA_ID)) {
-    const plain = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, [], true);
-    if (plain !== name) throw invalidFile(`member name ${quote(name)} disagrees with its Unicode Path extra field.`);
+    if (entry.fileName !== name) throw invalidFile(`member name ${quote(entry.fileName)} disagrees with its Unicode Path extra field.`);
   }
+  checkMemberType(name, entry, isDirectory);
   if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) throw invalidFile(`member ${quote(name)} is encrypted.`);
   if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
     // What warehouse allows, and all pip guarantees to read.
@@ -57,6 +63,28 @@ export function checkZipEntry(entry: Entry, limits: ArchiveLimits): ZipMember {
   }
   if (exceedsRatio(entry.uncompressedSize, entry.compressedSize, limits)) throw memberRatioTooHigh(name, limits);
   return { name, segments, isDirectory, entry };
+}
+
+/**
+ * The name as Python's zipfile (so pip and every installer) reads it: UTF-8 when general purpose
+ * bit 11 is set, else CP437 (APPNOTE appendix D). yauzl's CP437 table shows bytes below 0x20 as
+ * graphic symbols ("\n" as "◙"), which would hide a newline from the control-character check.
+ */
+function memberName(entry: Entry): string {
+  if (entry.generalPurposeBitFlag & FLAG_UTF8_NAME) return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, [], true);
+  return iconv.decode(entry.fileNameRaw, "cp437");
+}
+
+/**
+ * Only regular files and directories: pip recreates a member whose mode says symlink as a link
+ * (`unpacking.py` reads `external_attr >> 16` whatever the host system), which can point at
+ * `/etc/passwd` or out of the install directory.
+ */
+function checkMemberType(name: string, entry: Entry, isDirectory: boolean): void {
+  const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
+  if (type === 0 || type === S_IFREG || (type === S_IFDIR && isDirectory)) return;
+  if (type === S_IFLNK) throw invalidFile(`member ${quote(name)} is a symbolic link; a distribution may hold only regular files and directories.`);
+  throw invalidFile(`member ${quote(name)} is not a regular file or directory; a distribution may hold only those.`);
 }
 
 /** Size of the entry's record in the central directory. */

@@ -19,6 +19,32 @@ function tokenReachesIndex(principal: Principal, index: IndexAccess): boolean {
   return principal.token === null || principal.token.indexId === null || principal.token.indexId === index.id;
 }
 
+/**
+ * Whether the reader may read `index`, reached from the URL's index through the groups `via`
+ * (the URL's index first). A public index anyone may read; a private one any user whose token,
+ * if scoped, is scoped to it or to a group on the way (a token for a group reads through it).
+ * Through a group this is asked of every member, so a public group never lends its openness to
+ * a private member.
+ */
+export function mayRead(creds: RequestCredentials, index: IndexAccess, via: readonly IndexAccess[] = []): boolean {
+  if (index.anonymousRead) return true;
+  const { principal } = creds;
+  return principal !== null && [index, ...via].some((i) => tokenReachesIndex(principal, i));
+}
+
+/** mayRead for one request, in the shape group walks take (services/group-members.ts). */
+export function readAccess(creds: RequestCredentials): (index: IndexAccess, via: readonly IndexAccess[]) => boolean {
+  return (index, via) => mayRead(creds, index, via);
+}
+
+/**
+ * Whether an answer built for this reader may be kept by shared caches: only what an anonymous
+ * reader of a public index sees. (A signed-in reader of a public group may see private members.)
+ */
+export function isSharedAnswer(creds: RequestCredentials, index: IndexAccess): boolean {
+  return index.anonymousRead && creds.principal === null;
+}
+
 export function assertCanRead(creds: RequestCredentials, index: IndexAccess): void {
   const { principal } = creds;
   // Public indexes ignore credentials on reads, as PyPI does.

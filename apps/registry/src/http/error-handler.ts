@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { MirrorFileNotFound, UpstreamHashMismatch, UpstreamUnavailable } from "@wheelhouse/mirror";
-import { AppError, NotFound } from "../errors.ts";
+import { AppError, BadRequest, NotFound } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 /**
@@ -46,12 +46,30 @@ function toAppError(err: unknown): AppError {
   // The mirror's failures are the upstream's, not ours: a gateway error with its one sentence.
   if (err instanceof UpstreamUnavailable || err instanceof UpstreamHashMismatch) return new AppError(502, err.message, "upstream");
   if (err instanceof MirrorFileNotFound) return new NotFound(err.message, "no-file");
+  const refused = databaseRefusedInput(err);
+  if (refused) return new BadRequest(`The request holds a value the database cannot store (${refused}): remove it and try again.`, "bad-input");
   const status = (err as { status?: unknown; statusCode?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
   // body-parser and friends set `status` and `expose` on client errors.
   if (typeof status === "number" && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {
     return new AppError(status, (err as Error).message, "bad-request");
   }
   return new AppError(500, "Internal server error.", "internal");
+}
+
+/**
+ * A backstop behind the edge checks (edge-validation.ts, json-body.ts): PostgreSQL refusing a
+ * value the client sent — SQLSTATE class 22 (data exception: a NUL, bad UTF-8, a value out of
+ * range) or 54000 (a key too long to index) — is the client's mistake, not a 500. Prisma reports
+ * the driver's error under `meta.driverAdapterError` (queries) or as the `cause` (raw queries).
+ * Returns PostgreSQL's message, or null for any other error.
+ */
+function databaseRefusedInput(err: unknown): string | null {
+  type DriverCause = { originalCode?: unknown; originalMessage?: unknown; kind?: unknown };
+  const e = err as { meta?: { driverAdapterError?: { cause?: DriverCause } }; cause?: DriverCause } | null;
+  const cause = e?.meta?.driverAdapterError?.cause ?? e?.cause;
+  if (cause?.kind !== "postgres" || typeof cause.originalCode !== "string") return null;
+  if (!cause.originalCode.startsWith("22") && cause.originalCode !== "54000") return null;
+  return typeof cause.originalMessage === "string" ? cause.originalMessage : `SQLSTATE ${cause.originalCode}`;
 }
 
 /** A reason phrase must be one line of visible latin-1. */

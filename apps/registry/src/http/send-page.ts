@@ -6,12 +6,18 @@ export interface CacheablePage {
   lastSerial: number;
 }
 
-/** Index pages: ETag/304, the serial pip and mirrors read, and PyPI's 10-minute caching. */
-export function sendPage(req: Request, res: Response, page: CacheablePage, contentType: string, isPublic: boolean): void {
+/**
+ * Index pages: ETag/304 and the serial pip and mirrors read. `maxAgeSeconds` (services/page-max-age.ts)
+ * is how long a client may reuse the page unasked; 0, the default, makes it revalidate every time
+ * (`max-age=0, must-revalidate`, RFC 9111 5.2.2.2) with its ETag, so a new upload shows at once even
+ * to pip 26.2+, which caches pages by Cache-Control.
+ */
+export function sendPage(req: Request, res: Response, page: CacheablePage, contentType: string, isPublic: boolean, maxAgeSeconds = 0): void {
   res.setHeader("Vary", "Accept, Authorization");
   res.setHeader("ETag", page.etag);
   res.setHeader("X-PyPI-Last-Serial", String(page.lastSerial));
-  res.setHeader("Cache-Control", `${isPublic ? "public" : "private"}, max-age=600`);
+  const reuse = maxAgeSeconds > 0 ? `max-age=${maxAgeSeconds}` : "max-age=0, must-revalidate";
+  res.setHeader("Cache-Control", `${isPublic ? "public" : "private"}, ${reuse}`);
   res.setHeader("Content-Type", `${contentType}; charset=utf-8`);
   if (etagMatches(req.get("if-none-match"), page.etag)) {
     res.status(304).end();
@@ -28,4 +34,10 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
     const t = tag.trim();
     return t === "*" || t === etag || t === `W/${etag}`;
   });
+}
+
+/** One given entity tag against the page's (weak comparison, RFC 9110 8.8.3.2); `*` is no tag. */
+export function sameEntityTag(given: string, etag: string): boolean {
+  const t = given.trim();
+  return t === etag || t === `W/${etag}`;
 }

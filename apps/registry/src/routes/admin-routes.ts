@@ -1,11 +1,11 @@
 // Admin JSON API. Every route: parse → authorize (admin) → call a service → respond.
 import { Router, type Request } from "express";
-import express from "express";
 import { z } from "zod";
 import { SEVERITY_LEVELS } from "@wheelhouse/advisories";
 import { assertAdmin } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
+import { jsonBody } from "../http/json-body.ts";
 import { parseBody } from "../http/parse-body.ts";
 import { ADVISORY_POLICIES } from "../services/advisory-policy.ts";
 import { collectGarbage } from "../services/collect-garbage.ts";
@@ -41,6 +41,7 @@ const indexSettings = z
     upstreamUrl: z.string().max(2000).optional(),
     upstreamUsername: z.string().max(200).nullable().optional(),
     upstreamPassword: z.string().max(2000).nullable().optional(),
+    upstreamFileHosts: nameList.optional(),
     pageTtlSeconds: z.number().int().min(0).max(31_536_000).optional(),
     quarantineDays: z.number().int().min(0).max(3650).optional(),
     quarantineExceptions: nameList.optional(),
@@ -56,7 +57,7 @@ const yankBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
 export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.use(express.json({ limit: "100kb" }));
+  router.use(jsonBody("100kb"));
   router.use((req, _res, next) => {
     assertAdmin(req);
     next();
@@ -79,7 +80,6 @@ export function adminRoutes(deps: AppDeps): Router {
   });
   router.delete("/tokens/:prefix", async (req, res) => {
     await revokeApiToken(deps.db, actor(req), param(req, "prefix"));
-    deps.credentials.forget();
     res.status(204).end();
   });
 

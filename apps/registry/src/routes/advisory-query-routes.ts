@@ -1,11 +1,12 @@
 // Which of a list of (name, version) pairs have known vulnerabilities: what `wheelhouse audit`
 // asks. POST /api/advisories/query (the default index) and POST /<index>/api/advisories/query;
 // whoever may read the index may ask. Withdrawn advisories are left out.
-import express, { Router, type Request, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { canonicalizeName } from "@wheelhouse/packaging";
 import { assertCanRead } from "../auth/authorize.ts";
 import type { AppDeps } from "../http/deps.ts";
+import { jsonBody } from "../http/json-body.ts";
 import { parseBody } from "../http/parse-body.ts";
 import type { AdvisoryInfo } from "../services/advisory-cache.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
@@ -40,7 +41,7 @@ function entry(a: AdvisoryInfo) {
 export function advisoryQueryRoutes(deps: AppDeps): Router {
   const router = Router({ strict: true });
   // 10,000 entries of two short strings: well under 2 MB.
-  const json = express.json({ limit: "2mb" });
+  const json = jsonBody("2mb");
 
   const query = (indexName: (req: Request) => string) => async (req: Request, res: Response) => {
     const index = await findIndexOrThrow(deps.db, indexName(req));

@@ -2,13 +2,14 @@
 // an export is written to the response as it is read from storage, an import is read from the
 // request as it arrives; neither is ever held in memory.
 import { Router, type NextFunction, type Request, type Response } from "express";
-import express from "express";
 import { z } from "zod";
 import { BundleError, importBundle, planBundle, writeBundle, type ExportBundleOptions } from "@wheelhouse/bundle";
 import { assertAdmin } from "../auth/authorize.ts";
 import { AppError, BadRequest, Conflict, NotFound } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
+import { jsonBody } from "../http/json-body.ts";
 import { parseBody } from "../http/parse-body.ts";
+import { bundleFileCheck } from "../services/check-bundle-file.ts";
 
 const exportBody = z
   .object({
@@ -48,7 +49,7 @@ export function bundleRoutes(deps: AppDeps): Router {
     next();
   });
 
-  router.post("/export", express.json({ limit: "2mb" }), async (req: Request, res: Response) => {
+  router.post("/export", jsonBody("2mb"), async (req: Request, res: Response) => {
     const body = parseBody(exportBody, req.body);
     const plan = await planBundle(deps, {
       index: body.index,
@@ -75,7 +76,7 @@ export function bundleRoutes(deps: AppDeps): Router {
     const type = (req.get("content-type") ?? "application/x-tar").split(";")[0]!.trim().toLowerCase();
     if (!TAR_TYPES.includes(type)) throw new AppError(415, `Send the bundle as application/x-tar, not ${type}.`, "unsupported-media-type");
     try {
-      const summary = await importBundle(deps, { index, input: req, actor: req.principal!.user });
+      const summary = await importBundle(deps, { index, input: req, actor: req.principal!.user, checkFile: bundleFileCheck({ store: deps.store, dataDir: deps.config.dataDir }) });
       res.json(summary);
     } catch (err) {
       // The rest of a refused body is read and dropped, so the client gets the answer rather than a reset.

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import { canonicalizeName } from "@wheelhouse/packaging";
-import { assertCanRead } from "../auth/authorize.ts";
+import { assertCanRead, isSharedAnswer, readAccess } from "../auth/authorize.ts";
 import { NotFound } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { sendPage } from "../http/send-page.ts";
@@ -21,14 +21,14 @@ export function jsonApiRoutes(deps: AppDeps): Router {
     const index = await findIndexOrThrow(deps.db, indexName);
     assertCanRead(req, index);
     const name = canonicalizeName(req.params.project as string);
-    const [source] = await findProjectSources(deps, index, name);
+    const [source] = await findProjectSources(deps, index, name, readAccess(req));
     if (!source) throw new NotFound(`No project named '${name}' in index '${index.name}'.`, "no-project");
     const isAdmin = req.principal?.user.isAdmin === true;
     const now = new Date();
     const visible: FileFilter = (file) => isAdmin || !deps.mirror.isQuarantined(source.index, name, file.uploadedAt, now);
     const body = Buffer.from(JSON.stringify(await build(source, visible)));
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
-    sendPage(req, res, { body, etag, lastSerial: source.lastSerial }, "application/json", index.anonymousRead);
+    sendPage(req, res, { body, etag, lastSerial: source.lastSerial }, "application/json", isSharedAnswer(req, index));
   };
 
   // Advisories are registry-wide: matched by the normalized name and the version, whichever index
@@ -47,6 +47,14 @@ export function jsonApiRoutes(deps: AppDeps): Router {
 
   // The default index first, so a project named "pypi" stays reachable.
   router.get("/pypi/:project/json", project(defaultIndex));
+  // `/pypi/pypi/<x>/json` reads two ways: project <x> of an index named "pypi" (the usual name of
+  // a PyPI mirror), or release <x> of the default index's project "pypi". While an index of that
+  // name exists the URL is the index's, so every index is reachable at /<index>/pypi/<p>/json;
+  // the default index's release stays at /<default index>/pypi/pypi/<x>/json.
+  router.get("/pypi/pypi/:project/json", async (req, res, next) => {
+    if (await deps.db.index.findUnique({ where: { name: "pypi" }, select: { id: true } })) return project(() => "pypi")(req, res);
+    next("route");
+  });
   router.get("/pypi/:project/:version/json", release(defaultIndex));
   router.get("/:index/pypi/:project/json", project(inUrl));
   router.get("/:index/pypi/:project/:version/json", release(inUrl));

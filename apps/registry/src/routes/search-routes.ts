@@ -3,7 +3,7 @@
 //   200 {"results": [{"name", "version", "summary", "index"}]}, best match first
 //   400 problem+json for an empty or too long query or a bad limit; 401/403 as any read; 404 no such index
 import { Router, type Request, type Response } from "express";
-import { assertCanRead } from "../auth/authorize.ts";
+import { assertCanRead, isSharedAnswer, readAccess } from "../auth/authorize.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
 import { parseSearchQuery, searchProjects } from "../services/search-projects.ts";
@@ -16,9 +16,9 @@ export function searchRoutes(deps: AppDeps): Router {
     assertCanRead(req, index);
     const query = parseSearchQuery(req.query.q, req.query.limit);
     const isAdmin = req.principal?.user.isAdmin === true;
-    const results = await searchProjects(deps, index, query, { showQuarantined: isAdmin });
-    // Admins may see quarantined versions: their answers are never shared.
-    res.setHeader("Cache-Control", `${index.anonymousRead && !isAdmin ? "public" : "private"}, max-age=60`);
+    const results = await searchProjects(deps, index, query, { showQuarantined: isAdmin, access: readAccess(req) });
+    // A signed-in reader may see private members (admins, quarantined versions): never shared.
+    res.setHeader("Cache-Control", `${isSharedAnswer(req, index) ? "public" : "private"}, max-age=60`);
     res.setHeader("Vary", "Authorization");
     res.json({ results });
   };

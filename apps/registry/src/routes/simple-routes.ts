@@ -5,18 +5,20 @@
 // would answer with 304). `wheelhouse` revalidates a warm install's pages in one round trip
 // instead of one per project; project pages name the URL in a `Wheelhouse-Revalidate` header,
 // so a client never guesses it (other indexes simply lack the header).
-import express, { Router, type Request, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { canonicalizeName, type NormalizedName } from "@wheelhouse/packaging";
 import { contentTypeFor, negotiateSimpleFormat, type SimpleFormat } from "@wheelhouse/simple-index";
-import { assertCanRead } from "../auth/authorize.ts";
+import { assertCanRead, isSharedAnswer, readAccess } from "../auth/authorize.ts";
 import { NotAcceptable, NotFound } from "../errors.ts";
 import { basePath, type AppDeps } from "../http/deps.ts";
+import { jsonBody } from "../http/json-body.ts";
 import { parseBody } from "../http/parse-body.ts";
-import { etagMatches, sendPage } from "../http/send-page.ts";
+import { sameEntityTag, sendPage } from "../http/send-page.ts";
 import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
 import { inSlices } from "../services/in-slices.ts";
 import { findManyProjectSources, findProjectSources, type ProjectSource } from "../services/project-sources.ts";
+import { pageMaxAge } from "../services/page-max-age.ts";
 import { indexPage, projectPage } from "../services/render-project-page.ts";
 
 function negotiate(req: Request): SimpleFormat {
@@ -39,14 +41,14 @@ const revalidateBody = z
 export function simpleRoutes(deps: AppDeps): Router {
   const router = Router();
   // 1000 entries of a name, a format and an ETag: well under 512 KB.
-  const json = express.json({ limit: "512kb" });
+  const json = jsonBody("512kb");
 
   /** The simple root of the index in the URL (the default index has two). */
   const simpleRoot = (index: IndexRow, inUrl: boolean) => `${basePath(deps)}${inUrl ? `/${encodeURIComponent(index.name)}` : ""}/simple/`;
 
   /** A project's page as the GET serves it; null when no member has the project. */
   const loadProjectPage = async (req: Request, index: IndexRow, name: NormalizedName, format: SimpleFormat, known?: ProjectSource[]) => {
-    const sources = known ?? (await findProjectSources(deps, index, name));
+    const sources = known ?? (await findProjectSources(deps, index, name, readAccess(req)));
     if (sources.length === 0) return null;
     return projectPage(deps, { view: index, name, sources, format, basePath: basePath(deps), showQuarantined: req.principal?.user.isAdmin === true });
   };
@@ -55,7 +57,7 @@ export function simpleRoutes(deps: AppDeps): Router {
     const index = await findIndexOrThrow(deps.db, indexName);
     assertCanRead(req, index);
     const format = negotiate(req);
-    sendPage(req, res, await indexPage(deps.db, index, format), contentTypeFor(format), index.anonymousRead);
+    sendPage(req, res, await indexPage(deps.db, index, format, readAccess(req)), contentTypeFor(format), isSharedAnswer(req, index), await pageMaxAge(deps.db, index));
   };
 
   const showProject = async (req: Request, res: Response, indexName: string, inUrl: boolean) => {
@@ -73,7 +75,7 @@ export function simpleRoutes(deps: AppDeps): Router {
     const page = await loadProjectPage(req, index, name, format);
     if (page === null) throw new NotFound(`No project named '${name}' in index '${index.name}'.`, "no-project");
     res.setHeader("Wheelhouse-Revalidate", `${simpleRoot(index, inUrl)}-/revalidate`);
-    sendPage(req, res, page, contentTypeFor(format), index.anonymousRead);
+    sendPage(req, res, page, contentTypeFor(format), isSharedAnswer(req, index), await pageMaxAge(deps.db, index));
   };
 
   const revalidate = async (req: Request, res: Response, indexName: string) => {
@@ -83,7 +85,7 @@ export function simpleRoutes(deps: AppDeps): Router {
     // Whatever the GET would not answer with 304 (a redirect, a 404, a failing upstream) is "not
     // current": the client then sends that GET and sees the answer itself.
     const names = pages.map((p) => p.project).filter((name): name is NormalizedName => canonicalizeName(name) === name);
-    const sources = await findManyProjectSources(deps, index, [...new Set(names)]);
+    const sources = await findManyProjectSources(deps, index, [...new Set(names)], readAccess(req));
     const isCurrent = async ({ project, contentType, etag }: (typeof pages)[number]): Promise<boolean> => {
       // The page's format is the one its content type names (asked for as the only acceptable type).
       const format = negotiateSimpleFormat(contentType.split(";")[0], undefined);
@@ -91,7 +93,8 @@ export function simpleRoutes(deps: AppDeps): Router {
       if (format === null || known === undefined) return false;
       try {
         const page = await loadProjectPage(req, index, project as NormalizedName, format, known);
-        return page !== null && etagMatches(etag, page.etag);
+        // One ETag, compared as If-None-Match compares: `*` or a list would confirm any page exists.
+        return page !== null && sameEntityTag(etag, page.etag);
       } catch {
         return false;
       }

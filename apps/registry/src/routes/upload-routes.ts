@@ -13,6 +13,9 @@ export function uploadRoutes(deps: AppDeps): Router {
   const router = Router();
   const receive = multer({
     storage: new StagingStorageEngine(deps.store, uploadTmpDir(deps.config.dataDir)),
+    // The filename exactly as sent (busboy would otherwise keep only its last path segment, so
+    // `../x.whl` became `x.whl`): checkFilename refuses a path, as PyPI does.
+    preservePath: true,
     // Fields are held in memory: 200 fields of at most 512 KiB bound that (a long README is
     // the largest real field; classifiers and requirements are many small ones).
     limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 200, fieldSize: 512 * 1024, parts: 201 },

@@ -5,7 +5,7 @@ import type { File } from "@wheelhouse/db";
 import type { NormalizedName } from "@wheelhouse/packaging";
 import { NotFound } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
-import { reachableIndexes } from "./group-members.ts";
+import { reachableIndexes, type ReadAccess } from "./group-members.ts";
 import { findProjectSources, type SourceDeps } from "./project-sources.ts";
 
 export interface Download {
@@ -16,9 +16,10 @@ export interface Download {
   reached: IndexRow[];
 }
 
-export async function findDownload(deps: SourceDeps, view: IndexRow, filename: string, opts: { showQuarantined: boolean }): Promise<Download> {
+/** `access`: the reader's right on each group member (a member they may not read holds no file for them). */
+export async function findDownload(deps: SourceDeps, view: IndexRow, filename: string, opts: { showQuarantined: boolean; access?: ReadAccess }): Promise<Download> {
   const notFound = () => new NotFound(`No file named '${filename}' in index '${view.name}'.`, "no-file");
-  const reached = await reachableIndexes(deps.db, view);
+  const reached = await reachableIndexes(deps.db, view, opts.access);
   const leaves = reached.filter((i) => i.kind !== "group");
   const candidates = await deps.db.file.findMany({ where: { filename, indexId: { in: leaves.map((l) => l.id) } } });
   const byIndex = new Map(candidates.map((c) => [c.indexId, c]));
@@ -33,7 +34,7 @@ export async function findDownload(deps: SourceDeps, view: IndexRow, filename: s
       if (project === null) continue; // deleted meanwhile
       const { name } = project;
       if (view.kind === "group") {
-        const sources = await findProjectSources(deps, view, name as NormalizedName);
+        const sources = await findProjectSources(deps, view, name as NormalizedName, opts.access);
         if (!sources.some((s) => s.index.id === leaf.id)) continue;
       }
       if (mayBeQuarantined && deps.mirror.isQuarantined(leaf, name, file.uploadedAt)) throw notFound();

@@ -36,7 +36,7 @@ function toJsonRelease(project: LoadedProject, release: LoadedProject["releases"
       url: `${baseUrl}${fileUrl("", index.name, file.filename)}`,
       hashes: { sha256: file.sha256 },
       requiresPython: file.requiresPython,
-      size: Number(file.size),
+      size: file.size === null ? null : Number(file.size),
       uploadTime: file.uploadedAt,
       yanked: file.yanked ? (file.yankedReason ?? "") : false,
       coreMetadata: file.metadataSha256 ? { sha256: file.metadataSha256 } : false,

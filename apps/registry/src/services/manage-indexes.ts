@@ -11,8 +11,8 @@ import { findIndexOrThrow } from "./find-index.ts";
 import { groupMembers, reachableIndexes } from "./group-members.ts";
 
 /** First path segments the registry itself uses; an index by that name would be unreachable. */
-// ("pypi" stays free: DESIGN names the usual mirror so; only /pypi/<p>/<v>/json of an index named
-// "pypi" is shadowed by the default index's JSON API.)
+// ("pypi" stays free: DESIGN names the usual mirror so. Its JSON API, /pypi/pypi/<p>/json, has the
+// shape of the default index's release URL; routes/json-api-routes.ts gives that URL to the index.)
 const RESERVED = new Set(["simple", "api", "cli", "legacy", "files", "healthz", "readyz", "static", "admin", "login", "logout"]);
 const INDEX_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -30,6 +30,8 @@ export interface IndexSettings {
   upstreamUrl?: string;
   upstreamUsername?: string | null;
   upstreamPassword?: string | null;
+  /** Hosts ("host" or "host:port") besides the upstream's origin that its file URLs and redirects may lead to. */
+  upstreamFileHosts?: string[];
   pageTtlSeconds?: number;
   quarantineDays?: number;
   quarantineExceptions?: string[];
@@ -41,7 +43,7 @@ export interface IndexSettings {
   passThroughNames?: string[];
 }
 
-const MIRROR_ONLY = ["upstreamUrl", "upstreamUsername", "upstreamPassword", "pageTtlSeconds", "quarantineDays", "quarantineExceptions", "syncSelection", "syncIntervalSeconds"] as const;
+const MIRROR_ONLY = ["upstreamUrl", "upstreamUsername", "upstreamPassword", "upstreamFileHosts", "pageTtlSeconds", "quarantineDays", "quarantineExceptions", "syncSelection", "syncIntervalSeconds"] as const;
 const GROUP_ONLY = ["members", "uploadTarget", "passThroughNames"] as const;
 
 function checkKindFields(kind: IndexKind, settings: IndexSettings): void {
@@ -64,12 +66,33 @@ function upstreamUrl(url: string): string {
   return parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
 }
 
+/** An upstreamFileHosts entry: a host name or address, with an optional port, nothing else. */
+function fileHost(entry: string): string {
+  const host = entry.trim().toLowerCase();
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(`http://${host}`);
+  } catch {
+    // reported below
+  }
+  if (!parsed || host === "" || parsed.host !== host.replace(/:80$/, "") || parsed.username || parsed.password) {
+    throw new BadRequest(`Invalid upstreamFileHosts entry '${entry}': give a host, optionally with a port (files.pythonhosted.org, cdn.example.com:8443).`, "bad-upstream");
+  }
+  return parsed.host;
+}
+
+/** PyPI's pages link to its file host: a mirror of PyPI may fetch from it unless told otherwise. */
+function defaultFileHosts(url: string | undefined): string[] {
+  return url !== undefined && new URL(upstreamUrl(url)).host === "pypi.org" ? ["files.pythonhosted.org"] : [];
+}
+
 /** The row fields a settings object sets, members aside (they live in IndexMember). */
 function rowData(kind: IndexKind, self: string, settings: IndexSettings, memberRows: IndexRow[] | null): Prisma.IndexUncheckedUpdateInput {
   checkKindFields(kind, settings);
   const { members: _members, uploadTarget, upstreamUrl: url, quarantineExceptions, passThroughNames, syncSelection, ...rest } = settings;
   const data: Prisma.IndexUncheckedUpdateInput = { ...rest };
   if (url !== undefined) data.upstreamUrl = upstreamUrl(url);
+  if (settings.upstreamFileHosts !== undefined) data.upstreamFileHosts = settings.upstreamFileHosts.map(fileHost);
   if (quarantineExceptions !== undefined) data.quarantineExceptions = quarantineExceptions.map((n) => canonicalizeName(n));
   if (passThroughNames !== undefined) data.passThroughNames = passThroughNames.map((n) => canonicalizeName(n));
   if (syncSelection !== undefined) data.syncSelection = syncSelection === null ? Prisma.DbNull : validSelection(syncSelection);
@@ -120,6 +143,7 @@ export async function createIndex(db: Db, actor: Actor, name: string, settings: 
   if (await db.index.findUnique({ where: { name } })) throw new Conflict(`An index named '${name}' already exists.`, "index-exists");
   const members = kind === "group" ? await resolveMembers(db, name, settings.members ?? []) : null;
   const data = rowData(kind, name, settings, members);
+  if (kind === "mirror" && settings.upstreamFileHosts === undefined) data.upstreamFileHosts = defaultFileHosts(settings.upstreamUrl);
   return db.$transaction(async (tx) => {
     const index = await tx.index.create({ data: { ...(data as Prisma.IndexUncheckedCreateInput), name, kind } });
     if (members) await tx.indexMember.createMany({ data: members.map((m, position) => ({ groupId: index.id, memberId: m.id, position })) });
@@ -169,6 +193,7 @@ export async function describeIndex(db: Db, index: IndexRow) {
       upstreamUrl: index.upstreamUrl,
       upstreamUsername: index.upstreamUsername,
       upstreamPassword: index.upstreamPassword ? "<set>" : null,
+      upstreamFileHosts: index.upstreamFileHosts,
       pageTtlSeconds: index.pageTtlSeconds,
       quarantineDays: index.quarantineDays,
       quarantineExceptions: index.quarantineExceptions,

@@ -3,12 +3,15 @@
 import type { Readable } from "node:stream";
 import type { ByteRange } from "@wheelhouse/storage";
 import type { NormalizedName } from "@wheelhouse/packaging";
-import { ensureMirrorMetadata, ensureMirrorProject, isQuarantined, openMirrorFile, type MirrorDeps } from "@wheelhouse/mirror";
+import type { File } from "@wheelhouse/db";
+import { cacheMirrorFile, ensureMirrorMetadata, ensureMirrorProject, isQuarantined, openMirrorFile, type MirrorDeps } from "@wheelhouse/mirror";
 import type { IndexRow } from "./find-index.ts";
 
 export interface MirrorFacade {
   /** Refresh (within TTL: nothing to do) and return the local project, or null when upstream has none. */
   ensureProject(index: IndexRow, name: NormalizedName): Promise<{ projectId: number } | null>;
+  /** Fetches a mirrored file into storage (verified) unless it is there; returns its row, now with size and sha256. */
+  cacheFile(index: IndexRow, fileId: number): Promise<File>;
   /** Bytes of a mirrored file, fetched from upstream on first use. */
   openFile(index: IndexRow, fileId: number, range?: ByteRange): Promise<{ stream: Readable; size: number }>;
   /** PEP 658 metadata of a mirrored file, fetched or extracted on first use; null when unavailable. */
@@ -21,6 +24,10 @@ export interface MirrorFacade {
 export function createMirrorFacade(deps: MirrorDeps): MirrorFacade {
   return {
     ensureProject: (index, name) => ensureMirrorProject(deps, index, name),
+    cacheFile: async (index, fileId) => {
+      await cacheMirrorFile(deps, index, fileId);
+      return deps.db.file.findUniqueOrThrow({ where: { id: fileId } });
+    },
     openFile: (index, fileId, range) => openMirrorFile(deps, index, fileId, range),
     ensureMetadata: (index, fileId) => ensureMirrorMetadata(deps, index, fileId),
     isQuarantined: (index, projectName, uploadedAt, now) => isQuarantined(index, projectName, uploadedAt, now),

@@ -9,7 +9,7 @@ import { compareVersions, type NormalizedName } from "@wheelhouse/packaging";
 import { renderProjectPage, renderIndexPage, type SimpleFile, type SimpleFormat } from "@wheelhouse/simple-index";
 import type { IndexRow } from "./find-index.ts";
 import { fileUrl } from "./file-urls.ts";
-import { leafIndexes } from "./group-members.ts";
+import { EVERY_INDEX, walkView, type ReadAccess } from "./group-members.ts";
 import type { MirrorFacade } from "./mirror-facade.ts";
 import type { ProjectSource } from "./project-sources.ts";
 
@@ -93,7 +93,7 @@ export async function projectPage(deps: { db: Db; pages: PageCache; mirror: Mirr
           url: fileUrl(basePath, view.name, file.filename),
           hashes: { sha256: file.sha256 },
           requiresPython: file.requiresPython,
-          size: Number(file.size),
+          size: file.size === null ? null : Number(file.size),
           uploadTime: file.uploadedAt,
           yanked: yankReason(release, file),
           coreMetadata: file.metadataSha256 ? { sha256: file.metadataSha256 } : false,
@@ -116,12 +116,26 @@ function yankReason(release: { yanked: boolean; yankedReason: string | null }, f
   return false;
 }
 
-/** The project list: every name the view's indexes hold locally (a mirror lists what it has seen). */
-export async function indexPage(db: Db, view: IndexRow, format: SimpleFormat): Promise<RenderedPage> {
-  const leaves = await leafIndexes(db, view);
-  const projects = await db.project.findMany({ where: { indexId: { in: leaves.map((l) => l.id) } }, select: { name: true, lastSerial: true }, orderBy: { name: "asc" } });
+/**
+ * The project list: every name the view's indexes hold locally (a mirror lists what it has seen),
+ * those the reader may read. A name a member they may not read holds is left out, as its page
+ * would answer 404 for them (services/project-sources.ts).
+ */
+export async function indexPage(db: Db, view: IndexRow, format: SimpleFormat, access: ReadAccess = EVERY_INDEX): Promise<RenderedPage> {
+  const leaves = (await walkView(db, view, access)).filter((r) => r.index.kind !== "group");
+  const position = new Map(leaves.map((r, i) => [r.index.id, i]));
+  const leafIds = (readable: boolean) => leaves.filter((r) => r.readable === readable).map((r) => r.index.id);
+  const projects = await db.project.findMany({ where: { indexId: { in: leafIds(true) } }, select: { name: true, lastSerial: true, indexId: true }, orderBy: { name: "asc" } });
+  const hidden = leafIds(false);
+  const held = hidden.length === 0 ? [] : await db.project.findMany({ where: { indexId: { in: hidden }, name: { notIn: view.passThroughNames } }, select: { name: true, indexId: true } });
+  // The first position at which a member hidden from the reader holds each name.
+  const heldFrom = new Map<string, number>();
+  for (const p of held) heldFrom.set(p.name, Math.min(heldFrom.get(p.name) ?? Infinity, position.get(p.indexId)!));
   const byName = new Map<string, number>();
-  for (const p of projects) byName.set(p.name, Math.max(byName.get(p.name) ?? 0, p.lastSerial));
+  for (const p of projects) {
+    if ((heldFrom.get(p.name) ?? Infinity) < position.get(p.indexId)!) continue;
+    byName.set(p.name, Math.max(byName.get(p.name) ?? 0, p.lastSerial));
+  }
   const list = [...byName].map(([name, lastSerial]) => ({ name, lastSerial }));
   const lastSerial = list.reduce((max, p) => Math.max(max, p.lastSerial), 0);
   return rendered(renderIndexPage({ projects: list, lastSerial }, format), format, lastSerial);

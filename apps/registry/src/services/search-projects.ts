@@ -13,7 +13,7 @@ import { Prisma, type Db } from "@wheelhouse/db";
 import { canonicalizeName, tryParseVersion, type Version } from "@wheelhouse/packaging";
 import { BadRequest } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
-import { reachableIndexes } from "./group-members.ts";
+import { walkView, type ReadAccess } from "./group-members.ts";
 import type { MirrorFacade } from "./mirror-facade.ts";
 
 export const DEFAULT_SEARCH_LIMIT = 20;
@@ -63,6 +63,8 @@ export interface SearchDeps {
 export interface SearchOptions {
   /** Admins see versions a mirror's quarantine holds back (as on the simple pages). */
   showQuarantined: boolean;
+  /** The reader's right on each group member: a member they may not read shows nothing, yet still shadows its names. */
+  access?: ReadAccess;
   now?: Date;
 }
 
@@ -84,11 +86,14 @@ interface ReleaseRow {
 }
 
 export async function searchProjects(deps: SearchDeps, view: IndexRow, query: SearchQuery, options: SearchOptions): Promise<SearchResult[]> {
-  const reached = await reachableIndexes(deps.db, view);
+  const walked = await walkView(deps.db, view, options.access);
+  const reached = walked.filter((r) => r.readable).map((r) => r.index);
   const leaves = reached.filter((i) => i.kind !== "group");
   if (leaves.length === 0) return [];
+  const hiddenLeaves = walked.filter((r) => !r.readable && r.index.kind !== "group").map((r) => r.index.id);
   const passThrough = [...new Set(reached.flatMap((i) => (i.kind === "group" ? i.passThroughNames : [])))];
-  const ranked = await rankProjects(deps.db, leaves.map((l) => l.id), passThrough, query);
+  const allLeaves = walked.filter((r) => r.index.kind !== "group").map((r) => r.index.id);
+  const ranked = await rankProjects(deps.db, allLeaves, hiddenLeaves, passThrough, query);
   if (ranked.length === 0) return [];
 
   const releases = await releasesOf(deps.db, ranked.flatMap((r) => r.projectIds));
@@ -169,10 +174,12 @@ function summaryMatches(term: string, i: number, leafIds: number[]): Prisma.Sql 
 
 /**
  * The page of names, best first. A project answers for its name unless a project of that name
- * sits in an earlier leaf (or the name is let through); a mirror's project that upstream has
- * since dropped (its page cached as a 404) answers for nothing and shadows nothing.
+ * sits in an earlier leaf (or the name is let through); a project in a leaf hidden from the
+ * reader (`hiddenIds`) answers for nothing but still shadows its name in later leaves; a
+ * mirror's project that upstream has since dropped (its page cached as a 404) answers for
+ * nothing and shadows nothing.
  */
-async function rankProjects(db: Db, leafIds: number[], passThrough: string[], query: SearchQuery): Promise<RankedRow[]> {
+async function rankProjects(db: Db, leafIds: number[], hiddenIds: number[], passThrough: string[], query: SearchQuery): Promise<RankedRow[]> {
   const summaries = Prisma.join(query.terms.map((term, i) => summaryMatches(term, i, leafIds)), ",\n    ");
   const scores = Prisma.join(query.terms.map((term, i) => termScore(term, i)), ", ");
   const allMatch = Prisma.join(query.terms.map((term, i) => termMatches(term, i)), " AND ");
@@ -195,7 +202,7 @@ async function rankProjects(db: Db, leafIds: number[], passThrough: string[], qu
     ),
     answering AS (
       SELECT m.*, ${total} AS score FROM matching m
-      WHERE (m.name = ANY(${passThrough}::text[]) OR NOT EXISTS (
+      WHERE m."indexId" <> ALL(${hiddenIds}::int[]) AND (m.name = ANY(${passThrough}::text[]) OR NOT EXISTS (
           SELECT 1 FROM "Project" q JOIN leaves lq ON lq.id = q."indexId"
           WHERE q.name = m.name AND lq.pos < m.pos AND NOT ${dropped("q")}
         ))

@@ -2,19 +2,18 @@ import { createHash } from "node:crypto";
 // The upload door: a staged (hashed, stored under a temporary key) file becomes a visible
 // release file only after every check passes, in one transaction. Any failure removes the
 // staged bytes; a crash leaves at most an `incoming/` blob, which garbage collection removes.
-import { canonicalizeName, canonicalizeVersion, parseMetadata, parseRawMetadata, InvalidMetadata, type Metadata } from "@wheelhouse/packaging";
 import { recordAuditEvent, Prisma, type Db } from "@wheelhouse/db";
 import type { BlobStore } from "@wheelhouse/storage";
 import { STAGING_PREFIX, storageKeyFor } from "@wheelhouse/mirror";
-import { inspectDistribution, InvalidDistribution } from "../archive/index.ts";
 import type { Principal } from "../auth/principal.ts";
 import { assertMayUploadToProject } from "../auth/authorize.ts";
 import { BadRequest } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { checkFilename, type CheckedFilename } from "../upload/check-filename.ts";
+import type { CheckedFilename } from "../upload/check-filename.ts";
 import { discardStaged, type StagedFile } from "../upload/staging-storage-engine.ts";
 import type { UploadForm } from "../upload/upload-form.ts";
 import { releaseInfoFromMetadata } from "./release-info.ts";
+import { validateDistribution, type ReadMetadata } from "./validate-distribution.ts";
 
 export interface UploadDeps {
   db: Db;
@@ -35,9 +34,10 @@ export async function uploadDistribution(deps: UploadDeps, request: UploadReques
   const { staged } = request;
   let committedKey: string | null = null;
   try {
-    const checked = checkFilename(staged.originalname, request.form);
     checkDigests(request.form, staged);
-    const metadata = await readCoreMetadata(staged, checked);
+    const { checked, metadata } = await validateDistribution(staged.tmpPath, staged.originalname, request.form);
+    // Core metadata spec: a newer minor Metadata-Version is accepted with a warning, not refused.
+    for (const warning of metadata.parsed.warnings) deps.log.warn({ filename: checked.filename }, warning);
     // Permission first, as PyPI does: a non-owner learns nothing about existing files.
     await checkProjectAccess(deps.db, request, checked.name);
     const existing = await checkExistingFile(deps.db, request, checked, staged);
@@ -66,38 +66,6 @@ function checkDigests(form: UploadForm, staged: StagedFile): void {
   if (pairs.some(([given, actual]) => given !== undefined && given !== actual)) {
     throw new BadRequest("The digest supplied does not match a digest calculated from the uploaded file.", "digest-mismatch");
   }
-}
-
-interface ReadMetadata {
-  text: string;
-  parsed: Metadata;
-  /** Requires-Python as the author wrote it (the parsed form reorders clauses). */
-  requiresPython: string | null;
-}
-
-async function readCoreMetadata(staged: StagedFile, checked: CheckedFilename): Promise<ReadMetadata> {
-  let text: string;
-  try {
-    ({ metadataText: text } = await inspectDistribution(staged.tmpPath, checked.filename));
-  } catch (err) {
-    if (err instanceof InvalidDistribution) throw new BadRequest(err.message, "invalid-distribution");
-    throw err;
-  }
-  let parsed: Metadata;
-  try {
-    parsed = parseMetadata(text, { validate: true });
-  } catch (err) {
-    if (err instanceof InvalidMetadata) throw new BadRequest(`Invalid core metadata in ${checked.filename}: ${err.message}`, "invalid-metadata");
-    throw err;
-  }
-  const metadataName = canonicalizeName(parsed.name);
-  if (metadataName !== checked.name || canonicalizeVersion(parsed.version.toString()) !== checked.canonicalVersion) {
-    throw new BadRequest(
-      `The core metadata of ${checked.filename} names ${parsed.name} ${parsed.version.toString()}, which does not match the filename.`,
-      "metadata-mismatch",
-    );
-  }
-  return { text, parsed, requiresPython: parseRawMetadata(text).raw.requiresPython?.trim() || null };
 }
 
 /** PyPI's rules: an identical re-upload is a no-op; a filename is never reused for other bytes. */

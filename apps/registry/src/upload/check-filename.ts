@@ -19,10 +19,21 @@ export interface CheckedFilename {
 
 // A distribution filename is one path segment of plain characters: this is also what
 // keeps `../`, absolute paths and control characters out of storage keys and URLs.
+const MAX_FILENAME_LENGTH = 255;
 const SAFE_FILENAME = /^[A-Za-z0-9][A-Za-z0-9._+!~-]*$/;
 
 export function checkFilename(rawFilename: string, form: UploadForm): CheckedFilename {
+  // The route keeps the client's filename whole (multer's preservePath): a name with a path is
+  // refused, as PyPI refuses it, never cut down to its last segment and stored under that.
+  if (rawFilename.includes("/") || rawFilename.includes("\\")) {
+    throw new BadRequest("Cannot upload a file with '/' or '\\' in the name.", "bad-filename");
+  }
   const filename = rawFilename.trim();
+  // The filename is the last segment of the file's storage key and of its URL: file systems
+  // (and the bundle format) take at most 255 bytes there.
+  if (filename.length > MAX_FILENAME_LENGTH) {
+    throw new BadRequest(`Invalid filename: a distribution filename is at most ${MAX_FILENAME_LENGTH} characters, this one has ${filename.length}.`, "bad-filename");
+  }
   if (!SAFE_FILENAME.test(filename) || filename.includes("..")) {
     throw new BadRequest(`Invalid filename '${printable(filename)}': a distribution filename is a single name with no path.`, "bad-filename");
   }

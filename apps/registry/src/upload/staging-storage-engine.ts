@@ -53,6 +53,11 @@ export async function stageStream(store: BlobStore, tmpDir: string, source: Read
   const blobKey = `${STAGING_PREFIX}${id}`;
   const hasher = await DistributionHasher.create();
   const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
+  // Every failure is reported once, through `written` below. Without a listener of its own, an
+  // error on this tee (the client's body ending early, while store.put has not attached yet, or
+  // after it gave up) is an unhandled 'error' event that ends the whole process.
+  toBlob.on("error", () => {});
+  hasher.on("error", () => {});
   hasher.pipe(toBlob);
 
   const written = [

@@ -6,7 +6,8 @@ import type { SyncSelection } from "./sync-selection.ts";
 export interface CandidateFile {
   filename: string;
   packageType: string;
-  size: bigint | number;
+  /** null: the upstream page did not say (PEP 503 HTML). */
+  size: bigint | number | null;
   requiresPython: string | null;
   yanked: boolean;
 }
@@ -21,7 +22,8 @@ export type FileFilter = Pick<SyncSelection, "pythons" | "maxFileSize" | "sdists
 
 /** Whether one file is kept: size limit, sdists on/off, wheel tags against the targets, Requires-Python. */
 export function fileMatches(file: CandidateFile, selection: FileFilter, targets: readonly Target[]): boolean {
-  if (selection.maxFileSize !== undefined && Number(file.size) > selection.maxFileSize) return false;
+  // An unknown size (a PEP 503 page without sizes) cannot be held against the limit: kept.
+  if (selection.maxFileSize !== undefined && file.size !== null && Number(file.size) > selection.maxFileSize) return false;
   if (file.filename.endsWith(".whl")) {
     let tags;
     try {

@@ -1,0 +1,36 @@
+// The bundle import's door check: each staged file of a bundle passes exactly what an upload of
+// it would (validateDistribution), on a local copy of its bytes, since archives are read with
+// random access.
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { BundleFileToCheck, CheckBundleFile } from "@wheelhouse/bundle";
+import type { BlobStore } from "@wheelhouse/storage";
+import { BadRequest } from "../errors.ts";
+import { uploadTmpDir } from "../upload/staging-storage-engine.ts";
+import type { UploadForm } from "../upload/upload-form.ts";
+import { validateDistribution } from "./validate-distribution.ts";
+
+export function bundleFileCheck(deps: { store: BlobStore; dataDir: string }): CheckBundleFile {
+  const tmpDir = uploadTmpDir(deps.dataDir);
+  return async (file: BundleFileToCheck) => {
+    if (file.packageType !== "bdist_wheel" && file.packageType !== "sdist") {
+      return `Invalid filetype '${file.packageType}': only bdist_wheel and sdist are accepted.`;
+    }
+    const form: UploadForm = { name: file.projectName, version: file.version, filetype: file.packageType, pyversion: file.pythonVersion, digests: {} };
+    await mkdir(tmpDir, { recursive: true });
+    const tmpPath = join(tmpDir, randomUUID());
+    try {
+      await pipeline(await deps.store.get(file.stagedKey), createWriteStream(tmpPath));
+      await validateDistribution(tmpPath, file.filename, form);
+      return null;
+    } catch (err) {
+      if (err instanceof BadRequest) return err.message;
+      throw err;
+    } finally {
+      await rm(tmpPath, { force: true });
+    }
+  };
+}
