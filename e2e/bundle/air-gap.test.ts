@@ -184,12 +184,14 @@ interface BundledFile {
   project: DistSpec;
   filename: string;
   bytes: Buffer;
+  /** What the manifest claims as the file's core metadata (default: the truth). */
+  claimedMetadata?: string;
 }
 
 /** A bundle of `files`, each filed under its project and version, with a manifest that is true to the bytes. */
 async function packBundle(files: BundledFile[]): Promise<Buffer> {
   const projects = new Map<string, NonNullable<BundleManifestInput["projects"]>[number]>();
-  for (const { project, filename, bytes } of files) {
+  for (const { project, filename, bytes, claimedMetadata } of files) {
     const name = project.name.toLowerCase().replace(/[-_.]+/g, "-");
     const entry = projects.get(name) ?? { name, displayName: project.name, releases: [] };
     projects.set(name, entry);
@@ -206,7 +208,7 @@ async function packBundle(files: BundledFile[]): Promise<Buffer> {
       sha256: digestsOf(bytes).sha256,
       yanked: false,
       uploadTime: new Date().toISOString(),
-      coreMetadata: metadataText(project),
+      coreMetadata: claimedMetadata ?? metadataText(project),
     });
   }
   const manifest: BundleManifestInput = { ...manifestOf(bundle), projects: [...projects.values()] };
@@ -282,4 +284,19 @@ test("a hand-made bundle of valid files imports: the checks refuse only what an 
   ]));
   assert.equal(imported.status, 200, JSON.stringify(imported.json));
   assert.deepEqual(imported.json, { created: 2, unchanged: 0 });
+});
+
+test("a manifest whose core metadata differs from the wheel's: the index serves the wheel's own METADATA (PEP 658)", TIMEOUT, async () => {
+  const honest: DistSpec = { name: uniqueName("honest"), version: "1.0", requiresDist: ["dep>=1"] };
+  const lie = metadataText({ ...honest, requiresDist: [] });
+  await b.createIndex("lying-manifest");
+  const imported = await importInto(b, "lying-manifest", await packBundle([
+    { project: honest, filename: wheelFilename(honest), bytes: buildWheel(honest), claimedMetadata: lie },
+  ]));
+  assert.equal(imported.status, 200, JSON.stringify(imported.json));
+  const served = await fetch(`${b.url}/lying-manifest/files/${wheelFilename(honest)}.metadata`);
+  assert.equal(served.status, 200);
+  const text = await served.text();
+  assert.equal(text, metadataText(honest));
+  assert.match(text, /Requires-Dist: dep>=1/);
 });

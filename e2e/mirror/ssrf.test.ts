@@ -117,3 +117,36 @@ test("upstreamFileHosts: PyPI's file host by default for a PyPI mirror, none oth
   assert.equal(hosted.status, 400);
   assert.equal((await hosted.json()).detail, "'upstreamFileHosts' does not apply to a hosted index.");
 });
+
+test("a sync whose upstream root list redirects to another loopback port: that hop is refused, the other port never asked", async () => {
+  // The root list (read by a sync for name patterns and serials) is fetched apart from pages and
+  // files; its redirects are checked the same way.
+  const { createServer } = await import("node:http");
+  const redirectingRoot = createServer((req, res) => {
+    if (req.url === "/simple/") res.writeHead(302, { location: `${internal.url}/simple/` }).end();
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => redirectingRoot.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (redirectingRoot.address() as { port: number }).port;
+    await registry.admin("POST", "/api/admin/indexes", {
+      name: "root-redirect",
+      kind: "mirror",
+      upstreamUrl: `http://127.0.0.1:${port}/simple/`,
+      syncSelection: { patterns: ["victim-*"] },
+    });
+    const before = internal.requests("/simple/");
+    await registry.admin("POST", "/api/admin/indexes/root-redirect/sync");
+    let runs: { state: string; failures: unknown }[] = [];
+    for (let i = 0; i < 100; i++) {
+      runs = await registry.admin("GET", "/api/admin/indexes/root-redirect/syncs");
+      if (runs[0]?.state && runs[0].state !== "running") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.notEqual(runs[0]?.state, "running", JSON.stringify(runs));
+    assert.match(JSON.stringify(runs[0]!.failures), /refused to fetch .*is neither the upstream's origin/);
+    assert.equal(internal.requests("/simple/"), before, "the redirect target was never asked");
+  } finally {
+    redirectingRoot.close();
+  }
+});

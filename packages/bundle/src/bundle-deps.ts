@@ -24,10 +24,15 @@ export interface BundleFileToCheck {
   stagedKey: string;
 }
 
+/** What the check found: the file's own core metadata, or one sentence saying why it may not enter. */
+export type BundleFileVerdict = { refusal: string } | { coreMetadata: string; requiresPython: string | null };
+
 /**
  * The registry's own checks of a distribution file, the same an upload runs (filename against
  * project and version, archive safety, core metadata), injected so that this package never
- * imports an app. Resolves to null when the file may enter, else to one sentence saying why not;
- * rejects only for failures of its own (storage).
+ * imports an app. On acceptance it hands back the METADATA read from the file itself: that is
+ * what the index serves as `.metadata` (PEP 658), never the manifest's copy, which a crafted
+ * bundle could make differ from the wheel (pip 26.2 refuses such a pair). Rejects only for
+ * failures of its own (storage).
  */
-export type CheckBundleFile = (file: BundleFileToCheck) => Promise<string | null>;
+export type CheckBundleFile = (file: BundleFileToCheck) => Promise<BundleFileVerdict>;

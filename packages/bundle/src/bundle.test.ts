@@ -19,7 +19,7 @@ import { storageKeyFor } from "@wheelhouse/mirror";
 import { FsBlobStore } from "@wheelhouse/storage";
 import { buildWheel, metadataText, wheelFilename, type DistSpec } from "../../../e2e/support/dist-builder.ts";
 import { BundleError } from "./bundle-error.ts";
-import type { BundleDeps } from "./bundle-deps.ts";
+import type { BundleDeps, CheckBundleFile } from "./bundle-deps.ts";
 import { exportBundle } from "./export-bundle.ts";
 import { importBundle } from "./import-bundle.ts";
 
@@ -27,7 +27,11 @@ let database: TestDatabase;
 let root: string;
 // The registry's own file checks (those of an upload) are injected by the registry and tested
 // over HTTP in e2e/bundle/air-gap.test.ts; here every file the manifest lists is acceptable.
-const acceptEveryFile = async () => null;
+/** The registry's check reads METADATA from the file; the source index holds what its wheels say. */
+const acceptEveryFile: CheckBundleFile = async (file) => {
+  const original = await deps.db.file.findFirst({ where: { indexId: source.id, filename: file.filename } });
+  return { coreMetadata: original?.coreMetadata ?? "", requiresPython: original?.requiresPython ?? null };
+};
 let deps: BundleDeps;
 let source: { id: number; name: string };
 

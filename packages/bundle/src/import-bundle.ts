@@ -74,6 +74,8 @@ interface ReceivedFile extends Digests {
   stagedKey: string | null;
   /** Where they were moved before the commit. */
   storageKey?: string;
+  /** The core metadata read from the staged file itself (null when not staged). */
+  read: { coreMetadata: string; requiresPython: string | null } | null;
 }
 
 export async function importBundle(deps: BundleDeps, opts: ImportBundleOptions): Promise<ImportSummary> {
@@ -167,8 +169,8 @@ async function receiveBundle(
         const digests = await receiveFile(deps, entry, stagedKey, size);
         checkDigests(name, want.file, digests);
         // Bytes the index already serves under this name passed these checks when they entered.
-        if (stagedKey) await checkStagedFile(checkFile, name, want, stagedKey);
-        received.set(filename, { ...digests, stagedKey });
+        const read = stagedKey ? await checkStagedFile(checkFile, name, want, stagedKey) : null;
+        received.set(filename, { ...digests, stagedKey, read });
       } catch (err) {
         if (err instanceof BundleError || stream.error === null) throw err;
         throw unreadable(stream.error);
@@ -225,8 +227,13 @@ async function receiveFile(deps: BundleDeps, entry: TarEntry, stagedKey: string 
   return hasher.digests();
 }
 
-async function checkStagedFile(checkFile: CheckBundleFile, member: string, want: ExpectedFile, stagedKey: string): Promise<void> {
-  const refusal = await checkFile({
+async function checkStagedFile(
+  checkFile: CheckBundleFile,
+  member: string,
+  want: ExpectedFile,
+  stagedKey: string,
+): Promise<{ coreMetadata: string; requiresPython: string | null }> {
+  const verdict = await checkFile({
     filename: want.file.filename,
     projectName: want.project.displayName,
     version: want.release.version,
@@ -234,7 +241,10 @@ async function checkStagedFile(checkFile: CheckBundleFile, member: string, want:
     pythonVersion: want.file.pythonVersion,
     stagedKey,
   });
-  if (refusal !== null) throw invalidBundle(`${member} is refused, as an upload of it would be (${refusal.replace(/\.$/, "")}); nothing was imported.`);
+  if ("refusal" in verdict) {
+    throw invalidBundle(`${member} is refused, as an upload of it would be (${verdict.refusal.replace(/\.$/, "")}); nothing was imported.`);
+  }
+  return verdict;
 }
 
 function checkDigests(member: string, file: BundleFile, actual: Digests): void {
@@ -340,7 +350,9 @@ async function commitBundle(
               if (current) {
                 await tx.file.update({ where: { id: current.id }, data: { storageKey, md5: current.md5 ?? digests.md5, blake2b256: current.blake2b256 ?? digests.blake2b256 } });
               } else {
-                const metadataSha256 = file.coreMetadata === null ? null : (file.metadataSha256 ?? sha256Hex(file.coreMetadata));
+                // What the file itself says (read by the upload checks), not what the manifest claims.
+                const coreMetadata = digests.read?.coreMetadata ?? null;
+                const metadataSha256 = coreMetadata === null ? null : sha256Hex(coreMetadata);
                 await tx.file.create({
                   data: {
                     releaseId: releaseRow.id,
@@ -353,8 +365,8 @@ async function commitBundle(
                     sha256: file.sha256,
                     md5: digests.md5,
                     blake2b256: digests.blake2b256,
-                    requiresPython: file.requiresPython,
-                    coreMetadata: file.coreMetadata,
+                    requiresPython: digests.read ? digests.read.requiresPython : file.requiresPython,
+                    coreMetadata,
                     metadataSha256,
                     yanked: file.yanked,
                     yankedReason: file.yankedReason,

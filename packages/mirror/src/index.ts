@@ -2,6 +2,7 @@
 // database with a TTL and revalidated upstream with ETags; files are fetched on first request,
 // verified against upstream's sha256, stored, and served from storage from then on.
 export type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
+export { upstreamHosts } from "./mirror-deps.ts";
 export { MirrorFileNotFound, UpstreamHashMismatch, UpstreamRefused, UpstreamUnavailable } from "./errors.ts";
 export { ensureMirrorProject, NOT_FOUND_TTL_SECONDS } from "./ensure-mirror-project.ts";
 export { cacheMirrorFile, openMirrorFile } from "./open-mirror-file.ts";
@@ -11,6 +12,7 @@ export { STAGING_PREFIX, storageKeyFor } from "./storage-key.ts";
 export { DistributionHasher } from "./distribution-hasher.ts";
 export type { Digests } from "./distribution-hasher.ts";
 export type { UpstreamTimeouts } from "./upstream-http.ts";
+export { refusedBecause } from "./upstream-http.ts";
 // The page parsers, for tools that read upstream pages without the database.
 // (They live in @wheelhouse/simple-index, shared with the installer CLI.)
 export { InvalidUpstreamPage, parseHtmlPage, parseJsonPage, parseProjectPage } from "@wheelhouse/simple-index";

@@ -17,11 +17,6 @@ export function archiveRatioTooHigh(limits: ArchiveLimits): InvalidDistribution 
   );
 }
 
-export function memberRatioTooHigh(name: string, limits: ArchiveLimits): InvalidDistribution {
-  return invalidFile(
-    `member ${quote(name)} has a compression ratio above ${limits.maxCompressionRatio}, which looks like a decompression bomb.`,
-  );
-}
 
 export function duplicateMember(name: string): InvalidDistribution {
   return invalidFile(`duplicate member name ${quote(name)}.`);

@@ -7,9 +7,10 @@ export interface ArchiveLimits {
   /** Total uncompressed size across all members. */
   maxUncompressedBytes: number;
   /**
-   * Uncompressed ÷ compressed, per zip member and for the whole file. Only
-   * applied above COMPRESSION_RATIO_FLOOR_BYTES so small, very compressible
-   * text files never trip it.
+   * Uncompressed ÷ compressed, for the whole file. Only applied above
+   * COMPRESSION_RATIO_FLOOR_BYTES, as PyPI does: real wheels carry members
+   * that compress far better than 50× (onnx, music21, pysam, cmeel-boost),
+   * and we never inflate a member beyond maxMetadataBytes anyway.
    */
   maxCompressionRatio: number;
   /** Number of members (files, directories, links). */
@@ -28,8 +29,8 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxMetadataBytes: 2 * MiB,
 });
 
-/** Below this uncompressed size the ratio is not checked. */
-export const COMPRESSION_RATIO_FLOOR_BYTES = 1 * MiB;
+/** Below this uncompressed size the ratio is not checked (warehouse COMPRESSION_RATIO_MIN_SIZE). */
+export const COMPRESSION_RATIO_FLOOR_BYTES = 64 * MiB;
 
 export function resolveLimits(overrides: Partial<ArchiveLimits> = {}): ArchiveLimits {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS };

@@ -186,9 +186,7 @@ describe(".tar.gz limits", () => {
   it("stops a gzip bomb (200 MB of zeros) while streaming, with flat memory", async () => {
     const bytes = await buildTarGz([...sdistTarEntries(), { header: { name: `${TOP}/zeros.bin` }, zeros: 200 * 1000 * 1000 }]);
     const before = process.memoryUsage().rss;
-    const started = performance.now();
     await rejectsTarGz(bytes, "Invalid distribution file: the archive has a compression ratio above 50, which looks like a decompression bomb.");
     assert.ok(process.memoryUsage().rss - before < 64 * 1024 * 1024);
-    assert.ok(performance.now() - started < 1000);
   });
 });

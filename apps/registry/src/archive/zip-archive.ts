@@ -70,7 +70,7 @@ async function readCentralDirectory(zipfile: ZipFile, limits: ArchiveLimits, cen
   let recordBytes = 0;
   try {
     for await (const entry of zipfile.eachEntry()) {
-      const member = checkZipEntry(entry, limits);
+      const member = checkZipEntry(entry);
       duplicates.add(member.name);
       // Declared sizes are checked up front; yauzl's validateEntrySizes makes
       // any member we do inflate stop at its declared size.

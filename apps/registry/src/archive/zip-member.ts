@@ -1,9 +1,8 @@
 import iconv from "iconv-lite";
 import yauzl from "yauzl";
 import type { Entry } from "yauzl";
-import { duplicateMember, memberRatioTooHigh } from "./archive-messages.ts";
+import { duplicateMember } from "./archive-messages.ts";
 import { invalidFile, quote } from "./invalid-distribution.ts";
-import { exceedsRatio, type ArchiveLimits } from "./limits.ts";
 import { collisionKey, memberSegments } from "./member-path.ts";
 import { CENTRAL_DIRECTORY_HEADER_SIZE } from "./zip-signatures.ts";
 
@@ -31,8 +30,11 @@ const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 
-/** Checks one member on its own: name, type, encryption, compression, ratio. */
-export function checkZipEntry(entry: Entry, limits: ArchiveLimits): ZipMember {
+/**
+ * Checks one member on its own: name, type, encryption, compression. (No ratio per member: PyPI
+ * judges the whole archive, zip-archive.ts does too, and real wheels have members above 50×.)
+ */
+export function checkZipEntry(entry: Entry): ZipMember {
   const name = memberName(entry);
   const isDirectory = name.endsWith("/");
   const segments = memberSegments(name, isDirectory);
@@ -61,7 +63,6 @@ export function checkZipEntry(entry: Entry, limits: ArchiveLimits): ZipMember {
   if (entry.generalPurposeBitFlag & FLAG_DATA_DESCRIPTOR) {
     throw invalidFile(`member ${quote(name)} uses a data descriptor; rebuild the archive with a tool that writes sizes before the data.`);
   }
-  if (exceedsRatio(entry.uncompressedSize, entry.compressedSize, limits)) throw memberRatioTooHigh(name, limits);
   return { name, segments, isDirectory, entry };
 }
 

@@ -218,19 +218,22 @@ describe("zip limits", () => {
     );
   });
 
-  it("rejects a zip bomb member (200 MB of zeros) from its declared sizes, without inflating it", async () => {
+  it("rejects a zip bomb (200 MB of zeros) from its declared sizes, without inflating it", async () => {
     const bomb = await deflatedZeros(200 * 1000 * 1000);
     const before = process.memoryUsage().rss;
     await rejectsZip(
       withEntries([{ name: "foo_bar/zeros.bin", raw: bomb }]),
-      'Invalid distribution file: member "foo_bar/zeros.bin" has a compression ratio above 50, which looks like a decompression bomb.',
+      "Invalid distribution file: the archive has a compression ratio above 50, which looks like a decompression bomb.",
     );
     assert.ok(process.memoryUsage().rss - before < 64 * 1024 * 1024);
   });
 
-  it("rejects an archive whose members each stay under the floor but whose total ratio is a bomb", async () => {
-    const zeros = Buffer.alloc(1000 * 1000);
-    const many = Array.from({ length: 20 }, (_, i) => ({ name: `foo_bar/z${i}.bin`, data: zeros }));
+  it("judges the ratio over the whole archive above 64 MiB, as PyPI does: one very compressible member is no bomb", async () => {
+    // Real wheels (onnx, music21, pysam) have members far above 50x; PyPI accepts them.
+    const zeros = Buffer.alloc(20 * 1000 * 1000);
+    const path = await dir.write("z.whl", buildZip([...wheelFiles(), { name: "foo_bar/zeros.bin", data: zeros }]));
+    assert.equal((await inspectDistribution(path, "foo_bar-1.0-py3-none-any.whl")).kind, "wheel");
+    const many = Array.from({ length: 70 }, (_, i) => ({ name: `foo_bar/z${i}.bin`, data: Buffer.alloc(1024 * 1024) }));
     await rejectsZip(
       withEntries(many),
       "Invalid distribution file: the archive has a compression ratio above 50, which looks like a decompression bomb.",

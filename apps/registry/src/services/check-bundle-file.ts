@@ -6,7 +6,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { BundleFileToCheck, CheckBundleFile } from "@wheelhouse/bundle";
+import type { BundleFileToCheck, BundleFileVerdict, CheckBundleFile } from "@wheelhouse/bundle";
 import type { BlobStore } from "@wheelhouse/storage";
 import { BadRequest } from "../errors.ts";
 import { uploadTmpDir } from "../upload/staging-storage-engine.ts";
@@ -15,19 +15,19 @@ import { validateDistribution } from "./validate-distribution.ts";
 
 export function bundleFileCheck(deps: { store: BlobStore; dataDir: string }): CheckBundleFile {
   const tmpDir = uploadTmpDir(deps.dataDir);
-  return async (file: BundleFileToCheck) => {
+  return async (file: BundleFileToCheck): Promise<BundleFileVerdict> => {
     if (file.packageType !== "bdist_wheel" && file.packageType !== "sdist") {
-      return `Invalid filetype '${file.packageType}': only bdist_wheel and sdist are accepted.`;
+      return { refusal: `Invalid filetype '${file.packageType}': only bdist_wheel and sdist are accepted.` };
     }
     const form: UploadForm = { name: file.projectName, version: file.version, filetype: file.packageType, pyversion: file.pythonVersion, digests: {} };
     await mkdir(tmpDir, { recursive: true });
     const tmpPath = join(tmpDir, randomUUID());
     try {
       await pipeline(await deps.store.get(file.stagedKey), createWriteStream(tmpPath));
-      await validateDistribution(tmpPath, file.filename, form);
-      return null;
+      const { metadata } = await validateDistribution(tmpPath, file.filename, form);
+      return { coreMetadata: metadata.text, requiresPython: metadata.requiresPython };
     } catch (err) {
-      if (err instanceof BadRequest) return err.message;
+      if (err instanceof BadRequest) return { refusal: err.message };
       throw err;
     } finally {
       await rm(tmpPath, { force: true });

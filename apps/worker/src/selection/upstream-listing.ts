@@ -1,6 +1,7 @@
 // Upstream's root index: every project name, and with PEP 691 JSON from PyPI or Wheelhouse,
 // each project's `_last-serial`, which lets a sync skip the pages that did not change.
 import type { Index } from "@wheelhouse/db";
+import { refusedBecause, upstreamHosts } from "@wheelhouse/mirror";
 import { canonicalizeName, type NormalizedName } from "@wheelhouse/packaging";
 
 /** name → last serial (null when upstream does not say). */
@@ -18,11 +19,37 @@ export async function fetchUpstreamListing(index: Index, fetchImpl: typeof fetch
   if (username) headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
   url.username = "";
   url.password = "";
-  const response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(120_000) });
+  const response = await getFollowingAllowedRedirects(index, url, headers, fetchImpl);
   if (!response.ok) throw new Error(`upstream root index ${url} answered HTTP ${response.status}`);
   const type = response.headers.get("content-type") ?? "";
   const body = await response.text();
   return type.includes("json") ? parseJsonListing(body) : parseHtmlListing(body);
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * Redirects are followed by hand so that every hop is checked as the mirror checks page and file
+ * URLs (the upstream's origin or its upstreamFileHosts): a hostile upstream must not point the
+ * worker at loopback or internal services. Credentials go to the upstream's origin only.
+ */
+async function getFollowingAllowedRedirects(index: Index, first: URL, headers: Record<string, string>, fetchImpl: typeof fetch): Promise<Response> {
+  const allowed = upstreamHosts(index);
+  let url = first;
+  for (let hop = 0; ; hop++) {
+    const refused = refusedBecause(url.toString(), allowed);
+    if (refused) throw new Error(`upstream root index ${first}: refused to fetch ${url}: ${refused}`);
+    const sent = { ...headers };
+    if (url.origin !== first.origin) delete sent.authorization;
+    const response = await fetchImpl(url, { headers: sent, redirect: "manual", signal: AbortSignal.timeout(120_000) });
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || !location) return response;
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) throw new Error(`upstream root index ${first}: too many redirects`);
+    url = new URL(location, url);
+    url.username = "";
+    url.password = "";
+  }
 }
 
 export function parseJsonListing(body: string): UpstreamListing {
