@@ -89,6 +89,38 @@ test("a NUL in any string of a JSON body is a 400 and changes nothing", async ()
   assert.equal(await registry.running.db.user.count({ where: { username: "someone" } }), 0);
 });
 
+test("a lone UTF-16 surrogate in a JSON body is a 400 and changes nothing (valid JSON, but no Unicode text for PostgreSQL)", async () => {
+  const sendRaw = (method: string, path: string, body: string) =>
+    fetch(`${registry.url}${path}`, { method, headers: { ...admin, "content-type": "application/json" }, body });
+  for (const [method, path, body] of [
+    ["PATCH", "/api/admin/indexes/main", '{"description":"\\ud800"}'],
+    ["PATCH", "/api/admin/indexes/main", '{"description":"x\\udc00"}'],
+    ["POST", "/api/admin/indexes", '{"name":"sur","kind":"hosted","description":"\\udc00x"}'],
+    ["POST", "/simple/-/revalidate", '{"pages":[{"project":"a\\ud83d","contentType":"text/html","etag":"\\"x\\""}]}'],
+    ["POST", "/api/admin/users", '{"username":"surrogate","password":"\\ud800xxxxxxxx"}'],
+  ] as const) {
+    const response = await sendRaw(method, path, body);
+    assert.equal(response.status, 400, `${method} ${path} ${body}`);
+    assert.match(await response.text(), /Invalid JSON body: a string contains a lone UTF-16 surrogate/);
+  }
+  assert.equal((await registry.admin("GET", "/api/admin/indexes/main")).description, "");
+  assert.equal(await registry.running.db.user.count({ where: { username: "surrogate" } }), 0);
+  // A well-formed pair (an emoji) is text like any other.
+  const emoji = await sendRaw("PATCH", "/api/admin/indexes/main", '{"description":"\\ud83d\\ude00 ours"}');
+  assert.equal(emoji.status, 200);
+});
+
+test("a password that HTTP Basic cannot carry (a control character) is refused when the user is created", async () => {
+  const response = await fetch(`${registry.url}/api/admin/users`, {
+    method: "POST",
+    headers: { ...admin, "content-type": "application/json" },
+    body: JSON.stringify({ username: "tabby", password: "tab\there1" }),
+  });
+  assert.equal(response.status, 400);
+  assert.match(await response.text(), /must not contain control characters/);
+  assert.equal(await registry.running.db.user.count({ where: { username: "tabby" } }), 0);
+});
+
 test("a header with a control character never reaches the app, and the server keeps answering", async () => {
   const connection = await RawConnection.open(registry.url);
   await connection.write("GET /simple/ HTTP/1.1\r\nHost: x\r\nAccept: text/html\0\r\n\r\n");

@@ -299,4 +299,7 @@ test("a manifest whose core metadata differs from the wheel's: the index serves 
   const text = await served.text();
   assert.equal(text, metadataText(honest));
   assert.match(text, /Requires-Dist: dep>=1/);
+  // The JSON API's release fields come from the wheel too.
+  const api = (await (await fetch(`${b.url}/lying-manifest/pypi/${honest.name}/1.0/json`)).json()) as { info: { requires_dist: string[] | null } };
+  assert.deepEqual(api.info.requires_dist, ["dep>=1"]);
 });

@@ -24,8 +24,16 @@ export interface BundleFileToCheck {
   stagedKey: string;
 }
 
-/** What the check found: the file's own core metadata, or one sentence saying why it may not enter. */
-export type BundleFileVerdict = { refusal: string } | { coreMetadata: string; requiresPython: string | null };
+/** What the registry read from an accepted file itself: what an upload of it would store. */
+export interface BundleFileRead {
+  coreMetadata: string;
+  requiresPython: string | null;
+  /** The release's fields as an upload of this file would create them (summary, JSON API `info`). */
+  release: { summary: string | null; info: Record<string, unknown> };
+}
+
+/** What the check found: what the file itself says, or one sentence saying why it may not enter. */
+export type BundleFileVerdict = { refusal: string } | BundleFileRead;
 
 /**
  * The registry's own checks of a distribution file, the same an upload runs (filename against

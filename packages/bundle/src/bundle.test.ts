@@ -29,8 +29,12 @@ let root: string;
 // over HTTP in e2e/bundle/air-gap.test.ts; here every file the manifest lists is acceptable.
 /** The registry's check reads METADATA from the file; the source index holds what its wheels say. */
 const acceptEveryFile: CheckBundleFile = async (file) => {
-  const original = await deps.db.file.findFirst({ where: { indexId: source.id, filename: file.filename } });
-  return { coreMetadata: original?.coreMetadata ?? "", requiresPython: original?.requiresPython ?? null };
+  const original = await deps.db.file.findFirst({ where: { indexId: source.id, filename: file.filename }, include: { release: true } });
+  return {
+    coreMetadata: original?.coreMetadata ?? "",
+    requiresPython: original?.requiresPython ?? null,
+    release: { summary: original?.release.summary ?? null, info: (original?.release.info ?? {}) as Record<string, unknown> },
+  };
 };
 let deps: BundleDeps;
 let source: { id: number; name: string };

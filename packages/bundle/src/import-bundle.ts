@@ -13,7 +13,7 @@ import { Prisma, type Db } from "@wheelhouse/db";
 import { DistributionHasher, STAGING_PREFIX, storageKeyFor, type Digests } from "@wheelhouse/mirror";
 import { recordAuditEvent } from "@wheelhouse/db";
 import { BundleError, invalidBundle } from "./bundle-error.ts";
-import type { BundleDeps, CheckBundleFile, IndexRow } from "./bundle-deps.ts";
+import type { BundleDeps, BundleFileRead, CheckBundleFile, IndexRow } from "./bundle-deps.ts";
 import {
   FILE_MEMBER_PREFIX,
   MANIFEST_MEMBER,
@@ -74,8 +74,8 @@ interface ReceivedFile extends Digests {
   stagedKey: string | null;
   /** Where they were moved before the commit. */
   storageKey?: string;
-  /** The core metadata read from the staged file itself (null when not staged). */
-  read: { coreMetadata: string; requiresPython: string | null } | null;
+  /** What the registry read from the staged file itself (null when not staged). */
+  read: BundleFileRead | null;
 }
 
 export async function importBundle(deps: BundleDeps, opts: ImportBundleOptions): Promise<ImportSummary> {
@@ -232,7 +232,7 @@ async function checkStagedFile(
   member: string,
   want: ExpectedFile,
   stagedKey: string,
-): Promise<{ coreMetadata: string; requiresPython: string | null }> {
+): Promise<BundleFileRead> {
   const verdict = await checkFile({
     filename: want.file.filename,
     projectName: want.project.displayName,
@@ -324,15 +324,17 @@ async function commitBundle(
             const files = release.files.filter((f) => expected.get(f.filename)!.state !== "same");
             if (files.length === 0) continue;
             const canonicalVersion = canonicalizeVersion(release.version);
+            // A new release takes its fields from its files, as an upload would, not from the manifest.
+            const read = files.map((f) => received.get(f.filename)?.read).find((r) => r != null);
             const releaseRow = await tx.release.upsert({
               where: { projectId_canonicalVersion: { projectId: projectRow.id, canonicalVersion } },
               create: {
                 projectId: projectRow.id,
                 version: release.version,
                 canonicalVersion,
-                summary: release.summary,
-                requiresPython: release.requiresPython,
-                info: release.info as Prisma.InputJsonObject,
+                summary: read ? read.release.summary : release.summary,
+                requiresPython: read ? read.requiresPython : release.requiresPython,
+                info: (read ? read.release.info : release.info) as Prisma.InputJsonObject,
                 yanked: release.yanked,
                 yankedReason: release.yankedReason,
               },

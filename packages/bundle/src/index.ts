@@ -4,7 +4,7 @@
  * visible in another registry's index in one transaction. The format is in ../README.md.
  */
 export { BundleError, type BundleErrorCode } from "./bundle-error.ts";
-export type { BundleDeps, BundleFileToCheck, BundleFileVerdict, BundleLog, CheckBundleFile } from "./bundle-deps.ts";
+export type { BundleDeps, BundleFileRead, BundleFileToCheck, BundleFileVerdict, BundleLog, CheckBundleFile } from "./bundle-deps.ts";
 export {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,

@@ -11,6 +11,7 @@ import type { BlobStore } from "@wheelhouse/storage";
 import { BadRequest } from "../errors.ts";
 import { uploadTmpDir } from "../upload/staging-storage-engine.ts";
 import type { UploadForm } from "../upload/upload-form.ts";
+import { releaseInfoFromMetadata } from "./release-info.ts";
 import { validateDistribution } from "./validate-distribution.ts";
 
 export function bundleFileCheck(deps: { store: BlobStore; dataDir: string }): CheckBundleFile {
@@ -25,7 +26,11 @@ export function bundleFileCheck(deps: { store: BlobStore; dataDir: string }): Ch
     try {
       await pipeline(await deps.store.get(file.stagedKey), createWriteStream(tmpPath));
       const { metadata } = await validateDistribution(tmpPath, file.filename, form);
-      return { coreMetadata: metadata.text, requiresPython: metadata.requiresPython };
+      return {
+        coreMetadata: metadata.text,
+        requiresPython: metadata.requiresPython,
+        release: { summary: metadata.parsed.summary ?? null, info: releaseInfoFromMetadata(metadata.parsed, metadata.requiresPython) },
+      };
     } catch (err) {
       if (err instanceof BadRequest) return { refusal: err.message };
       throw err;

@@ -14,6 +14,10 @@ export async function createUser(db: Db, actor: Actor, input: { username: string
   }
   const password = input.password ?? generatePassword();
   if (password.length < 8) throw new BadRequest("The password must be at least 8 characters.", "weak-password");
+  // RFC 7617: Basic credentials hold no control characters, so such a password could never log in.
+  if (/[\u0000-\u001f\u007f]/.test(password)) {
+    throw new BadRequest("The password must not contain control characters (tabs, line breaks, NUL): HTTP Basic cannot carry them.", "bad-password");
+  }
   if (await db.user.findUnique({ where: { username: input.username } })) {
     throw new Conflict(`A user named '${input.username}' already exists.`, "user-exists");
   }
