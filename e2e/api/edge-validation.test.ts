@@ -170,7 +170,9 @@ test("a value PostgreSQL refuses that came in by another door (a bundle manifest
   assert.equal(exported.status, 200, await exported.clone().text());
   const members = await untar(Buffer.from(await exported.arrayBuffer()));
   const manifest = JSON.parse(members[0]!.body.toString("utf8"));
-  manifest.projects[0].releases[0].summary = "a summary with a \u0000 in it";
+  // (The summary would not do: a new release takes it from the wheel itself, as an upload does.)
+  manifest.projects[0].releases[0].yanked = true;
+  manifest.projects[0].releases[0].yankedReason = "a reason with a \u0000 in it";
   members[0]!.body = Buffer.from(JSON.stringify(manifest));
   await registry.createIndex("imported");
   const response = await fetch(`${registry.url}/api/admin/bundles/import?index=imported`, {

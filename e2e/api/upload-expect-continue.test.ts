@@ -13,7 +13,8 @@ let token: string;
 
 before(async () => {
   registry = await startRegistry();
-  token = (await registry.createUser("continuer", { scope: "upload" })).token;
+  token = (await registry.createUser("continuer", { scope: "upload", index: "main" })).token;
+  await registry.createIndex("private", { anonymousRead: false });
 });
 after(() => registry.stop());
 
@@ -67,3 +68,53 @@ test("without Expect, an anonymous upload still gets its 401", async () => {
   assert.equal(response.status, 401);
   await assertNothingStored(registry, "plain-anonymous");
 });
+
+// The JSON routes that refuse some clients: the admin API, and on a private index the revalidate
+// and advisory-query extensions. The refusal comes from the headers alone; the body is never sent.
+const jsonRoutes = [
+  ["POST", "/api/admin/indexes", { name: "made-after-continue" }, 201],
+  ["PATCH", "/api/admin/indexes/main", { description: "patched after continue" }, 200],
+  ["POST", "/api/admin/users", { username: "continued-user", password: "a-long-password-1" }, 201],
+  ["POST", "/api/admin/gc", {}, 200],
+  ["POST", "/private/simple/-/revalidate", { pages: [] }, 200],
+  ["POST", "/private/api/advisories/query", { packages: [] }, 200],
+] as const;
+
+/** Sends the request line and headers of a JSON request with Expect: 100-continue, without its body. */
+async function jsonHeadersOnly(method: string, path: string, length: number, authorization: string | null) {
+  const connection = await RawConnection.open(registry.url);
+  const headers: Record<string, string | number> = { "Content-Type": "application/json", "Content-Length": length, Expect: "100-continue" };
+  if (authorization) headers.Authorization = authorization;
+  await connection.write(postHead(path, headers).replace(/^POST /, `${method} `));
+  return connection;
+}
+
+for (const [method, path] of jsonRoutes) {
+  for (const [who, authorization, status] of [
+    ["no credentials: 401", () => null, 401],
+    ["a token without the rights: 403", () => basicAuth("__token__", token), 403],
+  ] as const) {
+    // An upload token may read the public default index, but not the private one, nor the admin API.
+    test(`${method} ${path} with Expect: 100-continue and ${who}, before the body is sent`, async () => {
+      const connection = await jsonHeadersOnly(method, path, 100_000, authorization());
+      // The server's first word: a 100 Continue (wrong) or the refusal.
+      await connection.until(() => connection.text.includes("\r\n\r\n"));
+      assert.deepEqual(connection.interimStatuses, [], "no 100 Continue for a request that is refused");
+      const response = await connection.response();
+      connection.destroy();
+      assert.equal(response?.status, status, connection.text);
+    });
+  }
+}
+
+for (const [method, path, body, status] of jsonRoutes) {
+  test(`${method} ${path} with Expect: 100-continue and an admin token: 100 Continue, then the body, then ${status}`, async () => {
+    const json = JSON.stringify(body);
+    const connection = await jsonHeadersOnly(method, path, Buffer.byteLength(json), basicAuth("__token__", registry.adminToken));
+    assert.ok(await connection.until(() => connection.interimStatuses.includes(100)), `no 100 Continue: ${connection.text}`);
+    await connection.write(json);
+    const response = await connection.response();
+    connection.destroy();
+    assert.equal(response?.status, status, connection.text);
+  });
+}

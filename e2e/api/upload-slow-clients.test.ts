@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { Agent, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
@@ -80,4 +81,51 @@ test("a normal upload works under the same limits", async () => {
   const spec: DistSpec = { name: "brisk", version: "1.0" };
   const response = await fetch(`${registry.url}/`, { method: "POST", body: form(spec, 500_000), headers: { authorization: auth } });
   assert.equal(response.status, 200, await response.text());
+});
+
+// Routes that answer without reading the body: node would go on reading (and dropping) the rest
+// of it for as long as the client sends, with the rate guard stopped once the answer is out.
+for (const [what, method, path, headers, status] of [
+  ["GET /simple/, which never reads a body", "GET", "/simple/", {}, 200],
+  ["an anonymous upload, refused before its body is read", "POST", "/", { "Content-Type": "multipart/form-data; boundary=B" }, 401],
+] as const) {
+  test(`${what}, its body trickled: ${status}, then the connection is closed`, async () => {
+    const connection = await RawConnection.open(registry.url);
+    await connection.write(postHead(path, { ...headers, "Content-Length": 100_000 }).replace(/^POST /, `${method} `));
+    await connection.write("--B\r\n");
+    const response = await connection.response();
+    assert.equal(response?.status, status, connection.text);
+    await trickle(connection, Buffer.alloc(100_000, "x"), 400);
+    assert.ok(connection.isClosed, "the server still holds a connection, after its answer, for a body sent a byte every 400 ms");
+    assert.equal((await fetch(`${registry.url}/healthz`)).status, 200);
+  });
+}
+
+/** Sends a request through `agent`; says whether it went over a connection an earlier request used. */
+function send(agent: Agent, method: string, path: string, body?: string): Promise<{ status: number; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    const req = request(`${registry.url}${path}`, { method, agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode!, reused: req.reusedSocket }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+test("keep-alive still holds for requests without a body and for bodies that were read (pip reuses connections)", async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const answers = [
+      await send(agent, "GET", "/simple/"),
+      await send(agent, "GET", "/simple/"),
+      await send(agent, "POST", "/api/advisories/query", JSON.stringify({ packages: [{ name: "x", version: "1.0" }] })),
+      await send(agent, "GET", "/simple/"),
+    ];
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
+    assert.deepEqual(answers.map((a) => a.reused), [false, true, true, true], "one connection for all four");
+  } finally {
+    agent.destroy();
+  }
 });

@@ -9,7 +9,7 @@ import { createJobQueue, scheduleCleanup, startJobHandlers, syncMirrorSchedules 
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { continueWhenBodyRead } from "./http/expect-continue.ts";
-import { guardBodyRate } from "./http/slow-body-guard.ts";
+import { closeWhenBodyUnread, guardBodyRate } from "./http/slow-body-guard.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ensureDefaults } from "./services/ensure-defaults.ts";
 import { createMirrorFacade } from "./services/mirror-facade.ts";
@@ -70,7 +70,11 @@ export async function startRegistry(config: Config, log: Logger = createLogger(c
       },
       app,
     );
-    server.on("request", (req, res) => guardBodyRate(req, res, limits, log));
+    // Before the app's own listener, which may answer at once.
+    server.prependListener("request", (req, res) => {
+      guardBodyRate(req, res, limits, log);
+      closeWhenBodyUnread(req, res);
+    });
     // Expect: 100-continue is answered only once a route starts reading the body: after its checks.
     server.on("checkContinue", (req, res) => {
       continueWhenBodyRead(req, res);

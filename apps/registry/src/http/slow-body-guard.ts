@@ -36,6 +36,23 @@ export function guardBodyRate(req: IncomingMessage, res: ServerResponse, rate: B
   res.once("close", stop);
 }
 
+/**
+ * A route that answers without reading the body (a 401 before an upload, a GET that ignores a
+ * body) leaves the rest of it to node, which reads and drops it to keep the connection for the
+ * next request, for as long as the client keeps sending: the rate guard above has stopped by
+ * then. So a response sent before the body has fully arrived says `Connection: close`, and node
+ * closes the connection once it is sent. A request whose body arrived whole keeps its connection.
+ */
+export function closeWhenBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (!hasBody(req)) return;
+  const writeHead = res.writeHead;
+  // Every response goes through writeHead, explicitly or through node's implicit header.
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete && !this.headersSent) this.setHeader("Connection", "close");
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
+
 function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }

@@ -57,11 +57,12 @@ const yankBody = z.object({ reason: z.string().max(500).optional() }).strict();
 
 export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.use(jsonBody("100kb"));
+  // Authorize before the body is read: a refused client is never sent `100 Continue`.
   router.use((req, _res, next) => {
     assertAdmin(req);
     next();
   });
+  router.use(jsonBody("100kb"));
   const actor = (req: Request) => req.principal!.user;
   const param = (req: Request, name: string) => req.params[name] as string;
 

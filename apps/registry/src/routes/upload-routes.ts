@@ -6,7 +6,7 @@ import { BadRequest } from "../errors.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
 import { uploadDistribution } from "../services/upload-distribution.ts";
-import { discardStaged, StagingStorageEngine, uploadTmpDir, type StagedFile } from "../upload/staging-storage-engine.ts";
+import { discardStaged, feedMultipart, StagingStorageEngine, uploadTmpDir, type StagedFile } from "../upload/staging-storage-engine.ts";
 import { parseUploadForm, type FormFields } from "../upload/upload-form.ts";
 
 export function uploadRoutes(deps: AppDeps): Router {
@@ -19,6 +19,8 @@ export function uploadRoutes(deps: AppDeps): Router {
     // Fields are held in memory: 200 fields of at most 512 KiB bound that (a long README is
     // the largest real field; classifiers and requirements are many small ones).
     limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 200, fieldSize: 512 * 1024, parts: 201 },
+    // Multer's option, missing from its typings: how the body reaches busboy.
+    ...({ streamHandler: feedMultipart } as multer.Options),
   }).single("content");
 
   const handler = async (req: Request, res: Response) => {

@@ -8,6 +8,8 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { IncomingMessage } from "node:http";
+import type { Writable } from "node:stream";
 import type { Request } from "express";
 import type multer from "multer";
 import type { BlobStore } from "@wheelhouse/storage";
@@ -44,6 +46,31 @@ export class StagingStorageEngine implements multer.StorageEngine {
       (err: unknown) => callback(err as Error),
     );
   }
+}
+
+/** busboy's parser state that `feedMultipart` looks at (busboy 1.x). */
+interface MultipartParser extends Writable {
+  _fileStream?: Readable | null;
+  _final(callback: (error?: Error | null) => void): void;
+}
+
+/**
+ * Multer's `streamHandler`: feeds the body to busboy as multer would, with one correction.
+ * busboy stops parsing after the close delimiter only from the next chunk on, so parts glued after
+ * it in the same chunk (`--B--B\r\n...`) are still parsed; a file part opened there is never ended,
+ * busboy waits for it forever, and so do multer, the staging stream and the client. Once the whole
+ * body has been parsed, a file part still open can only be such a part: the form fails with
+ * "Unexpected end of form", which destroys the part, so the staged file is removed and the
+ * request answered with a 400.
+ */
+export function feedMultipart(req: IncomingMessage, busboy: Writable): void {
+  const parser = busboy as MultipartParser;
+  const final = parser._final.bind(parser);
+  parser._final = (callback) => {
+    if (parser._fileStream) callback(new Error("Unexpected end of form"));
+    else final(callback);
+  };
+  req.pipe(busboy);
 }
 
 export async function stageStream(store: BlobStore, tmpDir: string, source: Readable, originalname: string): Promise<StagedFile> {
