@@ -1,15 +1,14 @@
 // Which of a list of (name, version) pairs have known vulnerabilities: what `wheelhouse audit`
 // asks. POST /api/advisories/query (the default index) and POST /<index>/api/advisories/query;
 // whoever may read the index may ask. Withdrawn advisories are left out.
-import { Router, type NextFunction, type Request, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { canonicalizeName } from "@wheelhouse/packaging";
-import { assertCanRead } from "../auth/authorize.ts";
 import type { AppDeps } from "../http/deps.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { parseBody } from "../http/parse-body.ts";
+import { readableIndex } from "../http/readable-index.ts";
 import type { AdvisoryInfo } from "../services/advisory-cache.ts";
-import { findIndexOrThrow } from "../services/find-index.ts";
 
 export const MAX_QUERY_PACKAGES = 10_000;
 
@@ -43,12 +42,6 @@ export function advisoryQueryRoutes(deps: AppDeps): Router {
   // 10,000 entries of two short strings: well under 2 MB.
   const json = jsonBody("2mb");
 
-  /** The index lookup and read check, before the JSON body is read: a refused client is never sent `100 Continue`. */
-  const readableIndex = (indexName: (req: Request) => string) => async (req: Request, _res: Response, next: NextFunction) => {
-    assertCanRead(req, await findIndexOrThrow(deps.db, indexName(req)));
-    next();
-  };
-
   const query = async (req: Request, res: Response) => {
     const { packages } = parseBody(queryBody, req.body);
     const wanted = packages.map((p) => ({ name: canonicalizeName(p.name.trim()), version: p.version.trim() }));
@@ -59,7 +52,7 @@ export function advisoryQueryRoutes(deps: AppDeps): Router {
     });
   };
 
-  router.post("/api/advisories/query", readableIndex(() => deps.config.defaultIndex), json, query);
-  router.post("/:index/api/advisories/query", readableIndex((req) => req.params.index as string), json, query);
+  router.post("/api/advisories/query", readableIndex(deps.db, () => deps.config.defaultIndex), json, query);
+  router.post("/:index/api/advisories/query", readableIndex(deps.db, (req) => req.params.index as string), json, query);
   return router;
 }

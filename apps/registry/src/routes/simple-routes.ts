@@ -5,7 +5,7 @@
 // would answer with 304). `wheelhouse` revalidates a warm install's pages in one round trip
 // instead of one per project; project pages name the URL in a `Wheelhouse-Revalidate` header,
 // so a client never guesses it (other indexes simply lack the header).
-import { Router, type NextFunction, type Request, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { canonicalizeName, type NormalizedName } from "@wheelhouse/packaging";
 import { contentTypeFor, negotiateSimpleFormat, type SimpleFormat } from "@wheelhouse/simple-index";
@@ -14,6 +14,7 @@ import { NotAcceptable, NotFound } from "../errors.ts";
 import { basePath, type AppDeps } from "../http/deps.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { parseBody } from "../http/parse-body.ts";
+import { checkedIndex, readableIndex } from "../http/readable-index.ts";
 import { sameEntityTag, sendPage } from "../http/send-page.ts";
 import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
 import { inSlices } from "../services/in-slices.ts";
@@ -78,16 +79,8 @@ export function simpleRoutes(deps: AppDeps): Router {
     sendPage(req, res, page, contentTypeFor(format), isSharedAnswer(req, index), await pageMaxAge(deps.db, index));
   };
 
-  /** The index lookup and read check, before the JSON body is read: a refused client is never sent `100 Continue`. */
-  const readableIndex = (indexName: (req: Request) => string) => async (req: Request, res: Response, next: NextFunction) => {
-    const index = await findIndexOrThrow(deps.db, indexName(req));
-    assertCanRead(req, index);
-    res.locals.index = index;
-    next();
-  };
-
   const revalidate = async (req: Request, res: Response) => {
-    const index = res.locals.index as IndexRow;
+    const index = checkedIndex(res);
     const { pages } = parseBody(revalidateBody, req.body);
     // Whatever the GET would not answer with 304 (a redirect, a 404, a failing upstream) is "not
     // current": the client then sends that GET and sees the answer itself.
@@ -116,7 +109,7 @@ export function simpleRoutes(deps: AppDeps): Router {
   router.get("/simple/:project/", (req, res) => showProject(req, res, deps.config.defaultIndex, false));
   router.get("/:index/simple/", (req, res) => listProjects(req, res, req.params.index as string));
   router.get("/:index/simple/:project/", (req, res) => showProject(req, res, req.params.index as string, true));
-  router.post("/simple/-/revalidate", readableIndex(() => deps.config.defaultIndex), json, revalidate);
-  router.post("/:index/simple/-/revalidate", readableIndex((req) => req.params.index as string), json, revalidate);
+  router.post("/simple/-/revalidate", readableIndex(deps.db, () => deps.config.defaultIndex), json, revalidate);
+  router.post("/:index/simple/-/revalidate", readableIndex(deps.db, (req) => req.params.index as string), json, revalidate);
   return router;
 }
