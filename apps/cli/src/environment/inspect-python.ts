@@ -218,7 +218,7 @@ async function interpreterInfo(pythonPath: string, cacheDir: string | undefined)
 }
 
 /** The oldest Python the inspection script (inspect-script.ts) and the installer run on. */
-export const MINIMUM_PYTHON: readonly [number, number] = [3, 6];
+const MINIMUM_PYTHON: readonly [number, number] = [3, 6];
 
 /**
  * Why the interpreter is too old for wheelhouse, in one sentence; null when it is not (or does not

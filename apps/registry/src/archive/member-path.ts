@@ -1,9 +1,6 @@
+import { hasControlCharacter } from "../text/control-characters.ts";
 import { invalidFile, quote } from "./invalid-distribution.ts";
 
-// Control characters (C0 and DEL), NUL included: warehouse refuses them in
-// member names, and a NUL truncates the name for C-based tools.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 // "C:foo" and "C:\foo" are absolute (or drive-relative) on Windows.
 const DRIVE_LETTER = /^[A-Za-z]:/;
 
@@ -15,7 +12,7 @@ const DRIVE_LETTER = /^[A-Za-z]:/;
  * target directory, or that tools would read differently.
  */
 export function memberSegments(name: string, isDirectory: boolean): string[] {
-  if (CONTROL_CHARS.test(name)) throw invalidFile(`member name ${quote(name)} contains a control character.`);
+  if (hasControlCharacter(name)) throw invalidFile(`member name ${quote(name)} contains a control character.`);
   if (name.includes("\\")) throw backslashInName(name);
   if (name.startsWith("/") || DRIVE_LETTER.test(name)) throw absoluteName(name);
   const segments = name.split("/").filter((segment) => segment !== "" && segment !== ".");

@@ -26,7 +26,7 @@ function tokenReachesIndex(principal: Principal, index: IndexAccess): boolean {
  * Through a group this is asked of every member, so a public group never lends its openness to
  * a private member.
  */
-export function mayRead(creds: RequestCredentials, index: IndexAccess, via: readonly IndexAccess[] = []): boolean {
+function mayRead(creds: RequestCredentials, index: IndexAccess, via: readonly IndexAccess[] = []): boolean {
   if (index.anonymousRead) return true;
   const { principal } = creds;
   return principal !== null && [index, ...via].some((i) => tokenReachesIndex(principal, i));

@@ -3,6 +3,7 @@
 // the password can: the split is at the FIRST colon (RFC 7617 section 2), so `alice:a:b` is
 // user `alice` with password `a:b`.
 import { BadRequest } from "../errors.ts";
+import { hasControlCharacter } from "../text/control-characters.ts";
 
 export interface BasicCredentials {
   username: string;
@@ -10,8 +11,6 @@ export interface BasicCredentials {
 }
 
 const TOKEN68 = /^[A-Za-z0-9+/]+={0,2}$/;
-/** RFC 7617 section 2: "The user-id and password MUST NOT contain any control characters". */
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -34,6 +33,7 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
   if (colon === -1) throw invalid("there is no ':' between username and password");
   const username = text.slice(0, colon);
   const password = text.slice(colon + 1);
-  if (CONTROL.test(username) || CONTROL.test(password)) throw invalid("the username or password contains a control character");
+  // RFC 7617 section 2: "The user-id and password MUST NOT contain any control characters".
+  if (hasControlCharacter(username) || hasControlCharacter(password)) throw invalid("the username or password contains a control character");
   return { username, password };
 }

@@ -7,15 +7,14 @@
 // authenticate.ts. JSON bodies are checked by the one JSON parser, json-body.ts.)
 import type { RequestHandler } from "express";
 import { BadRequest } from "../errors.ts";
+import { hasControlCharacter } from "../text/control-characters.ts";
 
 /**
  * Longer than any name or file name a registry holds (file systems stop at 255 bytes; PEP 427
  * names are far shorter), so only a hostile or broken client reaches it.
  */
-export const MAX_SEGMENT_LENGTH = 512;
+const MAX_SEGMENT_LENGTH = 512;
 
-/** C0 controls (NUL, CR, LF, …) and DEL: never part of a name, a file name or a query term. */
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * RFC 3986 percent-decoding into UTF-8 text, or null when it is malformed: a `%` without two hex
@@ -32,7 +31,7 @@ function decodeStrictly(text: string): string | null {
 /** The problem with one decoded part of the URL, as the end of a sentence; null when it is fine. */
 function problemWith(raw: string, decoded: string | null): string | null {
   if (decoded === null) return `has malformed percent-encoding or bytes that are not UTF-8 ('${raw.slice(0, 40)}')`;
-  if (CONTROL.test(decoded)) return "contains a control character (such as NUL or a line break)";
+  if (hasControlCharacter(decoded)) return "contains a control character (such as NUL or a line break)";
   if (decoded.length > MAX_SEGMENT_LENGTH) return `has a part longer than ${MAX_SEGMENT_LENGTH} characters`;
   return null;
 }

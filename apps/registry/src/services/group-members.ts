@@ -17,7 +17,7 @@ export async function groupMembers(db: Db, groupId: number): Promise<IndexRow[]>
   return rows.map((r) => r.member);
 }
 
-export interface ReachedIndex {
+interface ReachedIndex {
   index: IndexRow;
   /** False for a member the reader may not read and everything under it. */
   readable: boolean;

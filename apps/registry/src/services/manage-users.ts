@@ -3,6 +3,7 @@ import { canonicalizeName } from "@wheelhouse/packaging";
 import { generateTokenText } from "../auth/api-token-text.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
 import { BadRequest, Conflict, NotFound } from "../errors.ts";
+import { hasControlCharacter } from "../text/control-characters.ts";
 
 type Actor = { id: number; username: string } | null;
 
@@ -15,7 +16,7 @@ export async function createUser(db: Db, actor: Actor, input: { username: string
   const password = input.password ?? generatePassword();
   if (password.length < 8) throw new BadRequest("The password must be at least 8 characters.", "weak-password");
   // RFC 7617: Basic credentials hold no control characters, so such a password could never log in.
-  if (/[\u0000-\u001f\u007f]/.test(password)) {
+  if (hasControlCharacter(password)) {
     throw new BadRequest("The password must not contain control characters (tabs, line breaks, NUL): HTTP Basic cannot carry them.", "bad-password");
   }
   if (await db.user.findUnique({ where: { username: input.username } })) {
