@@ -14,7 +14,8 @@ import { zipSync, strToU8 } from "fflate";
 import { pino } from "pino";
 import { createTestDatabase } from "@wheelhouse/db/testing";
 import { createBlobStore } from "@wheelhouse/storage";
-import { createJobHandlers, InProcessJobQueue, jobDefinitions, triggerMirrorSync } from "../apps/worker/src/index.ts";
+import { Mirror } from "@wheelhouse/mirror";
+import { createJobHandlers, InProcessJobQueue, jobDefinitions, triggerMirrorSync } from "../apps/registry/src/jobs/index.ts";
 import { formatRatio } from "./support.ts";
 
 const PROJECTS = 50;
@@ -126,7 +127,8 @@ export async function benchSync(): Promise<void> {
     await store.ensureReady();
     const names = Array.from({ length: PROJECTS }, (_, p) => `bench-pkg${p}`);
     const index = await db.index.create({ data: { name: "bench-mirror", kind: "mirror", upstreamUrl: `${upstream.url}/simple/`, syncSelection: { allow: names } } });
-    await queue.start(createJobHandlers({ db, store, log, dataDir }));
+    const mirror = new Mirror({ db, store, log });
+    await queue.start(createJobHandlers({ db, store, log, dataDir, mirror }));
     started = performance.now();
     await triggerMirrorSync(queue, index.id);
     let selectedMs = 0;

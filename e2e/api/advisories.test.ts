@@ -8,7 +8,8 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { importAdvisories } from "../../apps/registry/src/services/import-advisories.ts";
-import { basicAuth, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, pip, type Venv } from "../support/python.ts";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
@@ -20,8 +21,8 @@ const SERVER = { id: 0, username: "(test)" };
 
 let registry: TestRegistry;
 let venv: Venv;
-const releases: DistSpec[] = ["1.0", "1.2.5", "2.0.2", "2.0.3"].map((version) => ({ name: "vuln-lib", version }));
-const legacy: DistSpec[] = ["0.8", "0.9"].map((version) => ({ name: "legacy-lib", version }));
+const releases: WheelSpec[] = ["1.0", "1.2.5", "2.0.2", "2.0.3"].map((version) => ({ name: "vuln-lib", version }));
+const legacy: WheelSpec[] = ["0.8", "0.9"].map((version) => ({ name: "legacy-lib", version }));
 
 // A GHSA-like record: CVE alias, GHSA severity label, two introduced/fixed pairs in one range
 // (and a GIT range and a limit event, which do not apply to releases).
@@ -262,8 +263,8 @@ describe("query endpoint", () => {
 });
 
 describe("download policies", () => {
-  const fileUrl = (index: string, spec: DistSpec) => `${registry.url}/${index}/files/${wheelFilename(spec)}`;
-  const [v1, v125] = releases as [DistSpec, DistSpec];
+  const fileUrl = (index: string, spec: WheelSpec) => `${registry.url}/${index}/files/${wheelFilename(spec)}`;
+  const [v1, v125] = releases as [WheelSpec, WheelSpec];
 
   test("refuse: the vulnerable file gets 403 with the reason, the fixed one downloads, metadata and pages are unchanged", async () => {
     await setPolicy("main", "refuse", "high");

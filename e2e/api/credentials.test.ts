@@ -8,7 +8,8 @@ import { execFile } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, pip, type Venv } from "../support/python.ts";
 import { describeRun, run } from "../support/run.ts";
@@ -16,7 +17,7 @@ import { makeTempDir, removeTempDirs } from "../support/temp-dir.ts";
 
 const repoRoot = new URL("../..", import.meta.url).pathname;
 const TIMEOUT = { timeout: 120_000 };
-const SPEC: DistSpec = { name: "vault-pkg", version: "1.0" };
+const SPEC: WheelSpec = { name: "vault-pkg", version: "1.0" };
 const PAGE = "/vault/simple/vault-pkg/";
 const PASSWORD = "pa:ss:w0rd:";
 

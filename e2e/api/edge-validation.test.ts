@@ -7,13 +7,14 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, type DistSpec } from "../support/dist-builder.ts";
+import type { WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { RawConnection } from "../support/raw-http.ts";
 
 let registry: TestRegistry;
 let admin: Record<string, string>;
-const SPEC: DistSpec = { name: "edge-pkg", version: "1.0" };
+const SPEC: WheelSpec = { name: "edge-pkg", version: "1.0" };
 
 before(async () => {
   registry = await startRegistry();

@@ -6,7 +6,8 @@ import { Readable } from "node:stream";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 
 let registry: TestRegistry;
 
@@ -23,8 +24,8 @@ async function keys(prefix: string): Promise<string[]> {
 
 test("gc removes staged and unreferenced blobs and stale temp files, and keeps published files", async () => {
   const { token } = await registry.createUser("gc-uploader", { scope: "upload" });
-  const spec: DistSpec = { name: "kept", version: "1.0" };
-  const upload = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec)), headers: { authorization: basicAuth("__token__", token) } });
+  const spec: WheelSpec = { name: "kept", version: "1.0" };
+  const upload = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec).body), headers: { authorization: basicAuth("__token__", token) } });
   assert.equal(upload.status, 200);
   const published = await keys("files/");
   assert.equal(published.length, 1);

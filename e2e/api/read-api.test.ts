@@ -4,16 +4,17 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildSdist, buildWheel, metadataText, sdistFilename, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildSdist, buildWheel, metadataText, sdistFilename, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 
 const PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 let registry: TestRegistry;
 let token: string;
-const v1: DistSpec = { name: "Read.Me_Pkg", version: "1.0", requiresPython: ">=3.8,<4", requiresDist: ["requests>=2"] };
-const v2: DistSpec = { name: "Read.Me_Pkg", version: "2.0b1" };
+const v1: WheelSpec = { name: "Read.Me_Pkg", version: "1.0", requiresPython: ">=3.8,<4", requiresDist: ["requests>=2"] };
+const v2: WheelSpec = { name: "Read.Me_Pkg", version: "2.0b1" };
 let wheel1: Buffer;
 
-async function upload(spec: DistSpec, filename: string, bytes: Buffer) {
+async function upload(spec: WheelSpec, filename: string, bytes: Buffer) {
   const response = await fetch(`${registry.url}/legacy/`, { method: "POST", body: uploadForm(spec, filename, bytes), headers: { authorization: basicAuth("__token__", token) } });
   assert.equal(response.status, 200, await response.text());
 }
@@ -21,10 +22,10 @@ async function upload(spec: DistSpec, filename: string, bytes: Buffer) {
 before(async () => {
   registry = await startRegistry();
   token = (await registry.createUser("reader-uploader", { scope: "upload" })).token;
-  wheel1 = buildWheel(v1);
+  wheel1 = buildWheel(v1).body;
   await upload(v1, wheelFilename(v1), wheel1);
-  await upload(v1, sdistFilename(v1), buildSdist(v1));
-  await upload(v2, wheelFilename(v2), buildWheel(v2));
+  await upload(v1, sdistFilename(v1), buildSdist(v1).body);
+  await upload(v2, wheelFilename(v2), buildWheel(v2).body);
 });
 after(() => registry.stop());
 
@@ -217,19 +218,19 @@ describe("JSON API", () => {
 
 describe("uploads, deletes and the audit log", () => {
   test("an identical re-upload is a no-op; other bytes under the same name are refused", async () => {
-    const spec: DistSpec = { name: "reupload", version: "1.0" };
-    const bytes = buildWheel(spec);
+    const spec: WheelSpec = { name: "reupload", version: "1.0" };
+    const bytes = buildWheel(spec).body;
     await upload(spec, wheelFilename(spec), bytes);
     await upload(spec, wheelFilename(spec), bytes);
-    const other = buildWheel({ ...spec, padding: 10 });
+    const other = buildWheel({ ...spec, padding: 10 }).body;
     const response = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), other), headers: { authorization: basicAuth("__token__", token) } });
     assert.equal(response.status, 400);
     assert.match(await response.text(), /^File already exists \('reupload-1\.0-py3-none-any\.whl', with blake2_256 hash '[0-9a-f]{64}'\)\./);
   });
 
   test("a deleted file disappears and its filename is never reused", async () => {
-    const spec: DistSpec = { name: "deleted", version: "1.0" };
-    const bytes = buildWheel(spec);
+    const spec: WheelSpec = { name: "deleted", version: "1.0" };
+    const bytes = buildWheel(spec).body;
     await upload(spec, wheelFilename(spec), bytes);
     await registry.admin("DELETE", `/api/admin/indexes/main/files/${wheelFilename(spec)}`);
     assert.equal((await fetch(`${registry.url}/main/files/${wheelFilename(spec)}`)).status, 404);
@@ -242,8 +243,8 @@ describe("uploads, deletes and the audit log", () => {
   });
 
   test("deleting a release", async () => {
-    const spec: DistSpec = { name: "gone-release", version: "3.0" };
-    await upload(spec, wheelFilename(spec), buildWheel(spec));
+    const spec: WheelSpec = { name: "gone-release", version: "3.0" };
+    await upload(spec, wheelFilename(spec), buildWheel(spec).body);
     await registry.admin("DELETE", "/api/admin/indexes/main/releases/gone-release/3.0");
     const page = await (await fetch(`${registry.url}/simple/gone-release/`, { headers: { accept: PIP_ACCEPT } })).json();
     assert.deepEqual(page.files, []);
@@ -270,11 +271,11 @@ describe("uploads, deletes and the audit log", () => {
 
 describe("review fixes", () => {
   test("parallel uploads of one new project and release (a CI matrix) all succeed", async () => {
-    const specs = ["cp39", "cp310", "cp311", "cp312", "cp313", "py3"].map((tag) => ({ tag, spec: { name: "matrix-built", version: "1.0" } as DistSpec }));
+    const specs = ["cp39", "cp310", "cp311", "cp312", "cp313", "py3"].map((tag) => ({ tag, spec: { name: "matrix-built", version: "1.0" } as WheelSpec }));
     const results = await Promise.all(
       specs.map(({ tag, spec }) => {
         const filename = `matrix_built-1.0-${tag}-none-any.whl`;
-        return fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, filename, buildWheel(spec)), headers: { authorization: basicAuth("__token__", token) } });
+        return fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, filename, buildWheel(spec).body), headers: { authorization: basicAuth("__token__", token) } });
       }),
     );
     assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200, 200]);
@@ -293,16 +294,16 @@ describe("review fixes", () => {
   });
 
   test("a project named like a route segment stays reachable on the default index", async () => {
-    const spec: DistSpec = { name: "simple", version: "1.0" };
-    await upload(spec, wheelFilename(spec), buildWheel(spec));
+    const spec: WheelSpec = { name: "simple", version: "1.0" };
+    await upload(spec, wheelFilename(spec), buildWheel(spec).body);
     const page = await fetch(`${registry.url}/simple/simple/`, { headers: { accept: PIP_ACCEPT } });
     assert.equal(page.status, 200);
     assert.equal((await fetch(`${registry.url}/pypi/simple/json`)).status, 200);
   });
 
   test("an error on a file URL is never cached like the file", async () => {
-    const spec: DistSpec = { name: "lost-blob", version: "1.0" };
-    await upload(spec, wheelFilename(spec), buildWheel(spec));
+    const spec: WheelSpec = { name: "lost-blob", version: "1.0" };
+    await upload(spec, wheelFilename(spec), buildWheel(spec).body);
     const file = await registry.running.db.file.findFirstOrThrow({ where: { filename: wheelFilename(spec) } });
     await registry.running.store.delete(file.storageKey!);
     const response = await fetch(`${registry.url}/main/files/${wheelFilename(spec)}`, { headers: { range: "bytes=0-9" } });

@@ -2,7 +2,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildSdist, buildWheel, sdistFilename, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildSdist, buildWheel, sdistFilename, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 
 let registry: TestRegistry;
 let token: string;
@@ -15,9 +16,9 @@ after(() => registry.stop());
 
 test("upload, download with ranges, and delete against S3", async () => {
   assert.equal(registry.running.store.kind, "s3");
-  const spec: DistSpec = { name: "in-s3", version: "1.0+local.1" };
-  const wheel = buildWheel(spec);
-  for (const [filename, bytes] of [[wheelFilename(spec), wheel], [sdistFilename(spec), buildSdist(spec)]] as const) {
+  const spec: WheelSpec = { name: "in-s3", version: "1.0+local.1" };
+  const wheel = buildWheel(spec).body;
+  for (const [filename, bytes] of [[wheelFilename(spec), wheel], [sdistFilename(spec), buildSdist(spec).body]] as const) {
     const response = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, filename, bytes), headers: { authorization: basicAuth("__token__", token) } });
     assert.equal(response.status, 200, await response.text());
   }

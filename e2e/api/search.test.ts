@@ -4,7 +4,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, type DistSpec } from "../support/dist-builder.ts";
+import type { WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, type Venv } from "../support/python.ts";
 import { describeRun } from "../support/run.ts";
@@ -22,7 +23,7 @@ interface Hit {
   index: string;
 }
 
-function upload(target: TestRegistry, index: string, uploadToken: string, spec: DistSpec): Promise<void> {
+function upload(target: TestRegistry, index: string, uploadToken: string, spec: WheelSpec): Promise<void> {
   return uploadWheel(`${target.url}/${index}/legacy/`, uploadToken, spec);
 }
 
@@ -37,7 +38,7 @@ const names = (hits: Hit[]) => hits.map((h) => h.name);
 before(async () => {
   [registry, upstream] = await Promise.all([startRegistry(), startRegistry()]);
   token = (await registry.createUser("searcher", { scope: "upload" })).token;
-  const main: DistSpec[] = [
+  const main: WheelSpec[] = [
     { name: "req", version: "1.0", summary: "Short name" },
     { name: "Requests", version: "1.0", summary: "HTTP for humans" },
     { name: "Requests", version: "2.0", summary: "HTTP for Humans, version two" },

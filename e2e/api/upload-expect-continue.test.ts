@@ -4,7 +4,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 import { postHead, RawConnection } from "../support/raw-http.ts";
 import { assertNothingStored } from "../support/upload-leftovers.ts";
 
@@ -18,13 +19,13 @@ before(async () => {
 });
 after(() => registry.stop());
 
-async function encoded(spec: DistSpec) {
-  const response = new Response(uploadForm(spec, wheelFilename(spec), buildWheel(spec)));
+async function encoded(spec: WheelSpec) {
+  const response = new Response(uploadForm(spec, wheelFilename(spec), buildWheel(spec).body));
   return { body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get("content-type")! };
 }
 
 /** Sends only the headers, with Expect: 100-continue, and waits for the server's first word. */
-async function headersOnly(spec: DistSpec, authorization: string | null) {
+async function headersOnly(spec: WheelSpec, authorization: string | null) {
   const { body, contentType } = await encoded(spec);
   const connection = await RawConnection.open(registry.url);
   const headers: Record<string, string | number> = { "Content-Type": contentType, "Content-Length": body.length, Expect: "100-continue" };
@@ -38,7 +39,7 @@ for (const [what, authorization, status] of [
   ["a wrong token: 403", basicAuth("__token__", "garbage"), 403],
 ] as const) {
   test(`Expect: 100-continue with ${what}, before the body is sent`, async () => {
-    const spec: DistSpec = { name: "expecting", version: "1.0" };
+    const spec: WheelSpec = { name: "expecting", version: "1.0" };
     const { connection } = await headersOnly(spec, authorization);
     // No body byte is ever written: the final answer must come without it.
     const response = await connection.response();
@@ -51,7 +52,7 @@ for (const [what, authorization, status] of [
 }
 
 test("Expect: 100-continue with a valid token: 100 Continue, then the body, then 200", async () => {
-  const spec: DistSpec = { name: "continued", version: "1.0" };
+  const spec: WheelSpec = { name: "continued", version: "1.0" };
   const { connection, body } = await headersOnly(spec, basicAuth("__token__", token));
   assert.ok(await connection.until(() => connection.interimStatuses.includes(100)), `no 100 Continue: ${connection.text}`);
   await connection.write(body);
@@ -63,8 +64,8 @@ test("Expect: 100-continue with a valid token: 100 Continue, then the body, then
 });
 
 test("without Expect, an anonymous upload still gets its 401", async () => {
-  const spec: DistSpec = { name: "plain-anonymous", version: "1.0" };
-  const response = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec)) });
+  const spec: WheelSpec = { name: "plain-anonymous", version: "1.0" };
+  const response = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec).body) });
   assert.equal(response.status, 401);
   await assertNothingStored(registry, "plain-anonymous");
 });

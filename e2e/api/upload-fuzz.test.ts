@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import fc from "fast-check";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildWheel, digestsOf, wheelFilename } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename } from "@wheelhouse/testing";
+import { basicAuth, digestsOf } from "../support/upload-form.ts";
 import { assertNothingStored } from "../support/upload-leftovers.ts";
 
 const RUNS = 200;
@@ -38,7 +39,7 @@ function send(body: Buffer, headers: Record<string, string>): Promise<number | n
   });
 }
 
-const wheel = buildWheel({ name: "fuzzed", version: "1.0" });
+const wheel = buildWheel({ name: "fuzzed", version: "1.0" }).body;
 const brokenUtf8 = fc.constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from([0xc3]), Buffer.from([0xe0, 0xa4]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]));
 const text = fc.oneof(
   fc.string({ maxLength: 40 }).map((s) => Buffer.from(s)),

@@ -7,12 +7,17 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, buildZip, wheelFilename, wheelMembers, type RawZipEntry, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 import { postHead, RawConnection } from "../support/raw-http.ts";
 import { makeTempDir, removeTempDirs } from "../support/temp-dir.ts";
 import { twineUpload } from "../support/twine.ts";
 import { assertNothingStored } from "../support/upload-leftovers.ts";
-import { wheelWithMembers } from "../support/raw-wheel.ts";
+
+/** A valid wheel of `spec` plus members no real builder writes. */
+function wheelWithMembers(spec: WheelSpec, extra: RawZipEntry[]): Buffer {
+  return buildZip([...wheelMembers(spec), ...extra]);
+}
 
 let registry: TestRegistry;
 let auth: string;
@@ -179,12 +184,12 @@ async function uploadBytes(body: Buffer, contentType: string) {
 }
 
 describe("filenames with path parts", () => {
-  const spec: DistSpec = { name: "pathy", version: "1.0" };
+  const spec: WheelSpec = { name: "pathy", version: "1.0" };
   const pathMessage = "Cannot upload a file with '/' or '\\' in the name.";
 
   for (const prefix of ["../", "/tmp/", "..\\", "dir/", "C:\\temp\\"]) {
     test(`filename="${prefix}${wheelFilename(spec)}": 400, as PyPI answers`, async () => {
-      const { body, contentType } = await encodedForm(uploadForm(spec, `${prefix}${wheelFilename(spec)}`, buildWheel(spec)));
+      const { body, contentType } = await encodedForm(uploadForm(spec, `${prefix}${wheelFilename(spec)}`, buildWheel(spec).body));
       const result = await uploadBytes(body, contentType);
       assert.equal(result.status, 400);
       assert.equal(result.body, pathMessage);
@@ -193,7 +198,7 @@ describe("filenames with path parts", () => {
   }
 
   test("filename*=UTF-8''..%2F<name> (RFC 5987): 400", async () => {
-    const { body, contentType } = await encodedForm(uploadForm(spec, wheelFilename(spec), buildWheel(spec)));
+    const { body, contentType } = await encodedForm(uploadForm(spec, wheelFilename(spec), buildWheel(spec).body));
     const rewritten = body.toString("latin1").replace(`filename="${wheelFilename(spec)}"`, `filename*=UTF-8''..%2F${wheelFilename(spec)}`);
     assert.notEqual(rewritten, body.toString("latin1"));
     const result = await uploadBytes(Buffer.from(rewritten, "latin1"), contentType);
@@ -204,8 +209,8 @@ describe("filenames with path parts", () => {
 
   for (const length of [240, 5000]) {
     test(`a ${length}-character project name makes a filename over 255 characters: 400, not a 500 from storage`, async () => {
-      const long: DistSpec = { name: "a".repeat(length), version: "1.0" };
-      const { body, contentType } = await encodedForm(uploadForm(long, wheelFilename(long), buildWheel(long)));
+      const long: WheelSpec = { name: "a".repeat(length), version: "1.0" };
+      const { body, contentType } = await encodedForm(uploadForm(long, wheelFilename(long), buildWheel(long).body));
       const result = await uploadBytes(body, contentType);
       assert.equal(result.status, 400);
       assert.equal(result.body, `Invalid filename: a distribution filename is at most 255 characters, this one has ${wheelFilename(long).length}.`);
@@ -215,12 +220,12 @@ describe("filenames with path parts", () => {
 
   test("the plain filename still uploads", async () => {
     const ok = { name: "pathy-ok", version: "1.0" };
-    const { body, contentType } = await encodedForm(uploadForm(ok, wheelFilename(ok), buildWheel(ok)));
+    const { body, contentType } = await encodedForm(uploadForm(ok, wheelFilename(ok), buildWheel(ok).body));
     assert.equal((await uploadBytes(body, contentType)).status, 200);
   });
 });
 
-async function twineWheel(spec: DistSpec, bytes: Buffer) {
+async function twineWheel(spec: WheelSpec, bytes: Buffer) {
   const dir = await makeTempDir();
   const path = join(dir, wheelFilename(spec));
   await writeFile(path, bytes);
@@ -231,7 +236,7 @@ describe("wheels with hostile members", () => {
   const S_IFLNK = 0o120000;
   for (const target of ["/etc/passwd", "../../.."]) {
     test(`a symlink member to ${target} is refused (twine)`, async () => {
-      const spec: DistSpec = { name: "linky", version: "1.0" };
+      const spec: WheelSpec = { name: "linky", version: "1.0" };
       const wheel = wheelWithMembers(spec, [{ name: "linky/passwd", data: target, method: 0, externalAttributes: ((S_IFLNK | 0o777) << 16) >>> 0 }]);
       const result = await twineWheel(spec, wheel);
       assert.notEqual(result.code, 0, result.stdout);
@@ -241,14 +246,14 @@ describe("wheels with hostile members", () => {
   }
 
   test("a regular file's mode bits are fine", async () => {
-    const spec: DistSpec = { name: "mode-bits", version: "1.0" };
+    const spec: WheelSpec = { name: "mode-bits", version: "1.0" };
     const wheel = wheelWithMembers(spec, [{ name: "mode_bits/tool.py", data: "X = 1\n", externalAttributes: ((0o100755 << 16) >>> 0) }]);
     const result = await twineWheel(spec, wheel);
     assert.equal(result.code, 0, result.stdout + result.stderr);
   });
 
   test("a member name without the UTF-8 flag is read as CP437: byte 0x0A is a newline, refused", async () => {
-    const spec: DistSpec = { name: "cp-name", version: "1.0" };
+    const spec: WheelSpec = { name: "cp-name", version: "1.0" };
     const name = Buffer.concat([Buffer.from("cp_name/evil"), Buffer.from([0x0a]), Buffer.from("name.py")]);
     const wheel = wheelWithMembers(spec, [{ name, cp437Name: true, data: "X = 1\n" }]);
     const { body, contentType } = await encodedForm(uploadForm(spec, wheelFilename(spec), wheel));
@@ -259,7 +264,7 @@ describe("wheels with hostile members", () => {
   });
 
   test("a CP437 name with a high byte is read as Python reads it, and accepted", async () => {
-    const spec: DistSpec = { name: "cp-ok", version: "1.0" };
+    const spec: WheelSpec = { name: "cp-ok", version: "1.0" };
     // 0x81 is "ü" in CP437.
     const name = Buffer.concat([Buffer.from("cp_ok/gr"), Buffer.from([0x81]), Buffer.from("n.py")]);
     const wheel = wheelWithMembers(spec, [{ name, cp437Name: true, data: "X = 1\n" }]);

@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 import { postHead, RawConnection } from "../support/raw-http.ts";
 import { assertNothingStored } from "../support/upload-leftovers.ts";
 
@@ -24,11 +25,11 @@ before(async () => {
 after(() => registry.stop());
 
 /** The upload form, made `descriptionBytes` longer by a README (as twine sends it) that does not compress. */
-function form(spec: DistSpec, descriptionBytes = 0) {
-  return uploadForm(spec, wheelFilename(spec), buildWheel(spec), { description: randomBytes(descriptionBytes).toString("base64").slice(0, descriptionBytes) });
+function form(spec: WheelSpec, descriptionBytes = 0) {
+  return uploadForm(spec, wheelFilename(spec), buildWheel(spec).body, { description: randomBytes(descriptionBytes).toString("base64").slice(0, descriptionBytes) });
 }
 
-async function encoded(spec: DistSpec, descriptionBytes = 0) {
+async function encoded(spec: WheelSpec, descriptionBytes = 0) {
   const response = new Response(form(spec, descriptionBytes));
   return { body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get("content-type")! };
 }
@@ -43,7 +44,7 @@ async function trickle(connection: RawConnection, bytes: Buffer, everyMs: number
 }
 
 test("a body trickled a byte at a time: the connection is closed, nothing is stored", async () => {
-  const spec: DistSpec = { name: "trickled", version: "1.0" };
+  const spec: WheelSpec = { name: "trickled", version: "1.0" };
   const { body, contentType } = await encoded(spec);
   const connection = await RawConnection.open(registry.url);
   await connection.write(postHead("/", { Authorization: auth, "Content-Type": contentType, "Content-Length": body.length }));
@@ -63,7 +64,7 @@ test("headers trickled a byte at a time: 408 or a closed connection", async () =
 });
 
 test("a slow but steady upload outlives the timeouts and succeeds", async () => {
-  const spec: DistSpec = { name: "steady", version: "1.0" };
+  const spec: WheelSpec = { name: "steady", version: "1.0" };
   // ~120 KB at ~40 KB/s: longer than the header timeout and the grace period, well above the minimum rate.
   const { body, contentType } = await encoded(spec, 120_000);
   const connection = await RawConnection.open(registry.url);
@@ -78,7 +79,7 @@ test("a slow but steady upload outlives the timeouts and succeeds", async () => 
 });
 
 test("a normal upload works under the same limits", async () => {
-  const spec: DistSpec = { name: "brisk", version: "1.0" };
+  const spec: WheelSpec = { name: "brisk", version: "1.0" };
   const response = await fetch(`${registry.url}/`, { method: "POST", body: form(spec, 500_000), headers: { authorization: auth } });
   assert.equal(response.status, 200, await response.text());
 });

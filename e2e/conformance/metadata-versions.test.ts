@@ -8,7 +8,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { startStaticUpstream, type StaticUpstream } from "../support/static-upstream.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 import { createVenv, type Venv } from "../support/python.ts";
 import { describeRun, run } from "../support/run.ts";
 import { makeTempDir, removeTempDirs, uniqueName } from "../support/temp-dir.ts";
@@ -30,7 +31,7 @@ after(async () => {
 });
 
 /** METADATA as today's build backends write it (e.g. idna 3.11: 2.4; urllib3, pydantic: 2.5 with Import-Name). */
-function metadata(version: string, spec: DistSpec): string {
+function metadata(version: string, spec: WheelSpec): string {
   const module = spec.name.replace(/-/g, "_");
   return [
     `Metadata-Version: ${version}`,
@@ -54,17 +55,17 @@ function metadata(version: string, spec: DistSpec): string {
  * supported Metadata-Version: 1.0, 1.1, 1.2, 2.0, 2.1, 2.2") before sending anything. Newer twine
  * reads 2.5; `wheelhouse upload`, a real client, is run below as well.
  */
-async function upload(path: string, spec: DistSpec, metadataVersion: string): Promise<{ ok: boolean; output: string }> {
+async function upload(path: string, spec: WheelSpec, metadataVersion: string): Promise<{ ok: boolean; output: string }> {
   const form = uploadForm(spec, wheelFilename(spec), await readFile(path), { metadata_version: metadataVersion });
   const response = await fetch(`${registry.url}/`, { method: "POST", body: form, headers: { authorization: basicAuth("__token__", token) } });
   return { ok: response.status === 200, output: `${response.status} ${await response.text()}` };
 }
 
 /** Writes a wheel whose METADATA declares `metadataVersion`; returns its path. */
-async function wheelFile(metadataVersion: string, spec: DistSpec): Promise<string> {
+async function wheelFile(metadataVersion: string, spec: WheelSpec): Promise<string> {
   const dir = await makeTempDir("wh-md-dist-");
   const path = join(dir, wheelFilename(spec));
-  await writeFile(path, buildWheel(spec, { metadata: metadata(metadataVersion, spec) }));
+  await writeFile(path, buildWheel({ ...spec, metadata: metadata(metadataVersion, spec) }).body);
   return path;
 }
 
@@ -83,7 +84,7 @@ for (const version of ["2.5", "2.6"]) {
 
 test("a newer major Metadata-Version (3.0) is refused with one sentence, and nothing is stored", TIMEOUT, async () => {
   const spec = { name: uniqueName("md30"), version: "1.0" };
-  const bytes = buildWheel(spec, { metadata: metadata("3.0", spec) });
+  const bytes = buildWheel({ ...spec, metadata: metadata("3.0", spec) }).body;
   const response = await fetch(`${registry.url}/`, {
     method: "POST",
     body: uploadForm(spec, wheelFilename(spec), bytes, { metadata_version: "3.0" }),
@@ -149,7 +150,7 @@ test("a mirror serves an upstream's metadata 2.5 wheel, and wheelhouse installs 
   const spec = { name: uniqueName("md25-mirrored"), version: "1.0" };
   let upstream: StaticUpstream | null = null;
   try {
-    upstream = await startStaticUpstream({ projects: { [spec.name]: [{ filename: wheelFilename(spec), bytes: buildWheel(spec, { metadata: metadata("2.5", spec) }) }] } });
+    upstream = await startStaticUpstream({ projects: { [spec.name]: [{ filename: wheelFilename(spec), bytes: buildWheel({ ...spec, metadata: metadata("2.5", spec) }).body }] } });
     const mirror = uniqueName("md-mirror");
     await registry.admin("POST", "/api/admin/indexes", { name: mirror, kind: "mirror", upstreamUrl: upstream.simpleUrl });
     const target = await makeTempDir("wh-md-target-");

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { buildWheel, wheelFilename } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename } from "@wheelhouse/testing";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv } from "../support/python.ts";
 import { describeRun, run } from "../support/run.ts";
@@ -26,7 +26,7 @@ before(async () => {
   registry = await startRegistry();
   token = (await registry.createUser(uniqueName("cache-uploader"), { scope: "upload" })).token;
   const mirrored = { name: "mirrored-only", version: "1.0" };
-  upstream = await startStaticUpstream({ projects: { "mirrored-only": [{ filename: wheelFilename(mirrored), bytes: buildWheel(mirrored) }] } });
+  upstream = await startStaticUpstream({ projects: { "mirrored-only": [{ filename: wheelFilename(mirrored), bytes: buildWheel(mirrored).body }] } });
   await registry.admin("POST", "/api/admin/indexes", { name: "upstream", kind: "mirror", upstreamUrl: upstream.simpleUrl, pageTtlSeconds: 900 });
   await registry.admin("POST", "/api/admin/indexes", { name: "mirrors", kind: "group", members: ["upstream"] });
   await registry.admin("POST", "/api/admin/indexes", { name: "everything", kind: "group", members: ["main", "upstream"], uploadTarget: "main" });

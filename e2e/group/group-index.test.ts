@@ -4,7 +4,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, makeDist, pip, type Venv } from "../support/python.ts";
 import { twineUpload } from "../support/twine.ts";
@@ -21,7 +22,7 @@ let upstreamToken: string;
 let acmeToken: string;
 let venv: Venv;
 
-function uploadTo(target: TestRegistry, path: string, token: string, spec: DistSpec): Promise<void> {
+function uploadTo(target: TestRegistry, path: string, token: string, spec: WheelSpec): Promise<void> {
   return uploadWheel(`${target.url}${path}`, token, spec);
 }
 
@@ -128,8 +129,8 @@ test("groups refuse bad configuration with a clear message", async () => {
     body: JSON.stringify({ name: "readonly-group", kind: "group", members: ["acme"] }),
   });
   assert.equal(noTarget.status, 201);
-  const spec: DistSpec = { name: "nowhere", version: "1.0" };
-  const refused = await fetch(`${registry.url}/readonly-group/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec)), headers: { authorization: basicAuth("__token__", registry.adminToken) } });
+  const spec: WheelSpec = { name: "nowhere", version: "1.0" };
+  const refused = await fetch(`${registry.url}/readonly-group/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec).body), headers: { authorization: basicAuth("__token__", registry.adminToken) } });
   assert.equal(refused.status, 400);
   assert.equal((await refused.text()).trim(), "Index 'readonly-group' is a group index and does not take uploads: it has no upload target; upload to one of its hosted members.");
 });

@@ -5,7 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { basicAuth, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 
 const PIP_JSON = "application/vnd.pypi.simple.v1+json";
@@ -14,7 +15,7 @@ let registry: TestRegistry;
 type Reader = "anonymous" | "member" | "outsider";
 const auth: Record<Reader, Record<string, string>> = { anonymous: {}, member: {}, outsider: {} };
 
-const spec = (name: string, version: string, summary = `${name} ${version}`): DistSpec => ({ name, version, summary });
+const spec = (name: string, version: string, summary = `${name} ${version}`): WheelSpec => ({ name, version, summary });
 const SECRET = spec("acme-secret", "1.0", "the private acme thing");
 const TWIN = spec("acme-secret", "99.0", "an attacker's twin");
 

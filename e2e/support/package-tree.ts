@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { makeDist, type DistSpec } from "./python.ts";
 import { moduleName, packageSpec } from "./projects.ts";
-import { basicAuth, uploadForm } from "./dist-builder.ts";
+import { basicAuth, uploadForm } from "./upload-form.ts";
 
 export const TREE_ROOT = "tree-app";
 

@@ -14,8 +14,11 @@ after(() => database.drop());
 
 function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "apps/registry/src/admin-command.ts", ...args], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: database.url } }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "apps/registry/src/admin-command.ts", ...args],
+      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: database.url } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -31,7 +34,10 @@ test("creates users, indexes and tokens, and lists them", async () => {
   assert.equal(token.code, 0, token.stderr);
   assert.match(JSON.parse(token.stdout).token, /^whk_[0-9a-f]{16}_/);
   const listed = JSON.parse((await admin("list-tokens", "--user", "carol")).stdout);
-  assert.deepEqual(listed.map((t: { scope: string; index: string; project: string }) => [t.scope, t.index, t.project]), [["upload", "acme", "acme-tools"]]);
+  assert.deepEqual(
+    listed.map((t: { scope: string; index: string; project: string }) => [t.scope, t.index, t.project]),
+    [["upload", "acme", "acme-tools"]],
+  );
   const stored = await database.db.apiToken.findFirstOrThrow({ where: { user: { username: "carol" } } });
   assert.ok(!JSON.parse(token.stdout).token.includes(stored.secretHash), "only a hash of the secret is stored");
 });
@@ -52,11 +58,32 @@ test("create-index and update-index set a mirror's upstreamFileHosts; a PyPI mir
   const pypi = await admin("create-index", "pypi-files", "--kind", "mirror", "--upstream", "https://pypi.org/simple/");
   assert.equal(pypi.code, 0, pypi.stderr);
   assert.deepEqual(JSON.parse(pypi.stdout).upstreamFileHosts, ["files.pythonhosted.org"]);
-  const nexus = await admin("create-index", "nexus", "--kind", "mirror", "--upstream", "https://nexus.example/repository/pypi/simple/", "--upstream-file-hosts", "cdn.example, files.example:8443");
+  const nexus = await admin(
+    "create-index",
+    "nexus",
+    "--kind",
+    "mirror",
+    "--upstream",
+    "https://nexus.example/repository/pypi/simple/",
+    "--upstream-file-hosts",
+    "cdn.example, files.example:8443",
+  );
   assert.equal(nexus.code, 0, nexus.stderr);
   assert.deepEqual(JSON.parse(nexus.stdout).upstreamFileHosts, ["cdn.example", "files.example:8443"]);
   const cleared = await admin("update-index", "nexus", "--upstream-file-hosts", "");
   assert.deepEqual(JSON.parse(cleared.stdout).upstreamFileHosts, [], cleared.stderr);
-  const bad = await admin("create-index", "nexus2", "--kind", "mirror", "--upstream", "https://nexus.example/simple/", "--upstream-file-hosts", "http://evil.example/");
-  assert.deepEqual([bad.code, bad.stderr.trim()], [1, "error: Invalid upstreamFileHosts entry 'http://evil.example/': give a host, optionally with a port (files.pythonhosted.org, cdn.example.com:8443)."]);
+  const bad = await admin(
+    "create-index",
+    "nexus2",
+    "--kind",
+    "mirror",
+    "--upstream",
+    "https://nexus.example/simple/",
+    "--upstream-file-hosts",
+    "http://evil.example/",
+  );
+  assert.deepEqual(
+    [bad.code, bad.stderr.trim()],
+    [1, "error: Invalid upstreamFileHosts entry 'http://evil.example/': give a host, optionally with a port (files.pythonhosted.org, cdn.example.com:8443)."],
+  );
 });

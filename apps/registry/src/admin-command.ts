@@ -93,7 +93,12 @@ const OPTIONS = {
 const SERVER_ACTOR = { id: 0, username: "(server command)" };
 
 function list(text: string | undefined): string[] | undefined {
-  return text === undefined ? undefined : text.split(",").map((t) => t.trim()).filter(Boolean);
+  return text === undefined
+    ? undefined
+    : text
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
 }
 
 function count(flag: string, text: string | undefined): number | undefined {
@@ -144,7 +149,13 @@ function arg(positionals: string[], i: number, what: string): string {
   return value;
 }
 
-async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Logger }, command: string, positionals: string[], values: Values): Promise<unknown> {
+async function run(
+  db: Db,
+  context: { store: BlobStore; dataDir: string; log: Logger },
+  command: string,
+  positionals: string[],
+  values: Values,
+): Promise<unknown> {
   switch (command) {
     case "create-user": {
       const created = await createUser(db, null, { username: arg(positionals, 0, "<username>"), password: values.password, isAdmin: values.admin });
@@ -153,7 +164,13 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Lo
     case "create-token": {
       const scope = values.scope;
       if (scope !== "read" && scope !== "upload" && scope !== "admin") throw new UsageError("--scope must be read, upload or admin");
-      return createApiToken(db, null, { username: arg(positionals, 0, "<username>"), scope, index: values.index, project: values.project?.at(-1), description: values.description });
+      return createApiToken(db, null, {
+        username: arg(positionals, 0, "<username>"),
+        scope,
+        index: values.index,
+        project: values.project?.at(-1),
+        description: values.description,
+      });
     }
     case "list-tokens":
       return listApiTokens(db, values.user);
@@ -183,7 +200,13 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Lo
     }
     case "delete-release": {
       const index = await findIndexOrThrow(db, arg(positionals, 0, "<index>"));
-      await deleteRelease({ db, store: context.store, log: context.log }, SERVER_ACTOR, index, arg(positionals, 1, "<project>"), arg(positionals, 2, "<version>"));
+      await deleteRelease(
+        { db, store: context.store, log: context.log },
+        SERVER_ACTOR,
+        index,
+        arg(positionals, 1, "<project>"),
+        arg(positionals, 2, "<version>"),
+      );
       return { deleted: positionals.slice(0, 3).join(" ") };
     }
     case "delete-file": {
@@ -192,7 +215,11 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Lo
       return { deleted: positionals.slice(0, 2).join(" ") };
     }
     case "audit":
-      return listAuditEvents(db, { index: values.index, project: values.project?.at(-1), limit: values.limit === undefined ? undefined : Number(values.limit) });
+      return listAuditEvents(db, {
+        index: values.index,
+        project: values.project?.at(-1),
+        limit: values.limit === undefined ? undefined : Number(values.limit),
+      });
     case "gc": {
       const grace = values["grace-seconds"] === undefined ? 3600 : Number(values["grace-seconds"]);
       if (!Number.isInteger(grace) || grace < 0) throw new UsageError("--grace-seconds must be a whole number of seconds");
@@ -239,7 +266,7 @@ async function run(db: Db, context: { store: BlobStore; dataDir: string; log: Lo
 }
 
 async function main(): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
@@ -262,7 +289,19 @@ async function main(): Promise<number> {
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   try {
-    console.log(JSON.stringify(await run(db, { store: createBlobStore(config.storage), dataDir: config.dataDir, log: createLogger("warn", { toStderr: true }) }, command, positionals, parsed.values), null, 2));
+    console.log(
+      JSON.stringify(
+        await run(
+          db,
+          { store: createBlobStore(config.storage), dataDir: config.dataDir, log: createLogger("warn", { toStderr: true }) },
+          command,
+          positionals,
+          parsed.values,
+        ),
+        null,
+        2,
+      ),
+    );
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -61,7 +61,10 @@ export const settings = {
     secret: true,
   },
   WHEELHOUSE_DEFAULT_INDEX: {
-    schema: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "must be a lowercase index name").default("main"),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, "must be a lowercase index name")
+      .default("main"),
     description: "Index served at /simple/ and receiving uploads to / (created as a hosted index on first start).",
   },
   WHEELHOUSE_MAX_UPLOAD_BYTES: {
@@ -78,7 +81,8 @@ export const settings = {
   },
   WHEELHOUSE_MIN_BODY_RATE: {
     schema: z.coerce.number().int().min(0).default(DEFAULT_HTTP_LIMITS.minBodyBytesPerSecond),
-    description: "Bytes per second a request body must average once WHEELHOUSE_BODY_RATE_GRACE has passed, or the connection is closed (a client trickling its body); 0 for no minimum.",
+    description:
+      "Bytes per second a request body must average once WHEELHOUSE_BODY_RATE_GRACE has passed, or the connection is closed (a client trickling its body); 0 for no minimum.",
   },
   WHEELHOUSE_BODY_RATE_GRACE: {
     schema: seconds.default(DEFAULT_HTTP_LIMITS.bodyRateGraceMs / 1000),
@@ -149,9 +153,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 /** Parses the environment (and the optional file) once; throws InvalidConfig naming the bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = new Set(Object.keys(settings));
-  const fromEnv = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => known.has(k) && v !== undefined && v !== ""),
-  );
+  const fromEnv = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.has(k) && v !== undefined && v !== ""));
   const file = fromEnv.WHEELHOUSE_CONFIG ? readConfigFile(String(fromEnv.WHEELHOUSE_CONFIG)) : {};
   for (const key of Object.keys(file)) {
     if (!known.has(key)) throw new InvalidConfig(`${key}: unknown setting in ${fromEnv.WHEELHOUSE_CONFIG}`);

@@ -7,12 +7,12 @@
 // 40% of the registry's CPU and some 75 ms of each cold install. Without it the heap still grows
 // and shrinks with the ordinary collections. (A V8 flag set at run time comes too late: the
 // heap is configured when the process starts.)
-import { InvalidConfig, loadConfig } from "./config.ts";
+import { type Config, InvalidConfig, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { startRegistry } from "./server.ts";
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -37,7 +37,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    registry.close().then(() => process.exit(0), () => process.exit(1));
+    registry.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));

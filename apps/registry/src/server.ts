@@ -3,16 +3,16 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import { applyMigrations, createDb, startEmbeddedPostgres, redactUrl, type Db } from "@wheelhouse/db";
+import { Mirror } from "@wheelhouse/mirror";
 import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
 import { join } from "node:path";
-import { createJobQueue, scheduleCleanup, startJobHandlers, syncMirrorSchedules } from "@wheelhouse/worker";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { continueWhenBodyRead } from "./http/expect-continue.ts";
 import { closeWhenBodyUnread, guardBodyRate } from "./http/slow-body-guard.ts";
+import { createJobQueue, scheduleCleanup, startJobHandlers, syncMirrorSchedules } from "./jobs/index.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ensureDefaults } from "./services/ensure-defaults.ts";
-import { createMirrorFacade } from "./services/mirror-facade.ts";
 import { PageCache } from "./services/render-project-page.ts";
 import { AdvisoryCache } from "./services/advisory-cache.ts";
 import { CredentialVerifier } from "./services/verify-credentials.ts";
@@ -47,17 +47,30 @@ export async function startRegistry(config: Config, log: Logger = createLogger(c
     await store.ensureReady();
     const { generatedAdminPassword } = await ensureDefaults(db, { defaultIndex: config.defaultIndex, adminPassword: config.adminPassword });
 
-    const mirror = createMirrorFacade({ db, store, log });
+    // One mirror object for the routes and the in-process jobs: a client's request and a sync
+    // share one fetch of a file. Closed after the queue (jobs may still be using it).
+    const mirror = new Mirror({ db, store, log });
+    closers.unshift(() => mirror.close());
     // Jobs (mirror sync, file fetch, metadata, clean-up): BullMQ when REDIS_URL is set, with the
     // handlers in `npm run worker`; otherwise the same handlers run here, in-process.
     const queue = createJobQueue(config, { log });
     closers.unshift(() => queue.close());
     if (queue.kind === "in-process") {
-      await startJobHandlers(queue, { db, store, log, dataDir: config.dataDir });
+      await startJobHandlers(queue, { db, store, log, dataDir: config.dataDir, mirror });
       await syncMirrorSchedules(queue, db);
       await scheduleCleanup(queue);
     }
-    const app = createApp({ db, store, log, config, mirror, queue, credentials: new CredentialVerifier(db), pages: new PageCache(), advisories: new AdvisoryCache() });
+    const app = createApp({
+      db,
+      store,
+      log,
+      config,
+      mirror,
+      queue,
+      credentials: new CredentialVerifier(db),
+      pages: new PageCache(),
+      advisories: new AdvisoryCache(),
+    });
     const limits = config.http;
     const server = createServer(
       {

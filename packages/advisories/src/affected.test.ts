@@ -49,7 +49,13 @@ test("range evaluation", () => {
 });
 
 test("several ranges: affected when any one matches", () => {
-  const matcher = compileAffected({ ranges: [[{ introduced: "1.0" }, { fixed: "1.1" }], [{ introduced: "3.0" }, { last_affected: "3.2" }]], versions: [] });
+  const matcher = compileAffected({
+    ranges: [
+      [{ introduced: "1.0" }, { fixed: "1.1" }],
+      [{ introduced: "3.0" }, { last_affected: "3.2" }],
+    ],
+    versions: [],
+  });
   assert.deepEqual(["0.9", "1.0", "1.1", "2.0", "3.0", "3.2", "3.3"].map(matcher), [false, true, false, false, true, true, false]);
 });
 

@@ -81,7 +81,10 @@ test("severity from the CVSS vector when the record gives no label; null when ne
 });
 
 test("a record without a PyPI package is skipped, not an error", () => {
-  const result = parseOsvAdvisory(JSON.stringify({ id: "RUSTSEC-2024-1", modified: "2024-01-01T00:00:00Z", affected: [{ package: { ecosystem: "crates.io", name: "x" }, versions: ["1"] }] }), "r.json");
+  const result = parseOsvAdvisory(
+    JSON.stringify({ id: "RUSTSEC-2024-1", modified: "2024-01-01T00:00:00Z", affected: [{ package: { ecosystem: "crates.io", name: "x" }, versions: ["1"] }] }),
+    "r.json",
+  );
   assert.deepEqual(result, { kind: "skipped", id: "RUSTSEC-2024-1", reason: "no-pypi-package" });
   const none = parseOsvAdvisory(JSON.stringify({ id: "OSV-1", modified: "2024-01-01T00:00:00Z" }), "o.json");
   assert.equal(none.kind, "skipped");
@@ -101,20 +104,49 @@ test("malformed files: one sentence naming the file and the field", () => {
   rejects({ ...GHSA, withdrawn: "2024-13-45T00:00:00Z" }, "bad.json: withdrawn: must be an RFC 3339 timestamp such as 2024-01-31T12:00:00Z");
   rejects({ ...GHSA, aliases: "CVE-1" }, "bad.json: aliases: must be a list, not a string");
   rejects({ ...GHSA, summary: 7 }, "bad.json: summary: must be a string, not a number");
-  rejects({ ...GHSA, affected: [{ package: { ecosystem: "PyPI", name: "x" }, ranges: [{ type: "ECOSYSTEM" }] }] }, "bad.json: affected[0].ranges[0].events: required, but missing");
-  const withEvents = (events: unknown[], type = "ECOSYSTEM") => ({ ...GHSA, affected: [{ package: { ecosystem: "PyPI", name: "x" }, ranges: [{ type, events }] }] });
-  rejects(withEvents([{ introduced: "0" }, { fixed: "1.0", introduced: "0.5" }]), "bad.json: affected[0].ranges[0].events[1]: an event has exactly one of introduced, fixed, last_affected or limit");
-  rejects(withEvents([{ introduced: "0" }, { fixed: "one point oh" }]), 'bad.json: affected[0].ranges[0].events[1].fixed: "one point oh" is not a PEP 440 version');
+  rejects(
+    { ...GHSA, affected: [{ package: { ecosystem: "PyPI", name: "x" }, ranges: [{ type: "ECOSYSTEM" }] }] },
+    "bad.json: affected[0].ranges[0].events: required, but missing",
+  );
+  const withEvents = (events: unknown[], type = "ECOSYSTEM") => ({
+    ...GHSA,
+    affected: [{ package: { ecosystem: "PyPI", name: "x" }, ranges: [{ type, events }] }],
+  });
+  rejects(
+    withEvents([{ introduced: "0" }, { fixed: "1.0", introduced: "0.5" }]),
+    "bad.json: affected[0].ranges[0].events[1]: an event has exactly one of introduced, fixed, last_affected or limit",
+  );
+  rejects(
+    withEvents([{ introduced: "0" }, { fixed: "one point oh" }]),
+    'bad.json: affected[0].ranges[0].events[1].fixed: "one point oh" is not a PEP 440 version',
+  );
   rejects(withEvents([{ introduced: "1.0-beta-gamma" }]), 'bad.json: affected[0].ranges[0].events[0].introduced: "1.0-beta-gamma" is not a PEP 440 version');
-  rejects(withEvents([{ introduced: "0" }, { last_affected: "x.y" }], "SEMVER"), 'bad.json: affected[0].ranges[0].events[1].last_affected: "x.y" is not a PEP 440 version');
+  rejects(
+    withEvents([{ introduced: "0" }, { last_affected: "x.y" }], "SEMVER"),
+    'bad.json: affected[0].ranges[0].events[1].last_affected: "x.y" is not a PEP 440 version',
+  );
   rejects(withEvents([{ fixed: "1.0" }]), 'bad.json: affected[0].ranges[0].events: an ECOSYSTEM range needs an "introduced" event');
   rejects(withEvents([]), "bad.json: affected[0].ranges[0].events: a range has at least one event");
   rejects(withEvents([{ introduced: "0" }], "DATE"), "bad.json: affected[0].ranges[0].type: must be ECOSYSTEM, SEMVER or GIT");
-  rejects({ ...GHSA, affected: [{ package: { ecosystem: "PyPI", name: "-bad name-" } }] }, 'bad.json: affected[0].package.name: "-bad name-" is not a valid project name');
+  rejects(
+    { ...GHSA, affected: [{ package: { ecosystem: "PyPI", name: "-bad name-" } }] },
+    'bad.json: affected[0].package.name: "-bad name-" is not a valid project name',
+  );
 });
 
 test("a GIT range's commits and an ECOSYSTEM range's limit are not versions: not checked", () => {
-  const record = { ...GHSA, affected: [{ package: { ecosystem: "PyPI", name: "x" }, ranges: [{ type: "GIT", repo: "r", events: [{ introduced: "abc123" }, { limit: "def456" }] }, { type: "ECOSYSTEM", events: [{ introduced: "0" }, { limit: "*" }] }] }] };
+  const record = {
+    ...GHSA,
+    affected: [
+      {
+        package: { ecosystem: "PyPI", name: "x" },
+        ranges: [
+          { type: "GIT", repo: "r", events: [{ introduced: "abc123" }, { limit: "def456" }] },
+          { type: "ECOSYSTEM", events: [{ introduced: "0" }, { limit: "*" }] },
+        ],
+      },
+    ],
+  };
   const [pkg] = parse(record).packages;
   assert.deepEqual(pkg!.ranges, [[{ introduced: "0" }]]);
   assert.equal(isAffected(pkg!, "1000"), true, "limit is ignored for ECOSYSTEM ranges");

@@ -50,7 +50,14 @@ function fieldPath(path: readonly PropertyKey[]): string | null {
   return out || null;
 }
 
-const JSON_KINDS: Record<string, string> = { string: "a string", number: "a number", boolean: "true or false", array: "a list", object: "an object", record: "an object" };
+const JSON_KINDS: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  record: "an object",
+};
 
 function jsonKind(value: unknown): string {
   if (value === null) return "null";
@@ -133,7 +140,12 @@ function affectedRanges(affected: OsvAffected, where: string, file: string): Ran
       const at = `${where}.ranges[${r}].events[${e}]`;
       // OSV: `limit` bounds GIT ranges only; in an ECOSYSTEM range it is ignored.
       if (event.limit !== undefined) return;
-      const [key, value] = event.introduced !== undefined ? (["introduced", event.introduced] as const) : event.fixed !== undefined ? (["fixed", event.fixed] as const) : (["last_affected", event.last_affected!] as const);
+      const [key, value] =
+        event.introduced !== undefined
+          ? (["introduced", event.introduced] as const)
+          : event.fixed !== undefined
+            ? (["fixed", event.fixed] as const)
+            : (["last_affected", event.last_affected!] as const);
       if (!(key === "introduced" && value === INTRODUCED_AT_START) && tryParseVersion(value) === null) {
         throw new InvalidAdvisory(file, `${at}.${key}`, `${JSON.stringify(value)} is not a PEP 440 version`);
       }

@@ -1,4 +1,5 @@
 import type { Db } from "@wheelhouse/db";
+import type { Mirror } from "@wheelhouse/mirror";
 import type { BlobStore } from "@wheelhouse/storage";
 import type { Logger } from "pino";
 
@@ -8,6 +9,12 @@ export interface BundleDeps {
   db: Db;
   store: BlobStore;
   log: BundleLog;
+  /**
+   * The app's Mirror, for exports from mirror indexes (the selection walk refreshes pages, and
+   * files not cached yet are fetched). Without one, an export of a mirror index makes its own
+   * for the export and closes it after.
+   */
+  mirror?: Mirror;
 }
 
 export type IndexRow = NonNullable<Awaited<ReturnType<Db["index"]["findUnique"]>>>;

@@ -4,6 +4,9 @@ import { createHash } from "node:crypto";
 import { BundleError } from "./bundle-error.ts";
 import { parseBundleManifest, validateBundleManifest, type BundleManifestInput } from "./bundle-manifest.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit a JSON copy of the manifest freely, as an attacker would
+type EditableJson = any;
+
 const SHA = "a".repeat(64);
 
 function manifest(): BundleManifestInput {
@@ -45,7 +48,7 @@ function manifest(): BundleManifestInput {
 }
 
 /** A deep copy of the good manifest with `edit` applied. */
-function edited(edit: (m: any) => void): unknown {
+function edited(edit: (m: EditableJson) => void): unknown {
   const m = structuredClone(manifest());
   edit(m);
   return m;
@@ -78,30 +81,46 @@ test("the JSON text is parsed first, and a non-JSON manifest says so", () => {
   assert.throws(() => parseBundleManifest("{not json"), /^BundleError: Invalid bundle: wheelhouse-bundle\.json is not JSON \(/);
 });
 
-const cases: [string, (m: any) => void, string][] = [
+const cases: [string, (m: EditableJson) => void, string][] = [
   ["another format", (m) => (m.format = "zip"), 'format: must be "wheelhouse-bundle"'],
   ["a newer version", (m) => (m.version = 2), "version: this Wheelhouse reads bundle format version 1 only"],
   ["no createdAt", (m) => delete m.createdAt, "createdAt: Invalid input: expected string, received undefined"],
   ["no source index", (m) => (m.source = {}), "source.index: Invalid input: expected string, received undefined"],
   ["a name not normalized", (m) => (m.projects[0].name = "My.Lib"), "projects[0].name: must be a PEP 503 normalized project name"],
   ["a short sha256", (m) => (m.projects[0].releases[0].files[0].sha256 = "abc"), "projects[0].releases[0].files[0].sha256: must be 64 lowercase hex digits"],
-  ["an upper-case md5", (m) => (m.projects[0].releases[0].files[0].md5 = "A".repeat(32)), "projects[0].releases[0].files[0].md5: must be 32 lowercase hex digits"],
+  [
+    "an upper-case md5",
+    (m) => (m.projects[0].releases[0].files[0].md5 = "A".repeat(32)),
+    "projects[0].releases[0].files[0].md5: must be 32 lowercase hex digits",
+  ],
   ["a negative size", (m) => (m.projects[0].releases[0].files[0].size = -1), "projects[0].releases[0].files[0].size: Too small: expected number to be >=0"],
-  ["a fractional size", (m) => (m.projects[0].releases[0].files[0].size = 1.5), "projects[0].releases[0].files[0].size: Invalid input: expected int, received number"],
+  [
+    "a fractional size",
+    (m) => (m.projects[0].releases[0].files[0].size = 1.5),
+    "projects[0].releases[0].files[0].size: Invalid input: expected int, received number",
+  ],
   [
     "a path as filename",
     (m) => (m.projects[0].releases[0].files[0].filename = "../../etc/passwd"),
     "projects[0].releases[0].files[0].filename: must be a plain file name (no '/', '\\', leading '.' or surrounding spaces)",
   ],
-  ["an unknown package type", (m) => (m.projects[0].releases[0].files[0].packageType = "egg"), "projects[0].releases[0].files[0].packageType: must be 'sdist' or 'bdist_…'"],
-  ["a bad upload time", (m) => (m.projects[0].releases[0].files[0].uploadTime = "yesterday"), "projects[0].releases[0].files[0].uploadTime: Invalid ISO datetime"],
-  ["yanked not a boolean", (m) => (m.projects[0].releases[0].yanked = "no"), "projects[0].releases[0].yanked: Invalid input: expected boolean, received string"],
-  ["info not an object", (m) => (m.projects[0].releases[0].info = []), "projects[0].releases[0].info: Invalid input: expected record, received array"],
   [
-    "a duplicate project",
-    (m) => m.projects.push({ ...structuredClone(m.projects[0]), releases: [] }),
-    "projects[1].name: duplicate project 'my-lib'",
+    "an unknown package type",
+    (m) => (m.projects[0].releases[0].files[0].packageType = "egg"),
+    "projects[0].releases[0].files[0].packageType: must be 'sdist' or 'bdist_…'",
   ],
+  [
+    "a bad upload time",
+    (m) => (m.projects[0].releases[0].files[0].uploadTime = "yesterday"),
+    "projects[0].releases[0].files[0].uploadTime: Invalid ISO datetime",
+  ],
+  [
+    "yanked not a boolean",
+    (m) => (m.projects[0].releases[0].yanked = "no"),
+    "projects[0].releases[0].yanked: Invalid input: expected boolean, received string",
+  ],
+  ["info not an object", (m) => (m.projects[0].releases[0].info = []), "projects[0].releases[0].info: Invalid input: expected record, received array"],
+  ["a duplicate project", (m) => m.projects.push({ ...structuredClone(m.projects[0]), releases: [] }), "projects[1].name: duplicate project 'my-lib'"],
   [
     "a duplicate version (by PEP 440)",
     (m) => m.projects[0].releases.push({ ...structuredClone(m.projects[0].releases[0]), version: "1.0.0", files: [] }),
@@ -143,7 +162,10 @@ test("every bad field is named, up to five, with a count of the rest", () => {
   assert.throws(
     () => validateBundleManifest(input),
     (err: Error) => {
-      assert.match(err.message, /^Invalid bundle: wheelhouse-bundle\.json: format: .*; version: .*; createdAt: .*; source\.index: .*; projects\[0\]\.name: .* \(and 2 more\)\.$/);
+      assert.match(
+        err.message,
+        /^Invalid bundle: wheelhouse-bundle\.json: format: .*; version: .*; createdAt: .*; source\.index: .*; projects\[0\]\.name: .* \(and 2 more\)\.$/,
+      );
       return true;
     },
   );

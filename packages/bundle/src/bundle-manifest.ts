@@ -13,7 +13,10 @@ export const FILE_MEMBER_PREFIX = "files/";
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
 const hex = (digits: number) => z.string().regex(new RegExp(`^[0-9a-f]{${digits}}$`), `must be ${digits} lowercase hex digits`);
-const optionalText = z.string().nullish().transform((v) => v ?? null);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 /** One path segment that is safe as a tar member name and as the last part of a storage key. */
 const filename = z
@@ -28,14 +31,20 @@ const bundleFile = z.object({
   pythonVersion: z.string().min(1),
   size: z.number().int().nonnegative(),
   sha256: hex(64),
-  md5: hex(32).nullish().transform((v) => v ?? null),
-  blake2b256: hex(64).nullish().transform((v) => v ?? null),
+  md5: hex(32)
+    .nullish()
+    .transform((v) => v ?? null),
+  blake2b256: hex(64)
+    .nullish()
+    .transform((v) => v ?? null),
   requiresPython: optionalText,
   yanked: z.boolean(),
   yankedReason: optionalText,
   uploadTime: z.iso.datetime({ offset: true }),
   coreMetadata: optionalText,
-  metadataSha256: hex(64).nullish().transform((v) => v ?? null),
+  metadataSha256: hex(64)
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 const bundleRelease = z.object({
@@ -71,7 +80,8 @@ const bundleManifest = z
       const versions = new Set<string>();
       project.releases.forEach((release, r) => {
         const canonical = canonicalizeVersion(release.version);
-        if (versions.has(canonical)) ctx.addIssue({ code: "custom", path: ["projects", p, "releases", r, "version"], message: `duplicate version '${release.version}'` });
+        if (versions.has(canonical))
+          ctx.addIssue({ code: "custom", path: ["projects", p, "releases", r, "version"], message: `duplicate version '${release.version}'` });
         versions.add(canonical);
         release.files.forEach((file, f) => {
           if (filenames.has(file.filename)) {

@@ -17,8 +17,9 @@ import tar from "tar-stream";
 import { createTestDatabase, type TestDatabase } from "@wheelhouse/db/testing";
 import { storageKeyFor } from "@wheelhouse/mirror";
 import { FsBlobStore } from "@wheelhouse/storage";
-import { buildWheel, metadataText, wheelFilename, type DistSpec } from "../../../e2e/support/dist-builder.ts";
+import { buildWheel, metadataText, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
 import { BundleError } from "./bundle-error.ts";
+import type { BundleManifest } from "./bundle-manifest.ts";
 import type { BundleDeps, CheckBundleFile } from "./bundle-deps.ts";
 import { exportBundle } from "./export-bundle.ts";
 import { importBundle } from "./import-bundle.ts";
@@ -62,8 +63,8 @@ after(async () => {
 });
 
 /** A wheel stored and registered the way an upload leaves it. */
-async function seed(indexId: number, spec: DistSpec): Promise<void> {
-  const bytes = buildWheel(spec);
+async function seed(indexId: number, spec: WheelSpec): Promise<void> {
+  const bytes = buildWheel(spec).body;
   const filename = wheelFilename(spec);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const key = storageKeyFor(sha256, randomUUID(), filename);
@@ -72,7 +73,12 @@ async function seed(indexId: number, spec: DistSpec): Promise<void> {
   const project = await deps.db.project.upsert({ where: { indexId_name: { indexId, name } }, create: { indexId, name, displayName: spec.name }, update: {} });
   const release = await deps.db.release.upsert({
     where: { projectId_canonicalVersion: { projectId: project.id, canonicalVersion: spec.version } },
-    create: { projectId: project.id, version: spec.version, canonicalVersion: spec.version, info: { name: spec.name, requires_dist: spec.requiresDist ?? null } },
+    create: {
+      projectId: project.id,
+      version: spec.version,
+      canonicalVersion: spec.version,
+      info: { name: spec.name, requires_dist: spec.requiresDist ?? null },
+    },
     update: {},
   });
   await deps.db.file.create({
@@ -134,12 +140,15 @@ async function blobKeys(): Promise<string[]> {
 /** Imports `bundle` and expects a refusal: nothing visible in the index, no blob left behind. */
 async function assertRefused(bundle: Buffer | Readable, indexName: string, code: string, message: RegExp): Promise<void> {
   const before = await blobKeys();
-  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: indexName, input: Buffer.isBuffer(bundle) ? Readable.from([bundle]) : bundle }), (err: unknown) => {
-    assert.ok(err instanceof BundleError, String(err));
-    assert.equal(err.code, code);
-    assert.match(err.message, message);
-    return true;
-  });
+  await assert.rejects(
+    importBundle(deps, { checkFile: acceptEveryFile, index: indexName, input: Buffer.isBuffer(bundle) ? Readable.from([bundle]) : bundle }),
+    (err: unknown) => {
+      assert.ok(err instanceof BundleError, String(err));
+      assert.equal(err.code, code);
+      assert.match(err.message, message);
+      return true;
+    },
+  );
   const index = await deps.db.index.findUniqueOrThrow({ where: { name: indexName } });
   assert.equal(await deps.db.file.count({ where: { indexId: index.id } }), 0, "no file visible");
   assert.deepEqual(await blobKeys(), before, "no blob left behind");
@@ -152,22 +161,22 @@ test("a requirements text selects the pins and the newest matching version of ea
     list.map((m) => m.name),
     ["wheelhouse-bundle.json", "files/app-3.0-py3-none-any.whl", "files/base-1.2-py3-none-any.whl", "files/Lib-2.0-py3-none-any.whl"],
   );
-  const manifest = JSON.parse(list[0]!.body.toString("utf8"));
+  const manifest = JSON.parse(list[0]!.body.toString("utf8")) as BundleManifest;
   assert.equal(manifest.format, "wheelhouse-bundle");
   assert.equal(manifest.version, 1);
   assert.deepEqual(manifest.source, { index: "source" });
   assert.deepEqual(
-    manifest.projects.map((p: any) => [p.name, p.displayName, p.releases.map((r: any) => r.version)]),
+    manifest.projects.map((p) => [p.name, p.displayName, p.releases.map((r) => r.version)]),
     [
       ["app", "app", ["3.0"]],
       ["base", "base", ["1.2"]],
       ["lib", "Lib", ["2.0"]],
     ],
   );
-  const file = manifest.projects[0].releases[0].files[0];
+  const file = manifest.projects[0]!.releases[0]!.files[0]!;
   assert.equal(file.sha256, createHash("sha256").update(list[1]!.body).digest("hex"));
   assert.equal(file.size, list[1]!.body.length);
-  assert.match(file.coreMetadata, /Requires-Dist: lib>=2/);
+  assert.match(file.coreMetadata ?? "", /Requires-Dist: lib>=2/);
 });
 
 test("a top-level requirement decides its name's version, even against a dependency's range", async () => {
@@ -177,10 +186,12 @@ test("a top-level requirement decides its name's version, even against a depende
 
 test("projects with specifiers select every matching version and no dependencies", async () => {
   const list = await members(await exportToBuffer({ projects: ["base>=1.1", "app"] }));
-  assert.deepEqual(
-    list.map((m) => m.name).slice(1),
-    ["files/app-3.0-py3-none-any.whl", "files/app-3.1-py3-none-any.whl", "files/base-1.2-py3-none-any.whl", "files/base-2.0-py3-none-any.whl"],
-  );
+  assert.deepEqual(list.map((m) => m.name).slice(1), [
+    "files/app-3.0-py3-none-any.whl",
+    "files/app-3.1-py3-none-any.whl",
+    "files/base-1.2-py3-none-any.whl",
+    "files/base-2.0-py3-none-any.whl",
+  ]);
 });
 
 test("an unsatisfiable selection is refused before anything is written", async () => {
@@ -202,13 +213,33 @@ test("a sync selection is refused unless the index is a mirror with a valid one,
       return true;
     });
   const out = new PassThrough();
-  await refused({ index: "source", syncSelection: true, out }, "wrong-index-kind", "Index 'source' is a hosted index; a sync selection can only be exported from a mirror index.");
+  await refused(
+    { index: "source", syncSelection: true, out },
+    "wrong-index-kind",
+    "Index 'source' is a hosted index; a sync selection can only be exported from a mirror index.",
+  );
   const mirror = await newIndex("mirror");
-  await refused({ index: mirror.name, syncSelection: true, out }, "bad-selection", `Mirror index '${mirror.name}' has no sync selection; set one (syncSelection) or give projects or a requirements text.`);
-  await refused({ index: mirror.name, syncSelection: { allow: ["app"], pythons: ["three"] }, out }, "bad-selection", /^Invalid sync selection: syncSelection\.pythons\[0\]: must look like "3\.12"\.$/);
+  await refused(
+    { index: mirror.name, syncSelection: true, out },
+    "bad-selection",
+    `Mirror index '${mirror.name}' has no sync selection; set one (syncSelection) or give projects or a requirements text.`,
+  );
+  await refused(
+    { index: mirror.name, syncSelection: { allow: ["app"], pythons: ["three"] }, out },
+    "bad-selection",
+    /^Invalid sync selection: syncSelection\.pythons\[0\]: must look like "3\.12"\.$/,
+  );
   await deps.db.index.update({ where: { id: mirror.id }, data: { syncSelection: { allow: ["app"], colour: "blue" } } });
-  await refused({ index: mirror.name, syncSelection: true, out }, "bad-selection", new RegExp(`^The sync selection of index '${mirror.name}' is invalid: syncSelection\\.colour: unknown field`));
-  await refused({ index: mirror.name, syncSelection: true, projects: ["app"], out }, "bad-selection", "Give exactly one of projects, a requirements text or a sync selection to bundle.");
+  await refused(
+    { index: mirror.name, syncSelection: true, out },
+    "bad-selection",
+    new RegExp(`^The sync selection of index '${mirror.name}' is invalid: syncSelection\\.colour: unknown field`),
+  );
+  await refused(
+    { index: mirror.name, syncSelection: true, projects: ["app"], out },
+    "bad-selection",
+    "Give exactly one of projects, a requirements text or a sync selection to bundle.",
+  );
   await refused({ index: mirror.name, out }, "bad-selection", "Give exactly one of projects, a requirements text or a sync selection to bundle.");
   assert.equal(out.writableLength + out.readableLength, 0, "nothing written");
 });
@@ -218,7 +249,9 @@ test("import makes every file visible with its metadata; a second import is a no
   const target = await newIndex();
   assert.deepEqual(await importBundle(deps, { checkFile: acceptEveryFile, index: target.name, input: Readable.from([bundle]) }), { created: 3, unchanged: 0 });
 
-  const files = (await deps.db.file.findMany({ where: { indexId: target.id }, include: { release: true, project: true } })).sort((a, b) => (a.project.name < b.project.name ? -1 : 1));
+  const files = (await deps.db.file.findMany({ where: { indexId: target.id }, include: { release: true, project: true } })).sort((a, b) =>
+    a.project.name < b.project.name ? -1 : 1,
+  );
   assert.deepEqual(
     files.map((f) => [f.project.name, f.project.displayName, f.release.version, f.filename]),
     [
@@ -252,10 +285,17 @@ test("import makes every file visible with its metadata; a second import is a no
 test("a bundle with some files already present imports the rest", async () => {
   const target = await newIndex();
   await importBundle(deps, { checkFile: acceptEveryFile, index: target.name, input: Readable.from([await exportToBuffer({ projects: ["base==1.2"] })]) });
-  assert.deepEqual(await importBundle(deps, { checkFile: acceptEveryFile, index: target.name, input: Readable.from([await exportToBuffer({ requirementsText: "app==3.0" })]) }), {
-    created: 2,
-    unchanged: 1,
-  });
+  assert.deepEqual(
+    await importBundle(deps, {
+      checkFile: acceptEveryFile,
+      index: target.name,
+      input: Readable.from([await exportToBuffer({ requirementsText: "app==3.0" })]),
+    }),
+    {
+      created: 2,
+      unchanged: 1,
+    },
+  );
 });
 
 test("a tampered file member is refused and nothing becomes visible", async () => {
@@ -263,7 +303,12 @@ test("a tampered file member is refused and nothing becomes visible", async () =
   const list = await members(bundle);
   list[2]!.body[100]! ^= 0xff;
   const target = await newIndex();
-  await assertRefused(await packTar(list), target.name, "invalid-bundle", /^Invalid bundle: files\/base-1\.2-py3-none-any\.whl does not match the manifest: its sha256 is [0-9a-f]{64}, the manifest says [0-9a-f]{64} \(the bundle was altered or damaged\)\.$/);
+  await assertRefused(
+    await packTar(list),
+    target.name,
+    "invalid-bundle",
+    /^Invalid bundle: files\/base-1\.2-py3-none-any\.whl does not match the manifest: its sha256 is [0-9a-f]{64}, the manifest says [0-9a-f]{64} \(the bundle was altered or damaged\)\.$/,
+  );
 });
 
 test("a truncated bundle is refused wherever it is cut", async () => {
@@ -291,11 +336,31 @@ test("an input stream that fails is refused as a damaged bundle", async () => {
 test("members the manifest does not list, duplicates, and a missing manifest are refused", async () => {
   const list = await members(await exportToBuffer({ requirementsText: "app==3.0" }));
   const target = await newIndex();
-  await assertRefused(await packTar([...list, { name: "files/evil.whl", body: Buffer.from("x") }]), target.name, "invalid-bundle", /member 'files\/evil\.whl' is not a file the manifest lists/);
-  await assertRefused(await packTar([...list, { name: "README", body: Buffer.from("x") }]), target.name, "invalid-bundle", /member 'README' is not a file the manifest lists/);
+  await assertRefused(
+    await packTar([...list, { name: "files/evil.whl", body: Buffer.from("x") }]),
+    target.name,
+    "invalid-bundle",
+    /member 'files\/evil\.whl' is not a file the manifest lists/,
+  );
+  await assertRefused(
+    await packTar([...list, { name: "README", body: Buffer.from("x") }]),
+    target.name,
+    "invalid-bundle",
+    /member 'README' is not a file the manifest lists/,
+  );
   await assertRefused(await packTar([...list, list[1]!]), target.name, "invalid-bundle", /member 'files\/app-3\.0-py3-none-any\.whl' appears twice/);
-  await assertRefused(await packTar([...list.slice(1), list[0]!]), target.name, "invalid-bundle", /the first member must be wheelhouse-bundle\.json, found 'files\/app-3\.0/);
-  await assertRefused(await packTar([{ name: "wheelhouse-bundle.json", body: Buffer.from('{"format":"zip"}') }]), target.name, "invalid-bundle", /wheelhouse-bundle\.json: format: must be "wheelhouse-bundle"; version: /);
+  await assertRefused(
+    await packTar([...list.slice(1), list[0]!]),
+    target.name,
+    "invalid-bundle",
+    /the first member must be wheelhouse-bundle\.json, found 'files\/app-3\.0/,
+  );
+  await assertRefused(
+    await packTar([{ name: "wheelhouse-bundle.json", body: Buffer.from('{"format":"zip"}') }]),
+    target.name,
+    "invalid-bundle",
+    /wheelhouse-bundle\.json: format: must be "wheelhouse-bundle"; version: /,
+  );
   await assertRefused(Buffer.from("this is not a tar file at all".repeat(40)), target.name, "invalid-bundle", /not a tar file/);
   await assertRefused(Buffer.alloc(0), target.name, "invalid-bundle", /the archive is empty/);
 });
@@ -307,19 +372,30 @@ test("a filename the index has with other bytes, or deleted, refuses the whole b
   const before = await deps.db.file.count({ where: { indexId: clash.id } });
   await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: clash.name, input: Readable.from([bundle]) }), {
     name: "BundleError",
-    message: new RegExp(`^File already exists \\('base-1\\.2-py3-none-any\\.whl' in index '${clash.name}', with sha256 '[0-9a-f]{64}'\\) with other contents than the bundle's; nothing was imported\\.$`),
+    message: new RegExp(
+      `^File already exists \\('base-1\\.2-py3-none-any\\.whl' in index '${clash.name}', with sha256 '[0-9a-f]{64}'\\) with other contents than the bundle's; nothing was imported\\.$`,
+    ),
   });
   assert.equal(await deps.db.file.count({ where: { indexId: clash.id } }), before);
 
   const deleted = await newIndex();
   await deps.db.deletedFilename.create({ data: { indexId: deleted.id, filename: "Lib-2.0-py3-none-any.whl", sha256: "0".repeat(64) } });
-  await assertRefused(bundle, deleted.name, "conflict", /^The filename 'Lib-2\.0-py3-none-any\.whl' was used before in index '.*' and deleted; a filename is never reused\. Nothing was imported\.$/);
+  await assertRefused(
+    bundle,
+    deleted.name,
+    "conflict",
+    /^The filename 'Lib-2\.0-py3-none-any\.whl' was used before in index '.*' and deleted; a filename is never reused\. Nothing was imported\.$/,
+  );
 });
 
 test("group indexes and unknown indexes are refused", async () => {
   const group = await newIndex("group");
-  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: group.name, input: Readable.from([Buffer.alloc(0)]) }), { message: `Index '${group.name}' is a group index; bundles are exported from and imported into hosted or mirror indexes.` });
-  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: "nope", input: Readable.from([Buffer.alloc(0)]) }), { message: "No index named 'nope'." });
+  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: group.name, input: Readable.from([Buffer.alloc(0)]) }), {
+    message: `Index '${group.name}' is a group index; bundles are exported from and imported into hosted or mirror indexes.`,
+  });
+  await assert.rejects(importBundle(deps, { checkFile: acceptEveryFile, index: "nope", input: Readable.from([Buffer.alloc(0)]) }), {
+    message: "No index named 'nope'.",
+  });
 });
 
 test("a mirror index takes a bundle too, and fills rows it knew without bytes", async () => {
@@ -330,7 +406,17 @@ test("a mirror index takes a bundle too, and fills rows it knew without bytes", 
   const project = await deps.db.project.create({ data: { indexId: mirror.id, name: "base", displayName: "base" } });
   const release = await deps.db.release.create({ data: { projectId: project.id, version: "1.2", canonicalVersion: "1.2", info: {} } });
   await deps.db.file.create({
-    data: { releaseId: release.id, projectId: project.id, indexId: mirror.id, filename: original.filename, packageType: "bdist_wheel", pythonVersion: "py3", size: original.size, sha256: original.sha256, upstreamUrl: "https://files.example/base.whl" },
+    data: {
+      releaseId: release.id,
+      projectId: project.id,
+      indexId: mirror.id,
+      filename: original.filename,
+      packageType: "bdist_wheel",
+      pythonVersion: "py3",
+      size: original.size,
+      sha256: original.sha256,
+      upstreamUrl: "https://files.example/base.whl",
+    },
   });
   assert.deepEqual(await importBundle(deps, { checkFile: acceptEveryFile, index: mirror.name, input: Readable.from([bundle]) }), { created: 3, unchanged: 0 });
   const filled = await deps.db.file.findFirstOrThrow({ where: { indexId: mirror.id, filename: original.filename } });
@@ -404,7 +490,10 @@ test("an export stops, and destroys its output, when a stored blob no longer mat
   out.resume();
   const closed = new Promise((resolve) => out.on("close", resolve));
   out.on("error", () => {});
-  await assert.rejects(exportBundle(deps, { index: "source", projects: ["rotten"], out }), /stored blob of rotten-1\.0-py3-none-any\.whl has sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/);
+  await assert.rejects(
+    exportBundle(deps, { index: "source", projects: ["rotten"], out }),
+    /stored blob of rotten-1\.0-py3-none-any\.whl has sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/,
+  );
   await closed;
   assert.ok(out.destroyed);
 });

@@ -5,7 +5,7 @@ import { Readable, Transform, type TransformCallback, type Writable } from "node
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import type { File } from "@wheelhouse/db";
-import { cacheMirrorFile } from "@wheelhouse/mirror";
+import { Mirror } from "@wheelhouse/mirror";
 import { compareVersions, tryParseVersion } from "@wheelhouse/packaging";
 import { BundleError } from "./bundle-error.ts";
 import type { BundleDeps, IndexRow } from "./bundle-deps.ts";
@@ -34,6 +34,16 @@ export interface ExportSummary {
 /** Selects and checks everything an export needs, before a byte is written (so errors can still be a clean 4xx). */
 export async function planBundle(deps: BundleDeps, opts: ExportBundleOptions): Promise<BundlePlan> {
   const index = await findBundleIndex(deps.db, opts.index);
+  if (index.kind !== "mirror" || deps.mirror) return planFrom(deps, index, opts);
+  const mirror = new Mirror(deps);
+  try {
+    return await planFrom({ ...deps, mirror }, index, opts);
+  } finally {
+    await mirror.close();
+  }
+}
+
+async function planFrom(deps: BundleDeps, index: IndexRow, opts: ExportBundleOptions): Promise<BundlePlan> {
   const selected = sortSelection(await selectBundleFiles(deps, index, opts));
   if (index.kind === "mirror") await ensureCached(deps, index, selected);
   const missing: string[] = [];
@@ -46,7 +56,10 @@ export async function planBundle(deps: BundleDeps, opts: ExportBundleOptions): P
     }
   }
   if (missing.length > 0) {
-    throw new BundleError(`${missing.length} selected file(s) of index '${index.name}' are not in storage: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}.`, "bad-selection");
+    throw new BundleError(
+      `${missing.length} selected file(s) of index '${index.name}' are not in storage: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}.`,
+      "bad-selection",
+    );
   }
   return { manifest: buildManifest(index, opts.registry, selected), files };
 }
@@ -138,13 +151,16 @@ async function ensureCached(deps: BundleDeps, index: IndexRow, selected: Selecte
   const uncached = selected.flatMap((s) => s.files.filter((f) => f.storageKey === null));
   if (uncached.length === 0) return;
   for (const file of uncached) {
+    let fresh: File;
     try {
-      await cacheMirrorFile(deps, index, file.id);
+      fresh = await deps.mirror!.cacheFile(index, file.id);
     } catch (err) {
-      throw new BundleError(`Could not fetch ${file.filename} from the upstream of index '${index.name}' (${(err as Error).message}); sync the index first.`, "bad-selection");
+      throw new BundleError(
+        `Could not fetch ${file.filename} from the upstream of index '${index.name}' (${(err as Error).message}); sync the index first.`,
+        "bad-selection",
+      );
     }
-    const fresh = await deps.db.file.findUnique({ where: { id: file.id } });
-    if (!fresh?.storageKey) throw new BundleError(`Could not cache ${file.filename} from the upstream of index '${index.name}'.`, "bad-selection");
+    if (!fresh.storageKey) throw new BundleError(`Could not cache ${file.filename} from the upstream of index '${index.name}'.`, "bad-selection");
     Object.assign(file, fresh);
   }
 }

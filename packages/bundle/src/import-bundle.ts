@@ -99,7 +99,9 @@ export async function importBundle(deps: BundleDeps, opts: ImportBundleOptions):
       received.get(file.filename)!.storageKey = key;
     }
     const { summary, used } =
-      moved.size === 0 ? { summary: { created: 0, unchanged: expected.size }, used: new Set<string>() } : await commitBundle(deps.db, index, opts.actor ?? null, manifest, expected, received);
+      moved.size === 0
+        ? { summary: { created: 0, unchanged: expected.size }, used: new Set<string>() }
+        : await commitBundle(deps.db, index, opts.actor ?? null, manifest, expected, received);
     // Keys no row took (another writer filled a mirror row meanwhile) are removed like failures.
     for (const key of used) moved.delete(key);
     deps.log.info({ index: index.name, ...summary }, "bundle imported");
@@ -227,12 +229,7 @@ async function receiveFile(deps: BundleDeps, entry: TarEntry, stagedKey: string 
   return hasher.digests();
 }
 
-async function checkStagedFile(
-  checkFile: CheckBundleFile,
-  member: string,
-  want: ExpectedFile,
-  stagedKey: string,
-): Promise<BundleFileRead> {
+async function checkStagedFile(checkFile: CheckBundleFile, member: string, want: ExpectedFile, stagedKey: string): Promise<BundleFileRead> {
   const verdict = await checkFile({
     filename: want.file.filename,
     projectName: want.project.displayName,
@@ -256,7 +253,9 @@ function checkDigests(member: string, file: BundleFile, actual: Digests): void {
   ] as const;
   for (const [what, declared, computed] of checks) {
     if (declared !== null && declared !== computed) {
-      throw invalidBundle(`${member} does not match the manifest: its ${what} is ${computed}, the manifest says ${declared} (the bundle was altered or damaged).`);
+      throw invalidBundle(
+        `${member} does not match the manifest: its ${what} is ${computed}, the manifest says ${declared} (the bundle was altered or damaged).`,
+      );
     }
   }
 }
@@ -266,7 +265,10 @@ async function checkAgainstIndex(db: Db, index: IndexRow, manifest: BundleManife
   const expected = new Map<string, ExpectedFile>();
   for (const { project, release, file } of manifestFiles(manifest)) expected.set(file.filename, { project, release, file, state: "new" });
   const filenames = [...expected.keys()];
-  const existing = await db.file.findMany({ where: { indexId: index.id, filename: { in: filenames } }, select: { filename: true, sha256: true, storageKey: true } });
+  const existing = await db.file.findMany({
+    where: { indexId: index.id, filename: { in: filenames } },
+    select: { filename: true, sha256: true, storageKey: true },
+  });
   for (const row of existing) {
     const entry = expected.get(row.filename)!;
     if (row.sha256 !== entry.file.sha256) throw fileConflict(index, row.filename, row.sha256);
@@ -285,7 +287,10 @@ function fileConflict(index: IndexRow, filename: string, sha256: string): Bundle
 }
 
 function filenameReused(index: IndexRow, filename: string): BundleError {
-  return new BundleError(`The filename '${filename}' was used before in index '${index.name}' and deleted; a filename is never reused. Nothing was imported.`, "conflict");
+  return new BundleError(
+    `The filename '${filename}' was used before in index '${index.name}' and deleted; a filename is never reused. Nothing was imported.`,
+    "conflict",
+  );
 }
 
 /** One transaction: projects, releases and files, one `bundle.import` audit event per project changed. */
@@ -307,9 +312,7 @@ async function commitBundle(
         const deleted = await tx.deletedFilename.findFirst({ where: { indexId: index.id, filename: { in: [...expected.keys()] } } });
         if (deleted) throw filenameReused(index, deleted.filename);
         // What the index holds of these filenames now, read once for the whole bundle.
-        const present = new Map(
-          (await tx.file.findMany({ where: { indexId: index.id, filename: { in: [...expected.keys()] } } })).map((f) => [f.filename, f]),
-        );
+        const present = new Map((await tx.file.findMany({ where: { indexId: index.id, filename: { in: [...expected.keys()] } } })).map((f) => [f.filename, f]));
         for (const project of manifest.projects) {
           const changes = project.releases.flatMap((r) => r.files).filter((f) => expected.get(f.filename)!.state !== "same");
           unchanged += project.releases.flatMap((r) => r.files).length - changes.length;
@@ -350,7 +353,10 @@ async function commitBundle(
                 continue;
               }
               if (current) {
-                await tx.file.update({ where: { id: current.id }, data: { storageKey, md5: current.md5 ?? digests.md5, blake2b256: current.blake2b256 ?? digests.blake2b256 } });
+                await tx.file.update({
+                  where: { id: current.id },
+                  data: { storageKey, md5: current.md5 ?? digests.md5, blake2b256: current.blake2b256 ?? digests.blake2b256 },
+                });
               } else {
                 // What the file itself says (read by the upload checks), not what the manifest claims.
                 const coreMetadata = digests.read?.coreMetadata ?? null;
@@ -400,10 +406,12 @@ async function commitBundle(
     );
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-      throw new BundleError(`Another upload or import changed index '${index.name}' while this bundle was imported; nothing was imported, try again.`, "conflict");
+      throw new BundleError(
+        `Another upload or import changed index '${index.name}' while this bundle was imported; nothing was imported, try again.`,
+        "conflict",
+      );
     }
     throw err;
   }
   return { summary: { created, unchanged }, used };
 }
-

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseRequirement, parseSpecifierSet } from "@wheelhouse/packaging";
+import { markerMayHold, parseRequirement, parseSpecifierSet } from "@wheelhouse/packaging";
 import { BundleError } from "./bundle-error.ts";
-import { markerMayHold, parseRequirementsText, pickRelease } from "./select-bundle-files.ts";
+import { bundleRequirements, pickRelease } from "./select-bundle-files.ts";
 
 test("requirements text: comments, blanks, continuations, hashes and index options", () => {
   const text = [
@@ -14,10 +14,7 @@ test("requirements text: comments, blanks, continuations, hashes and index optio
     "lib[extra]>=2,<3  # comment after",
     'base ; python_version >= "3.8"',
   ].join("\n");
-  assert.deepEqual(
-    parseRequirementsText(text).map(String),
-    ["app==3.0", "lib[extra]<3,>=2", 'base; python_version >= "3.8"'],
-  );
+  assert.deepEqual(bundleRequirements(text).map(String), ["app==3.0", "lib[extra]<3,>=2", 'base; python_version >= "3.8"']);
 });
 
 const refused: [string, string][] = [
@@ -32,7 +29,7 @@ const refused: [string, string][] = [
 for (const [text, message] of refused) {
   test(`requirements text refused: ${JSON.stringify(text)}`, () => {
     assert.throws(
-      () => parseRequirementsText(text),
+      () => bundleRequirements(text),
       (err: unknown) => err instanceof BundleError && err.code === "bad-selection" && err.message === message,
     );
   });
@@ -53,6 +50,7 @@ test("pickRelease: newest match, yanked only for an exact pin, releases without 
   assert.equal(pick(">=3"), null);
 });
 
+// The bundle follows a dependency when its marker may hold (@wheelhouse/packaging's one list of target environments).
 test("markerMayHold: true when some target environment satisfies it; extras must be requested", () => {
   const marker = (text: string) => parseRequirement(`x; ${text}`).marker;
   assert.equal(markerMayHold(null, []), true);

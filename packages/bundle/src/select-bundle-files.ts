@@ -8,30 +8,30 @@
 //   environments, and a dependency is kept when its marker holds for any of them (a bundle
 //   crosses an air gap: better a wheel too many than one missing).
 // - on a mirror index, a sync selection (the index's own `syncSelection`, or one given): the
-//   worker's `selectMirrorFiles` works out the closure, exactly as a sync of the mirror would.
-// Mirror indexes resolve a requirements text with `selectMirrorFiles` too (it refreshes pages upstream).
+//   mirror's walk (`selectMirrorFiles`) works out the closure, exactly as a sync of the mirror would.
+// Mirror indexes resolve a requirements text with that walk too (it refreshes pages upstream).
 import {
   InvalidRequirement,
   compareVersions,
-  evaluateMarker,
+  markerMayHold,
   parseRawMetadata,
   parseRequirement,
+  parseRequirementsText,
   tryParseRequirement,
   tryParseVersion,
-  type Marker,
-  type MarkerEnvironment,
   type Requirement,
+  type RequirementsTextProblem,
   type SpecifierSet,
 } from "@wheelhouse/packaging";
 import type { Db, File, Project, Release } from "@wheelhouse/db";
-import { InvalidSyncSelection, parseSyncSelection, selectMirrorFiles, type SyncSelection, type SyncSelectionInput } from "@wheelhouse/worker";
+import { InvalidSyncSelection, parseSyncSelection, selectMirrorFiles, type SyncSelection, type SyncSelectionInput } from "@wheelhouse/mirror";
 import { BundleError } from "./bundle-error.ts";
 import type { BundleDeps, IndexRow } from "./bundle-deps.ts";
 
 export interface SelectedRelease {
   project: Project;
   release: Release;
-  /** The files of the release to bundle (all of them, unless the worker chose some). */
+  /** The files of the release to bundle (all of them, unless the mirror's walk chose some). */
   files: File[];
 }
 
@@ -51,21 +51,17 @@ type LoadedProject = Project & { releases: (Release & { files: File[] })[] };
 
 /** Chooses the releases to bundle; throws BundleError("bad-selection") naming what cannot be found. */
 export async function selectBundleFiles(deps: BundleDeps, index: IndexRow, selection: BundleSelection): Promise<SelectedRelease[]> {
-  const given = [
-    (selection.projects?.length ?? 0) > 0,
-    selection.requirementsText !== undefined,
-    selection.syncSelection !== undefined,
-  ].filter(Boolean).length;
+  const given = [(selection.projects?.length ?? 0) > 0, selection.requirementsText !== undefined, selection.syncSelection !== undefined].filter(Boolean).length;
   if (given !== 1) throw new BundleError("Give exactly one of projects, a requirements text or a sync selection to bundle.", "bad-selection");
   if (selection.syncSelection !== undefined) {
     const syncSelection = mirrorSyncSelection(index, selection.syncSelection);
-    return selectWithWorker(deps, index, syncSelection, "sync selection");
+    return selectWithMirrorWalk(deps, index, syncSelection, "sync selection");
   }
   if (selection.requirementsText === undefined) return selectProjects(deps.db, index, selection.projects!);
-  const requirements = parseRequirementsText(selection.requirementsText);
+  const requirements = bundleRequirements(selection.requirementsText);
   if (requirements.length === 0) throw new BundleError("The requirements text names no requirement.", "bad-selection");
   // `latest: 1`: each requirement (and dependency) gets its newest matching version, as below.
-  if (index.kind === "mirror") return selectWithWorker(deps, index, { requirements: selection.requirementsText, latest: 1 }, "requirements");
+  if (index.kind === "mirror") return selectWithMirrorWalk(deps, index, { requirements: selection.requirementsText, latest: 1 }, "requirements");
   return resolveRequirements(deps, index, requirements);
 }
 
@@ -76,13 +72,19 @@ function mirrorSyncSelection(index: IndexRow, given: true | SyncSelectionInput):
   }
   const value: unknown = given === true ? index.syncSelection : given;
   if (given === true && (value === null || value === undefined)) {
-    throw new BundleError(`Mirror index '${index.name}' has no sync selection; set one (syncSelection) or give projects or a requirements text.`, "bad-selection");
+    throw new BundleError(
+      `Mirror index '${index.name}' has no sync selection; set one (syncSelection) or give projects or a requirements text.`,
+      "bad-selection",
+    );
   }
   try {
     return parseSyncSelection(value);
   } catch (err) {
     if (err instanceof InvalidSyncSelection) {
-      throw new BundleError(`${given === true ? `The sync selection of index '${index.name}' is invalid` : "Invalid sync selection"}: ${err.message}.`, "bad-selection");
+      throw new BundleError(
+        `${given === true ? `The sync selection of index '${index.name}' is invalid` : "Invalid sync selection"}: ${err.message}.`,
+        "bad-selection",
+      );
     }
     throw err;
   }
@@ -131,74 +133,49 @@ function parseSpec(spec: string): Requirement {
 // requirements text
 
 /** pip options that may appear in a requirements file and do not change what is bundled. */
-const IGNORED_OPTIONS = /^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host|--pre|--prefer-binary|--only-binary|--no-binary|--no-index)(\s|=|$)/;
-const UNSUPPORTED_OPTIONS = /^(-r|--requirement|-c|--constraint|-e|--editable)(\s|=|$)/;
+const IGNORED_OPTIONS = new Set([
+  "--index-url",
+  "--extra-index-url",
+  "--find-links",
+  "--trusted-host",
+  "--pre",
+  "--prefer-binary",
+  "--only-binary",
+  "--no-binary",
+  "--no-index",
+]);
+const UNSUPPORTED_OPTIONS = new Set(["--requirement", "--constraint", "--editable"]);
 
 /**
- * The requirements of a pip requirements file: comments, blank lines, line continuations and
- * per-requirement `--hash` options are understood; index options are ignored; nested files and
- * editables are refused. Throws BundleError naming the line.
+ * The requirements of a pip requirements text, read by @wheelhouse/packaging (comments, blank
+ * lines, line continuations and `--hash` options understood), with the bundle's rule for what it
+ * cannot follow: index options are ignored; nested files, editables, other options and direct
+ * URLs refuse the export. Throws BundleError naming the first such line.
  */
-export function parseRequirementsText(text: string): Requirement[] {
-  const requirements: Requirement[] = [];
-  const lines = text.replace(/\\\r?\n/g, " ").split(/\r?\n/);
-  lines.forEach((rawLine, i) => {
-    const line = rawLine.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "") return;
-    const where = `requirements line ${i + 1}`;
-    if (UNSUPPORTED_OPTIONS.test(line)) throw new BundleError(`${where}: '${line.split(/[\s=]/)[0]}' is not supported in a bundle's requirements; list the requirements themselves.`, "bad-selection");
-    if (IGNORED_OPTIONS.test(line)) return;
-    if (line.startsWith("-")) throw new BundleError(`${where}: unknown option '${line.split(/[\s=]/)[0]}'.`, "bad-selection");
-    // Per-requirement options (pip: `name==1.0 --hash=sha256:…`) follow the requirement.
-    const [spec = "", ...options] = line.split(/\s+(?=--)/);
-    for (const option of options) {
-      if (!/^--hash[=\s]/.test(option)) throw new BundleError(`${where}: unsupported option '${option.split(/[\s=]/)[0]}'.`, "bad-selection");
-    }
-    let requirement: Requirement;
-    try {
-      requirement = parseRequirement(spec);
-    } catch (err) {
-      if (err instanceof InvalidRequirement) throw new BundleError(`${where}: ${err.message}.`, "bad-selection");
-      throw err;
-    }
-    if (requirement.url !== null) throw new BundleError(`${where}: a direct URL requirement ('${spec}') cannot be bundled from an index.`, "bad-selection");
-    requirements.push(requirement);
-  });
-  return requirements;
+export function bundleRequirements(text: string): Requirement[] {
+  const parsed = parseRequirementsText(text);
+  for (const problem of parsed.problems) {
+    const refusal = refusalOf(problem);
+    if (refusal !== null) throw new BundleError(`requirements line ${problem.line}: ${refusal}`, "bad-selection");
+  }
+  return parsed.requirements.map((line) => line.requirement);
 }
 
-/** Target environments a marker is tried against: CPython 3.8–3.13 on Linux, macOS and Windows. */
-const TARGET_ENVIRONMENTS: readonly MarkerEnvironment[] = (() => {
-  const platforms = [
-    { os_name: "posix", sys_platform: "linux", platform_system: "Linux", platform_machine: "x86_64" },
-    { os_name: "posix", sys_platform: "linux", platform_system: "Linux", platform_machine: "aarch64" },
-    { os_name: "posix", sys_platform: "darwin", platform_system: "Darwin", platform_machine: "arm64" },
-    { os_name: "nt", sys_platform: "win32", platform_system: "Windows", platform_machine: "AMD64" },
-  ];
-  return ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"].flatMap((python) =>
-    platforms.map((p) => ({
-      ...p,
-      python_version: python,
-      python_full_version: `${python}.0`,
-      platform_release: "",
-      platform_version: "",
-      platform_python_implementation: "CPython",
-      implementation_name: "cpython",
-      implementation_version: `${python}.0`,
-    })),
-  );
-})();
-
-/** Whether a marker holds for at least one target environment (a marker we cannot evaluate counts as true). */
-export function markerMayHold(marker: Marker | null, extras: readonly string[]): boolean {
-  if (marker === null) return true;
-  return TARGET_ENVIRONMENTS.some((env) => {
-    try {
-      return evaluateMarker(marker, env, extras);
-    } catch {
-      return true;
-    }
-  });
+/** Why a line refuses the export, or null when the bundle ignores it. */
+function refusalOf(problem: RequirementsTextProblem): string | null {
+  switch (problem.kind) {
+    case "option":
+      if (UNSUPPORTED_OPTIONS.has(problem.option)) return `'${problem.written}' is not supported in a bundle's requirements; list the requirements themselves.`;
+      return IGNORED_OPTIONS.has(problem.option) ? null : `unknown option '${problem.written}'.`;
+    case "unknown-option":
+      return problem.onRequirement ? `unsupported option '${problem.option}'.` : `unknown option '${problem.option}'.`;
+    case "requirement-option":
+      return `unsupported option '${problem.written}'.`;
+    case "direct-url":
+      return `a direct URL requirement ('${problem.text}') cannot be bundled from an index.`;
+    case "invalid":
+      return `${problem.detail}.`;
+  }
 }
 
 interface Pending {
@@ -232,7 +209,10 @@ async function resolveRequirements(deps: BundleDeps, index: IndexRow, requiremen
     if (known) {
       const fresh = requirement.extras.filter((e) => !known.extras.has(e));
       if (!requirement.specifier.contains(known.selected.release.version, { prereleases: true })) {
-        deps.log.warn({ requirement: requirement.toString(), from, chosen: known.selected.release.version }, "bundle: dependency conflict, keeping the version chosen first");
+        deps.log.warn(
+          { requirement: requirement.toString(), from, chosen: known.selected.release.version },
+          "bundle: dependency conflict, keeping the version chosen first",
+        );
       }
       if (fresh.length > 0) {
         for (const e of fresh) known.extras.add(e);
@@ -296,15 +276,21 @@ async function loadProject(db: Db, index: IndexRow, name: string): Promise<Loade
 }
 
 // ---------------------------------------------------------------------------------------------
-// mirror indexes: the worker's resolver
+// mirror indexes: the mirror's walk, the one a sync runs
 
 /**
  * The files `selectMirrorFiles` picks (it refreshes the projects' pages upstream), grouped by
  * release. Any problem it reports refuses the export: a bundle crosses an air gap, so a closure
  * with a hole in it is worse than none.
  */
-async function selectWithWorker(deps: BundleDeps, index: IndexRow, selection: SyncSelection | SyncSelectionInput, what: string): Promise<SelectedRelease[]> {
-  const result = await selectMirrorFiles(deps, index, selection);
+async function selectWithMirrorWalk(
+  deps: BundleDeps,
+  index: IndexRow,
+  selection: SyncSelection | SyncSelectionInput,
+  what: string,
+): Promise<SelectedRelease[]> {
+  if (!deps.mirror) throw new Error(`exporting from mirror index '${index.name}' needs the mirror`);
+  const result = await selectMirrorFiles({ db: deps.db, log: deps.log, mirror: deps.mirror }, index, selection);
   if (result.problems.length > 0) {
     const more = result.problems.length > 5 ? ` (and ${result.problems.length - 5} more)` : "";
     throw new BundleError(`The ${what} cannot be resolved against index '${index.name}': ${result.problems.slice(0, 5).join("; ")}${more}.`, "bad-selection");

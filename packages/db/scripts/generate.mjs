@@ -26,11 +26,7 @@ const prismaCli = require.resolve("prisma/build/index.js");
 const prismaVersion = JSON.parse(readFileSync(require.resolve("prisma/package.json"), "utf8")).version;
 
 function stamp() {
-  return createHash("sha256")
-    .update(prismaVersion)
-    .update("\0")
-    .update(readFileSync(schemaPath))
-    .digest("hex");
+  return createHash("sha256").update(prismaVersion).update("\0").update(readFileSync(schemaPath)).digest("hex");
 }
 
 const ifStale = process.argv.includes("--if-stale");
@@ -39,25 +35,21 @@ if (ifStale && existsSync(stampPath) && readFileSync(stampPath, "utf8").trim() =
   process.exit(0);
 }
 
-const result = spawnSync(
-  process.execPath,
-  [prismaCli, "generate", "--schema", schemaPath],
-  {
-    cwd: repoRoot,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: {
-      ...process.env,
-      // Any existing path; see the header comment.
-      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? schemaPath,
-      PRISMA_HIDE_UPDATE_MESSAGE: "1",
-      PRISMA_HIDE_PREVIEW_FLAG_WARNINGS: "1",
-      CHECKPOINT_DISABLE: "1",
-      PRISMA_ENGINES_CHECKSUM_IGNORE_MISSING: "1",
-    },
+const result = spawnSync(process.execPath, [prismaCli, "generate", "--schema", schemaPath], {
+  cwd: repoRoot,
+  stdio: ["ignore", "inherit", "inherit"],
+  env: {
+    ...process.env,
+    // Any existing path; see the header comment.
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? schemaPath,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    PRISMA_HIDE_PREVIEW_FLAG_WARNINGS: "1",
+    CHECKPOINT_DISABLE: "1",
+    PRISMA_ENGINES_CHECKSUM_IGNORE_MISSING: "1",
   },
-);
+});
 if (result.status !== 0) {
   console.error(`prisma generate failed (${result.error?.message ?? `exit ${result.status}`}); schema: ${relative(repoRoot, schemaPath)}`);
   process.exit(result.status ?? 1);
 }
-writeFileSync(stampPath, wanted + "\n");
+writeFileSync(stampPath, `${wanted}\n`);

@@ -87,7 +87,10 @@ describe("startEmbeddedPostgres", () => {
 
       const logs: string[] = [];
       running = await startEmbeddedPostgres(dir, { log: (m) => logs.push(m) });
-      assert.ok(logs.some((l) => l.includes("orphaned")), logs.join("\n"));
+      assert.ok(
+        logs.some((l) => l.includes("orphaned")),
+        logs.join("\n"),
+      );
       assert.deepEqual(await query(running.url, "SELECT count(*)::int AS n FROM survived"), [{ n: 0 }]);
       await running.stop();
       running = undefined;

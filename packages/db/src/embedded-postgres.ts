@@ -64,10 +64,7 @@ const OS_USER = "postgres";
  * Starts PostgreSQL with its data under `dataDir`, initialising the cluster on first use, and
  * returns the URL of its `wheelhouse` database (created when missing).
  */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  opts: EmbeddedPostgresOptions = {},
-): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const log = opts.log ?? (() => undefined);
   dataDir = resolve(dataDir);
   const clusterDir = join(dataDir, "pg");
@@ -92,7 +89,7 @@ export async function startEmbeddedPostgres(
     await rm(clusterDir, { recursive: true, force: true });
   }
   if (initialised && (await clearStalePidFile(clusterDir, log)) === "owned") {
-    if (!state || !state.port || !opts.shareRunning) {
+    if (!state?.port || !opts.shareRunning) {
       throw new Error(`PostgreSQL is already running on ${clusterDir}, started by another process; stop that process first.`);
     }
     log(`connecting to the PostgreSQL already running on ${clusterDir}`);
@@ -124,9 +121,11 @@ export async function startEmbeddedPostgres(
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
+      "-c",
+      "listen_addresses=127.0.0.1",
       // TCP only: no socket file in /tmp to collide with, or to go stale after a kill.
-      "-c", "unix_socket_directories=",
+      "-c",
+      "unix_socket_directories=",
     ],
     onLog,
     onError: (err: unknown) => onLog(err instanceof Error ? err.message : String(err)),
@@ -140,11 +139,7 @@ export async function startEmbeddedPostgres(
     await server.start();
   } catch (err) {
     await server.stop().catch(() => undefined);
-    throw new Error(
-      `PostgreSQL in ${clusterDir} did not start on 127.0.0.1:${port}` +
-        (err instanceof Error ? `: ${err.message}` : "") +
-        `\n${recent.join("\n")}`,
-    );
+    throw new Error(`PostgreSQL in ${clusterDir} did not start on 127.0.0.1:${port}${err instanceof Error ? `: ${err.message}` : ""}\n${recent.join("\n")}`);
   }
   log(`PostgreSQL listening on 127.0.0.1:${port}`);
 
@@ -204,7 +199,7 @@ async function readState(path: string): Promise<State | undefined> {
 }
 
 async function writeState(path: string, state: State): Promise<void> {
-  await writeFile(path, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  await writeFile(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** The uid/gid of `name`, creating the system user (and group) when it does not exist. */

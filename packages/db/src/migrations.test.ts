@@ -47,19 +47,13 @@ describe("applyMigrations", () => {
     assert.deepEqual(first.applied, migrationNames);
     assert.ok(logs.some((l) => l.includes(migrationNames[0] ?? "")));
 
-    const tables = await query<{ table_name: string }>(
-      url,
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
-    );
+    const tables = await query<{ table_name: string }>(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
     const names = new Set(tables.map((t) => t.table_name));
     for (const t of ["User", "Index", "Project", "Release", "File", "_prisma_migrations"]) assert.ok(names.has(t), t);
 
     const second = await applyMigrations(url);
     assert.deepEqual(second.applied, []);
-    const rows = await query<{ n: string }>(
-      url,
-      "SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-    );
+    const rows = await query<{ n: string }>(url, "SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL");
     assert.equal(Number(rows[0]?.n), migrationNames.length);
   });
 

@@ -74,10 +74,7 @@ export interface ApplyMigrationsOptions {
  * Idempotent; concurrent callers against one database are serialised by an advisory lock.
  * Returns the names of the migrations this call applied.
  */
-export async function applyMigrations(
-  databaseUrl: string,
-  opts: ApplyMigrationsOptions = {},
-): Promise<{ applied: string[] }> {
+export async function applyMigrations(databaseUrl: string, opts: ApplyMigrationsOptions = {}): Promise<{ applied: string[] }> {
   const migrationsDir = opts.migrationsDir ?? defaultMigrationsDir;
   const log = opts.log;
   const migrationsList = await readMigrationsList(migrationsDir);
@@ -96,11 +93,9 @@ export async function applyMigrations(
   try {
     await lockClient.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_KEY]);
     const result = await withSchemaEngine(databaseUrl, { datamodels, log }, (engine) =>
-      engine
-        .applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } })
-        .catch((err: unknown) => {
-          throw engineError(`Applying migrations from ${migrationsDir} failed`, err);
-        }),
+      engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } }).catch((err: unknown) => {
+        throw engineError(`Applying migrations from ${migrationsDir} failed`, err);
+      }),
     );
     const applied = result.appliedMigrationNames;
     for (const name of applied) log?.(`applied migration ${name}`);

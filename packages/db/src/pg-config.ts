@@ -16,7 +16,7 @@ export function poolConfigFromUrl(databaseUrl: string): PoolConfig {
 /** The same server as `databaseUrl`, another database. */
 export function withDatabase(databaseUrl: string, database: string): string {
   const url = new URL(databaseUrl);
-  url.pathname = "/" + encodeURIComponent(database);
+  url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();
 }
 

@@ -51,11 +51,7 @@ export interface SchemaEngineOptions {
  * its connections. A shadow database, when a command needs one, is created and dropped on the
  * same server by the adapter.
  */
-export async function withSchemaEngine<T>(
-  databaseUrl: string,
-  opts: SchemaEngineOptions,
-  fn: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+export async function withSchemaEngine<T>(databaseUrl: string, opts: SchemaEngineOptions, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadBindings();
   const log = opts.log;
   const factory = new EnginePrismaPg(poolConfigFromUrl(databaseUrl));
@@ -157,6 +153,7 @@ function charAsText<R>(result: R): R {
 
 /** A pg.Client that reports `"char"` result columns as text; see EnginePrismaPg. */
 class EngineClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query is overloaded; this override answers for all of them
   override query(...args: unknown[]): any {
     const last = args.at(-1);
     if (typeof last === "function") {
@@ -183,7 +180,7 @@ function formatEngineLog(line: string): string {
   try {
     const event = JSON.parse(line) as { level?: string; fields?: Record<string, unknown> };
     const { message, ...rest } = event.fields ?? {};
-    const extra = Object.keys(rest).length > 0 ? " " + JSON.stringify(rest) : "";
+    const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : "";
     return `schema-engine ${event.level ?? ""}: ${String(message ?? "")}${extra}`;
   } catch {
     return `schema-engine: ${line}`;

@@ -98,7 +98,11 @@ export async function applyUpstreamPage(
     await tx.release.deleteMany({ where: { projectId: project.id, files: { none: {} } } });
 
     if (counts.added + counts.updated + counts.removed > 0) {
-      await recordAuditEvent(tx, { actor: null, action: "mirror.refresh", indexName: index.name, projectName: name, details: { ...counts, upstreamSerial: fetched.serial } }, project.id);
+      await recordAuditEvent(
+        tx,
+        { actor: null, action: "mirror.refresh", indexName: index.name, projectName: name, details: { ...counts, upstreamSerial: fetched.serial } },
+        project.id,
+      );
     }
     await tx.mirrorPage.upsert({
       where: { indexId_name: { indexId: index.id, name } },
@@ -130,7 +134,8 @@ function pageEntries(page: UpstreamPage, name: NormalizedName, log: Logger, inde
       skipped.push(file.filename);
     }
   }
-  if (skipped.length > 0) log.debug({ index: indexName, project: name, skipped: skipped.slice(0, 20), count: skipped.length }, "mirror: skipped files that are not wheels or sdists");
+  if (skipped.length > 0)
+    log.debug({ index: indexName, project: name, skipped: skipped.slice(0, 20), count: skipped.length }, "mirror: skipped files that are not wheels or sdists");
   return entries;
 }
 
@@ -152,7 +157,10 @@ async function ensureReleases(tx: Prisma.TransactionClient, projectId: number, e
       })),
       skipDuplicates: true,
     });
-    const created = await tx.release.findMany({ where: { projectId, canonicalVersion: { in: missing.map((e) => e.canonicalVersion) } }, select: { id: true, canonicalVersion: true } });
+    const created = await tx.release.findMany({
+      where: { projectId, canonicalVersion: { in: missing.map((e) => e.canonicalVersion) } },
+      select: { id: true, canonicalVersion: true },
+    });
     for (const release of created) ids.set(release.canonicalVersion, release.id);
   }
   return ids;
@@ -162,7 +170,10 @@ async function ensureReleases(tx: Prisma.TransactionClient, projectId: number, e
 async function syncReleaseState(tx: Prisma.TransactionClient, projectId: number, entries: Map<string, PageEntry>): Promise<number> {
   const files = new Map<string, UpstreamFile[]>();
   for (const entry of entries.values()) files.set(entry.canonicalVersion, [...(files.get(entry.canonicalVersion) ?? []), entry.file]);
-  const releases = await tx.release.findMany({ where: { projectId }, select: { id: true, canonicalVersion: true, yanked: true, yankedReason: true, requiresPython: true } });
+  const releases = await tx.release.findMany({
+    where: { projectId },
+    select: { id: true, canonicalVersion: true, yanked: true, yankedReason: true, requiresPython: true },
+  });
   let changed = 0;
   for (const release of releases) {
     const upstream = files.get(release.canonicalVersion);
@@ -191,7 +202,10 @@ function fileChanges(current: File, file: UpstreamFile, log: Logger): Prisma.Fil
   if (file.uploadTime && current.uploadedAt.getTime() !== file.uploadTime.getTime()) changes.uploadedAt = file.uploadTime;
   if (file.sha256 && file.sha256 !== current.sha256) {
     if (cached) {
-      log.warn({ file: current.filename, cached: current.sha256, upstream: file.sha256 }, "mirror: upstream changed the sha256 of a file already cached; keeping the cached bytes");
+      log.warn(
+        { file: current.filename, cached: current.sha256, upstream: file.sha256 },
+        "mirror: upstream changed the sha256 of a file already cached; keeping the cached bytes",
+      );
     } else {
       changes.sha256 = file.sha256;
     }

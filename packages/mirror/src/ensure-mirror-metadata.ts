@@ -5,15 +5,13 @@ import { createHash } from "node:crypto";
 import { recordAuditEvent, type File, type Prisma } from "@wheelhouse/db";
 import { UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
 import { loadMirrorFile } from "./load-mirror-file.ts";
-import { upstreamHosts, upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
+import { upstreamHosts, upstreamRoot, type MirrorContext, type MirrorIndexRow } from "./mirror-deps.ts";
 import { cacheMirrorFile } from "./open-mirror-file.ts";
 import { readUpstreamWheelMetadata } from "./read-upstream-wheel-metadata.ts";
 import { readWheelMetadata } from "./read-wheel-metadata.ts";
-import { SingleFlight } from "./single-flight.ts";
-import { displayUrl, readBodyText, resolveTimeouts, upstreamAuth, upstreamGetBytes } from "./upstream-http.ts";
+import { displayUrl, readBodyText, upstreamAuth } from "./upstream-http.ts";
 
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
-const lookups = new SingleFlight<string | null>();
 
 /**
  * The core metadata text of a mirrored file, stored in File.coreMetadata and metadataSha256, or
@@ -21,13 +19,13 @@ const lookups = new SingleFlight<string | null>();
  * without METADATA). Throws UpstreamUnavailable / UpstreamHashMismatch when neither upstream's
  * `.metadata` nor the wheel can be had.
  */
-export async function ensureMirrorMetadata(deps: MirrorDeps, index: MirrorIndexRow, fileId: number): Promise<string | null> {
+export async function ensureMirrorMetadata(deps: MirrorContext, index: MirrorIndexRow, fileId: number): Promise<string | null> {
   const file = await loadMirrorFile(deps, index, fileId);
   if (file.coreMetadata !== null) return file.coreMetadata;
-  return lookups.run(`${index.id}:${file.id}`, () => lookUp(deps, index, file));
+  return deps.metadataLookups.run(`${index.id}:${file.id}`, () => lookUp(deps, index, file));
 }
 
-async function lookUp(deps: MirrorDeps, index: MirrorIndexRow, file: File): Promise<string | null> {
+async function lookUp(deps: MirrorContext, index: MirrorIndexRow, file: File): Promise<string | null> {
   const wheel = file.filename.endsWith(".whl");
   const cached = wheel && file.storageKey !== null;
   if (file.metadataSha256 !== null && file.upstreamUrl) {
@@ -49,7 +47,18 @@ async function lookUp(deps: MirrorDeps, index: MirrorIndexRow, file: File): Prom
     await tx.file.update({ where: { id: file.id }, data: { coreMetadata: text, metadataSha256: sha256 } });
     // The page now offers a .metadata it did not (or with another digest): a new serial.
     if (file.metadataSha256 !== sha256) {
-      await recordAuditEvent(tx, { actor: null, action: "mirror.metadata", indexName: index.name, projectName: await projectName(tx, file.projectId), filename: file.filename, details: { metadataSha256: sha256 } }, file.projectId);
+      await recordAuditEvent(
+        tx,
+        {
+          actor: null,
+          action: "mirror.metadata",
+          indexName: index.name,
+          projectName: await projectName(tx, file.projectId),
+          filename: file.filename,
+          details: { metadataSha256: sha256 },
+        },
+        file.projectId,
+      );
     }
   });
   return text;
@@ -60,7 +69,7 @@ async function lookUp(deps: MirrorDeps, index: MirrorIndexRow, file: File): Prom
  * METADATA is read by range requests into the upstream wheel, or, where upstream ignores
  * ranges, from the whole wheel, fetched and verified as any download is.
  */
-async function readUncachedWheel(deps: MirrorDeps, index: MirrorIndexRow, file: File): Promise<string | null> {
+async function readUncachedWheel(deps: MirrorContext, index: MirrorIndexRow, file: File): Promise<string | null> {
   const text = await readUpstreamWheelMetadata(deps, index, file);
   if (text !== null) return text;
   await cacheMirrorFile(deps, index, file.id);
@@ -72,12 +81,12 @@ async function projectName(tx: Prisma.TransactionClient, projectId: number): Pro
   return (await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { name: true } })).name;
 }
 
-async function fetchUpstreamMetadata(deps: MirrorDeps, index: MirrorIndexRow, file: File, expected: string): Promise<string> {
+async function fetchUpstreamMetadata(deps: MirrorContext, index: MirrorIndexRow, file: File, expected: string): Promise<string> {
   const url = `${file.upstreamUrl!}.metadata`;
   const shown = displayUrl(url);
-  const timeouts = resolveTimeouts(deps.upstreamTimeouts);
-  const response = await upstreamGetBytes({ url: url, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts, allowed: upstreamHosts(index) });
-  const text = await readBodyText(response, shown, timeouts, MAX_METADATA_BYTES);
+  const auth = upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword);
+  const response = await deps.http.getBytes({ url, shownUrl: shown, auth, allowed: upstreamHosts(index) });
+  const text = await readBodyText(response, shown, deps.http.timeouts, MAX_METADATA_BYTES);
   // Hashed as we will serve it: the stored text re-encoded as UTF-8.
   if (sha256Hex(Buffer.from(text, "utf8")) !== expected) throw new UpstreamHashMismatch(`${file.filename}.metadata`);
   return text;

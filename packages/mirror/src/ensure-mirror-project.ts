@@ -4,16 +4,13 @@ import type { NormalizedName } from "@wheelhouse/packaging";
 import { applyUpstreamPage } from "./apply-upstream-page.ts";
 import { UpstreamUnavailable } from "./errors.ts";
 import { fetchUpstreamPage, projectPageUrl } from "./fetch-upstream-page.ts";
-import type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
-import { SingleFlight } from "./single-flight.ts";
-import { displayUrl, resolveTimeouts } from "./upstream-http.ts";
+import type { MirrorContext, MirrorIndexRow } from "./mirror-deps.ts";
+import { displayUrl } from "./upstream-http.ts";
 
 /** How long "upstream has no such project" is believed. */
 export const NOT_FOUND_TTL_SECONDS = 60;
 
 type Outcome = { projectId: number } | null;
-
-const refreshes = new SingleFlight<Outcome>();
 
 /**
  * Make sure the database holds a usable copy of `name`'s page for this mirror index, and return
@@ -21,21 +18,16 @@ const refreshes = new SingleFlight<Outcome>();
  * (index, name) share one upstream request. Throws UpstreamUnavailable only when upstream fails
  * and there is no copy to fall back on.
  */
-export async function ensureMirrorProject(
-  deps: MirrorDeps,
-  index: MirrorIndexRow,
-  name: NormalizedName,
-  opts: { force?: boolean } = {},
-): Promise<Outcome> {
+export async function ensureMirrorProject(deps: MirrorContext, index: MirrorIndexRow, name: NormalizedName, opts: { force?: boolean } = {}): Promise<Outcome> {
   if (!opts.force) {
     const fresh = await freshCopy(deps, index, name, new Date());
     if (fresh !== undefined) return fresh;
   }
-  return refreshes.run(`${index.id}\0${name}`, () => refresh(deps, index, name));
+  return deps.pageRefreshes.run(`${index.id}\0${name}`, () => refresh(deps, index, name));
 }
 
 /** The answer the database gives while it is within its TTL; undefined when upstream must be asked. */
-async function freshCopy(deps: MirrorDeps, index: MirrorIndexRow, name: NormalizedName, now: Date): Promise<Outcome | undefined> {
+async function freshCopy(deps: MirrorContext, index: MirrorIndexRow, name: NormalizedName, now: Date): Promise<Outcome | undefined> {
   const page = await deps.db.mirrorPage.findUnique({ where: { indexId_name: { indexId: index.id, name } } });
   if (!page) return undefined;
   const ttl = page.upstreamStatus === 404 ? NOT_FOUND_TTL_SECONDS : index.pageTtlSeconds;
@@ -45,21 +37,21 @@ async function freshCopy(deps: MirrorDeps, index: MirrorIndexRow, name: Normaliz
   return project ?? undefined;
 }
 
-async function findProject(deps: MirrorDeps, index: MirrorIndexRow, name: NormalizedName): Promise<{ projectId: number } | null> {
+async function findProject(deps: MirrorContext, index: MirrorIndexRow, name: NormalizedName): Promise<{ projectId: number } | null> {
   const project = await deps.db.project.findUnique({ where: { indexId_name: { indexId: index.id, name } }, select: { id: true } });
   return project && { projectId: project.id };
 }
 
-async function refresh(deps: MirrorDeps, index: MirrorIndexRow, name: NormalizedName): Promise<Outcome> {
+async function refresh(deps: MirrorContext, index: MirrorIndexRow, name: NormalizedName): Promise<Outcome> {
   const { db, log } = deps;
   const known = await db.mirrorPage.findUnique({ where: { indexId_name: { indexId: index.id, name } } });
   const project = await findProject(deps, index, name);
   // Revalidate only what we can serve on a 304: a page we hold and its project rows.
   const etag = known?.upstreamStatus === 200 && project ? known.etag : null;
   const now = new Date();
-  let fetched;
+  let fetched: Awaited<ReturnType<typeof fetchUpstreamPage>>;
   try {
-    fetched = await fetchUpstreamPage(index, name, etag, resolveTimeouts(deps.upstreamTimeouts));
+    fetched = await fetchUpstreamPage(deps.http, index, name, etag);
   } catch (err) {
     if (err instanceof UpstreamUnavailable && known?.upstreamStatus === 200 && project) {
       log.warn(

@@ -7,38 +7,22 @@ import { PassThrough, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { recordAuditEvent, type File } from "@wheelhouse/db";
 import { DistributionHasher, type Digests } from "./distribution-hasher.ts";
-import { MirrorFileNotFound, UpstreamHashMismatch, UpstreamUnavailable } from "./errors.ts";
-import { upstreamHosts, upstreamRoot, type MirrorDeps, type MirrorIndexRow } from "./mirror-deps.ts";
+import { MirrorFileNotFound, UpstreamHashMismatch } from "./errors.ts";
+import type { Download, StoredFile } from "./download.ts";
+import { upstreamHosts, upstreamRoot, type MirrorContext, type MirrorIndexRow } from "./mirror-deps.ts";
 import { STAGING_PREFIX, storageKeyFor } from "./storage-key.ts";
-import { displayUrl, headerValue, resolveTimeouts, toUpstreamUnavailable, upstreamAuth, upstreamGetBytes } from "./upstream-http.ts";
-
-export interface StoredFile {
-  storageKey: string;
-  size: number;
-  sha256: string;
-}
-
-export interface Download {
-  /** Settles once upstream answered: with the byte count (null: neither upstream nor the page said), or with why it did not. */
-  readonly started: Promise<{ size: number | null }>;
-  /** The bytes as they arrive, for the caller that started the download (null for the others). */
-  readonly live: PassThrough | null;
-  /** Settles once the bytes are verified, stored and the File row points at them. */
-  readonly done: Promise<StoredFile>;
-}
+import { displayUrl, headerValue, toUpstreamUnavailable, upstreamAuth } from "./upstream-http.ts";
 
 /** A finished download stays joinable this long, for callers that read the row just before it was updated. */
 const JOINABLE_AFTER_DONE_MS = 5_000;
 const CHUNK_BUFFER = 1 << 20;
 
-const downloads = new Map<string, Download>();
-
 function keyOf(indexId: number, fileId: number): string {
   return `${indexId}:${fileId}`;
 }
 
-export function runningDownload(indexId: number, fileId: number): Download | undefined {
-  return downloads.get(keyOf(indexId, fileId));
+export function runningDownload(deps: MirrorContext, indexId: number, fileId: number): Download | undefined {
+  return deps.downloads.get(keyOf(indexId, fileId));
 }
 
 /**
@@ -46,7 +30,7 @@ export function runningDownload(indexId: number, fileId: number): Download | und
  * and calls this without awaiting in between is the only one to start it). With `withLive`, the
  * returned `live` stream carries the bytes; whoever takes it must read it to the end or destroy it.
  */
-export function startDownload(deps: MirrorDeps, index: MirrorIndexRow, file: File, withLive: boolean): Download {
+export function startDownload(deps: MirrorContext, index: MirrorIndexRow, file: File, withLive: boolean): Download {
   const key = keyOf(index.id, file.id);
   const live = withLive ? new PassThrough({ highWaterMark: CHUNK_BUFFER }) : null;
   // A failure may come before the taker attached its handlers; it still sees it (the stream is
@@ -59,7 +43,7 @@ export function startDownload(deps: MirrorDeps, index: MirrorIndexRow, file: Fil
     refuse = reject;
   });
   const forget = () => {
-    if (downloads.get(key) === download) downloads.delete(key);
+    if (deps.downloads.get(key) === download) deps.downloads.delete(key);
   };
   const done = (async () => {
     try {
@@ -74,7 +58,7 @@ export function startDownload(deps: MirrorDeps, index: MirrorIndexRow, file: Fil
     }
   })();
   const download: Download = { started, live, done };
-  downloads.set(key, download);
+  deps.downloads.set(key, download);
   // Whoever cares awaits these; nobody may be left with an unhandled rejection.
   started.catch(() => {});
   done.catch(() => {});
@@ -82,7 +66,7 @@ export function startDownload(deps: MirrorDeps, index: MirrorIndexRow, file: Fil
 }
 
 async function fetchIntoStorage(
-  deps: MirrorDeps,
+  deps: MirrorContext,
   index: MirrorIndexRow,
   file: File,
   live: PassThrough | null,
@@ -90,10 +74,11 @@ async function fetchIntoStorage(
 ): Promise<StoredFile> {
   const { store, log } = deps;
   if (!file.upstreamUrl) throw new Error(`File ${file.filename} of index '${index.name}' has no upstream URL.`);
-  const timeouts = resolveTimeouts(deps.upstreamTimeouts);
+  const timeouts = deps.http.timeouts;
   const shown = displayUrl(file.upstreamUrl);
   const hasher = await DistributionHasher.create();
-  const response = await upstreamGetBytes({ url: file.upstreamUrl, shownUrl: shown, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts, allowed: upstreamHosts(index) });
+  const auth = upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword);
+  const response = await deps.http.getBytes({ url: file.upstreamUrl, shownUrl: shown, auth, allowed: upstreamHosts(index) });
   const length = Number(headerValue(response.headers["content-length"]) ?? Number.NaN);
   // A null size in the row means the page did not say (PEP 503 HTML has no sizes).
   const size = Number.isSafeInteger(length) && length >= 0 ? length : file.size !== null ? Number(file.size) : null;
@@ -165,7 +150,8 @@ async function fetchIntoStorage(
       if (verified) release();
       else live?.destroy(error);
     }
-    if (error instanceof UpstreamHashMismatch) log.warn({ index: index.name, file: file.filename, url: shown }, "mirror: upstream file does not match its sha256; not kept");
+    if (error instanceof UpstreamHashMismatch)
+      log.warn({ index: index.name, file: file.filename, url: shown }, "mirror: upstream file does not match its sha256; not kept");
     else log.warn({ index: index.name, file: file.filename, err: error.message }, "mirror: file fetch failed");
     throw error;
   }
@@ -176,7 +162,7 @@ async function fetchIntoStorage(
  * fetch's own (it carries the writer id): when another process committed the same file first,
  * its copy wins and ours is removed, as it is when the row went away meanwhile.
  */
-async function commit(deps: MirrorDeps, index: MirrorIndexRow, file: File, storageKey: string, digests: Digests): Promise<string> {
+async function commit(deps: MirrorContext, index: MirrorIndexRow, file: File, storageKey: string, digests: Digests): Promise<string> {
   // What the page did not say (PEP 503 HTML may give no size, no hash) is learnt now; the page
   // then states it, so it gets a new serial (and cached renderings of it are rebuilt).
   const learnt = file.size === null || file.sha256 === "";
@@ -196,7 +182,18 @@ async function commit(deps: MirrorDeps, index: MirrorIndexRow, file: File, stora
       });
       if (result.count === 1 && learnt) {
         const project = await tx.project.findUniqueOrThrow({ where: { id: file.projectId }, select: { name: true } });
-        await recordAuditEvent(tx, { actor: null, action: "mirror.learn", indexName: index.name, projectName: project.name, filename: file.filename, details: { size: digests.size, sha256: digests.sha256 } }, file.projectId);
+        await recordAuditEvent(
+          tx,
+          {
+            actor: null,
+            action: "mirror.learn",
+            indexName: index.name,
+            projectName: project.name,
+            filename: file.filename,
+            details: { size: digests.size, sha256: digests.sha256 },
+          },
+          file.projectId,
+        );
       }
       return result;
     });

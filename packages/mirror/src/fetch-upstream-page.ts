@@ -3,7 +3,7 @@ import type { NormalizedName } from "@wheelhouse/packaging";
 import { UpstreamUnavailable } from "./errors.ts";
 import { upstreamHosts, upstreamRoot, type MirrorIndexRow } from "./mirror-deps.ts";
 import { InvalidUpstreamPage, parseProjectPage, type UpstreamPage } from "@wheelhouse/simple-index";
-import { displayUrl, headerValue, readBodyText, upstreamAuth, upstreamGet, type UpstreamTimeouts } from "./upstream-http.ts";
+import { displayUrl, headerValue, readBodyText, upstreamAuth, type UpstreamHttp } from "./upstream-http.ts";
 
 // What pip sends: PEP 691 JSON first, HTML understood.
 const ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
@@ -20,12 +20,7 @@ export function projectPageUrl(index: MirrorIndexRow, name: NormalizedName): str
 }
 
 /** Throws UpstreamUnavailable for anything but a page, a 304 or a 404/410. */
-export async function fetchUpstreamPage(
-  index: MirrorIndexRow,
-  name: NormalizedName,
-  etag: string | null,
-  timeouts: UpstreamTimeouts,
-): Promise<PageFetch> {
+export async function fetchUpstreamPage(http: UpstreamHttp, index: MirrorIndexRow, name: NormalizedName, etag: string | null): Promise<PageFetch> {
   const url = projectPageUrl(index, name);
   const shown = displayUrl(url);
   const headers: Record<string, string> = { accept: ACCEPT };
@@ -33,9 +28,10 @@ export async function fetchUpstreamPage(
     headers["if-none-match"] = etag;
     headers["cache-control"] = "max-age=0";
   }
-  const response = await upstreamGet({ url, headers, auth: upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword), timeouts, allowed: upstreamHosts(index) });
+  const auth = upstreamAuth(upstreamRoot(index), index.upstreamUsername, index.upstreamPassword);
+  const response = await http.get({ url, headers, auth, allowed: upstreamHosts(index) });
   const headerSerial = parseSerial(headerValue(response.headers["x-pypi-last-serial"]));
-  const newEtag = headerValue(response.headers["etag"]) ?? null;
+  const newEtag = headerValue(response.headers.etag) ?? null;
   if (response.statusCode === 304) {
     await response.body.dump().catch(() => {});
     return { kind: "not-modified", etag: newEtag ?? etag, serial: headerSerial };
@@ -48,7 +44,7 @@ export async function fetchUpstreamPage(
     await response.body.dump().catch(() => {});
     throw new UpstreamUnavailable(shown, `HTTP ${response.statusCode}`);
   }
-  const text = await readBodyText(response, shown, timeouts, MAX_PAGE_BYTES);
+  const text = await readBodyText(response, shown, http.timeouts, MAX_PAGE_BYTES);
   const contentType = headerValue(response.headers["content-type"]) ?? "";
   let page: UpstreamPage;
   try {

@@ -1,9 +1,14 @@
 // @wheelhouse/mirror: the pull-through core of mirror indexes. Project pages are cached in the
 // database with a TTL and revalidated upstream with ETags; files are fetched on first request,
-// verified against upstream's sha256, stored, and served from storage from then on.
-export type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
+// verified against upstream's sha256, stored, and served from storage from then on. An app makes
+// one Mirror (it owns the running work and the connections) and closes it when it stops.
+// selection/: what a sync keeps warm — the sync selection and the closure walk that a sync and a
+// bundle export of a mirror share.
+export { Mirror } from "./mirror.ts";
+export type { MirrorContext, MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
 export { upstreamHosts } from "./mirror-deps.ts";
 export { MirrorFileNotFound, UpstreamHashMismatch, UpstreamRefused, UpstreamUnavailable } from "./errors.ts";
+// The operations one by one, over a Mirror (what its methods call; the mirror's own tests use them).
 export { ensureMirrorProject, NOT_FOUND_TTL_SECONDS } from "./ensure-mirror-project.ts";
 export { cacheMirrorFile, openMirrorFile } from "./open-mirror-file.ts";
 export { ensureMirrorMetadata } from "./ensure-mirror-metadata.ts";
@@ -13,6 +18,16 @@ export { DistributionHasher } from "./distribution-hasher.ts";
 export type { Digests } from "./distribution-hasher.ts";
 export type { UpstreamTimeouts } from "./upstream-http.ts";
 export { refusedBecause } from "./upstream-http.ts";
+export { syncSelectionSchema, parseSyncSelection, InvalidSyncSelection, type SyncSelection, type SyncSelectionInput } from "./selection/sync-selection.ts";
+export {
+  selectMirrorFiles,
+  type FileRow,
+  type MirrorPages,
+  type MirrorSelection,
+  type SelectOptions,
+  type SelectionDeps,
+} from "./selection/select-mirror-files.ts";
+export type { UpstreamListing } from "./selection/upstream-listing.ts";
 // The page parsers, for tools that read upstream pages without the database.
 // (They live in @wheelhouse/simple-index, shared with the installer CLI.)
 export { InvalidUpstreamPage, parseHtmlPage, parseJsonPage, parseProjectPage } from "@wheelhouse/simple-index";

@@ -1,9 +1,9 @@
 import type { File } from "@wheelhouse/db";
 import { MirrorFileNotFound } from "./errors.ts";
-import type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
+import type { MirrorContext, MirrorIndexRow } from "./mirror-deps.ts";
 
 /** The File row, checked to belong to the index. Throws MirrorFileNotFound. */
-export async function loadMirrorFile(deps: MirrorDeps, index: MirrorIndexRow, fileId: number): Promise<File> {
+export async function loadMirrorFile(deps: Pick<MirrorContext, "db">, index: MirrorIndexRow, fileId: number): Promise<File> {
   const file = await deps.db.file.findUnique({ where: { id: fileId } });
   if (!file || file.indexId !== index.id) throw new MirrorFileNotFound(index.name, fileId);
   return file;

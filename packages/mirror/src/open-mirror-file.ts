@@ -6,7 +6,7 @@ import type { File } from "@wheelhouse/db";
 import { BlobNotFound, type ByteRange } from "@wheelhouse/storage";
 import { runningDownload, startDownload } from "./fetch-mirror-file.ts";
 import { loadMirrorFile } from "./load-mirror-file.ts";
-import type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
+import type { MirrorContext, MirrorIndexRow } from "./mirror-deps.ts";
 
 /**
  * A readable for a mirrored file, and the file's whole size (also for a range: the caller
@@ -16,7 +16,7 @@ import type { MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
  * end or destroy it. Throws UpstreamUnavailable when upstream does not answer with the file.
  */
 export async function openMirrorFile(
-  deps: MirrorDeps,
+  deps: MirrorContext,
   index: MirrorIndexRow,
   fileId: number,
   range?: ByteRange,
@@ -27,7 +27,7 @@ export async function openMirrorFile(
     if (stream) return { stream, size: Number(file.size) };
   }
   // No await between looking for a running download and starting one: one fetch per file.
-  const running = runningDownload(index.id, file.id);
+  const running = runningDownload(deps, index.id, file.id);
   if (running || range) {
     // A range of an uncached file: fetch it whole first, then serve the range from storage.
     const stored = await (running ?? startDownload(deps, index, file, false)).done;
@@ -44,16 +44,16 @@ export async function openMirrorFile(
 }
 
 /** Fetch a mirrored file into storage without serving it (sync jobs). Idempotent; shares a running fetch. */
-export async function cacheMirrorFile(deps: MirrorDeps, index: MirrorIndexRow, fileId: number): Promise<"cached" | "already-cached"> {
+export async function cacheMirrorFile(deps: MirrorContext, index: MirrorIndexRow, fileId: number): Promise<"cached" | "already-cached"> {
   const file = await loadMirrorFile(deps, index, fileId);
   if (file.storageKey && (await deps.store.head(file.storageKey))) return "already-cached";
-  const running = runningDownload(index.id, file.id);
+  const running = runningDownload(deps, index.id, file.id);
   await (running ?? startDownload(deps, index, file, false)).done;
   return "cached";
 }
 
 /** The stored bytes, or null when the blob has gone missing (then the file is fetched again). */
-async function readStored(deps: MirrorDeps, file: File, storageKey: string, range?: ByteRange): Promise<Readable | null> {
+async function readStored(deps: MirrorContext, file: File, storageKey: string, range?: ByteRange): Promise<Readable | null> {
   try {
     return await deps.store.get(storageKey, range);
   } catch (err) {

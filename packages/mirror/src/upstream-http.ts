@@ -1,6 +1,6 @@
-// HTTP to upstream indexes: one keep-alive undici Agent, timeouts, redirects, credentials
-// (sent only to the upstream's own origin, never logged), and every failure translated into
-// UpstreamUnavailable with a reason a person can read.
+// HTTP to upstream indexes: one keep-alive undici Agent per mirror object, timeouts, redirects,
+// credentials (sent only to the upstream's own origin, never logged), and every failure
+// translated into UpstreamUnavailable with a reason a person can read.
 import type { Readable } from "node:stream";
 import { Agent, errors, request, type Dispatcher } from "undici";
 import { UpstreamRefused, UpstreamUnavailable } from "./errors.ts";
@@ -19,18 +19,6 @@ const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = { connectMs: 10_00
 /** The defaults, overridden by what the deps name (tests shorten them). */
 export function resolveTimeouts(timeouts: Partial<UpstreamTimeouts> | undefined): UpstreamTimeouts {
   return { ...DEFAULT_UPSTREAM_TIMEOUTS, ...(timeouts ?? {}) };
-}
-
-const agents = new Map<number, Agent>();
-
-/** One Agent per connect timeout (in practice one): keep-alive connections are shared. */
-function agentFor(connectMs: number): Agent {
-  let agent = agents.get(connectMs);
-  if (!agent) {
-    agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connect: { timeout: connectMs } });
-    agents.set(connectMs, agent);
-  }
-  return agent;
 }
 
 /** Credentials for one upstream, and the origin they may be sent to. */
@@ -73,7 +61,6 @@ export interface UpstreamRequest {
   url: string;
   headers?: Record<string, string>;
   auth: UpstreamAuth | null;
-  timeouts: UpstreamTimeouts;
   /** How many redirects to follow (PyPI sends files to its CDN). */
   maxRedirects?: number;
   /**
@@ -115,48 +102,6 @@ export function refusedBecause(url: string, allowed: UpstreamHosts): string | nu
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/**
- * GET `url`, following redirects. Resolves with any final status (the caller decides what a
- * 404 or 304 means); rejects with UpstreamUnavailable when there is no answer. The error names
- * the URL first asked for, without credentials.
- */
-export async function upstreamGet(req: UpstreamRequest): Promise<UpstreamResponse> {
-  const shown = displayUrl(req.url);
-  let url = stripUserinfo(req.url);
-  const maxRedirects = req.maxRedirects ?? 5;
-  for (let redirects = 0; ; redirects++) {
-    const refused = refusedBecause(url, req.allowed);
-    if (refused !== null) {
-      throw new UpstreamRefused(redirects === 0 ? shown : `${shown} (redirected to ${displayUrl(url)})`, `refused to fetch it: ${refused}`);
-    }
-    const headers: Record<string, string> = { "user-agent": "wheelhouse-mirror", ...req.headers };
-    // Credentials go to the upstream's origin only, never to a CDN it redirects to.
-    if (req.auth && new URL(url).origin === req.auth.origin) {
-      headers["authorization"] = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`).toString("base64")}`;
-    }
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(url, {
-        method: "GET",
-        headers,
-        dispatcher: agentFor(req.timeouts.connectMs),
-        headersTimeout: req.timeouts.headersMs,
-        bodyTimeout: req.timeouts.idleMs,
-      });
-    } catch (err) {
-      throw toUpstreamUnavailable(err, shown, req.timeouts);
-    }
-    const location = headerValue(response.headers["location"]);
-    if (REDIRECTS.has(response.statusCode) && location) {
-      await response.body.dump().catch(() => {});
-      if (redirects >= maxRedirects) throw new UpstreamUnavailable(shown, `too many redirects`);
-      url = stripUserinfo(new URL(location, url).toString());
-      continue;
-    }
-    return { statusCode: response.statusCode, headers: response.headers, body: response.body, url };
-  }
-}
 
 /** Reads a whole (small) body as text; rejects with UpstreamUnavailable past `limit` bytes or on a broken body. */
 export async function readBodyText(response: UpstreamResponse, shownUrl: string, timeouts: UpstreamTimeouts, limit: number): Promise<string> {
@@ -227,22 +172,86 @@ function reasonFor(err: unknown, timeouts: UpstreamTimeouts): string {
 }
 
 /**
- * GET the exact bytes of a URL the mirror serves again (a file or its .metadata): no content
- * coding, the index's upstream credentials, and any answer but 2xx as UpstreamUnavailable.
+ * One mirror's HTTP to its upstreams: the keep-alive connections (one undici Agent, made on
+ * first use) and the timeouts. Owned by the mirror object and closed with it, so two registries
+ * in one process never share connections.
  */
-export async function upstreamGetBytes(req: {
-  url: string;
-  shownUrl: string;
-  auth: UpstreamAuth | null;
-  timeouts: UpstreamTimeouts;
-  allowed: UpstreamHosts;
-  headers?: Record<string, string>;
-}): Promise<UpstreamResponse> {
-  // Hashes are over the exact bytes: no content coding.
-  const response = await upstreamGet({ url: req.url, headers: { "accept-encoding": "identity", ...req.headers }, auth: req.auth, timeouts: req.timeouts, allowed: req.allowed });
-  if (response.statusCode < 200 || response.statusCode > 299) {
-    await response.body.dump().catch(() => {});
-    throw new UpstreamUnavailable(req.shownUrl, `HTTP ${response.statusCode}`);
+export class UpstreamHttp {
+  #agent: Agent | null = null;
+
+  constructor(readonly timeouts: UpstreamTimeouts) {}
+
+  #dispatcher(): Agent {
+    this.#agent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connect: { timeout: this.timeouts.connectMs } });
+    return this.#agent;
   }
-  return response;
+
+  /** Closes the kept-alive connections (requests still running finish first). */
+  async close(): Promise<void> {
+    const agent = this.#agent;
+    this.#agent = null;
+    await agent?.close();
+  }
+
+  /**
+   * GET `url`, following redirects. Resolves with any final status (the caller decides what a
+   * 404 or 304 means); rejects with UpstreamUnavailable when there is no answer. The error names
+   * the URL first asked for, without credentials.
+   */
+  async get(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const shown = displayUrl(req.url);
+    let url = stripUserinfo(req.url);
+    const maxRedirects = req.maxRedirects ?? 5;
+    for (let redirects = 0; ; redirects++) {
+      const refused = refusedBecause(url, req.allowed);
+      if (refused !== null) {
+        throw new UpstreamRefused(redirects === 0 ? shown : `${shown} (redirected to ${displayUrl(url)})`, `refused to fetch it: ${refused}`);
+      }
+      const headers: Record<string, string> = { "user-agent": "wheelhouse-mirror", ...req.headers };
+      // Credentials go to the upstream's origin only, never to a CDN it redirects to.
+      if (req.auth && new URL(url).origin === req.auth.origin) {
+        headers.authorization = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`).toString("base64")}`;
+      }
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(url, {
+          method: "GET",
+          headers,
+          dispatcher: this.#dispatcher(),
+          headersTimeout: this.timeouts.headersMs,
+          bodyTimeout: this.timeouts.idleMs,
+        });
+      } catch (err) {
+        throw toUpstreamUnavailable(err, shown, this.timeouts);
+      }
+      const location = headerValue(response.headers.location);
+      if (REDIRECTS.has(response.statusCode) && location) {
+        await response.body.dump().catch(() => {});
+        if (redirects >= maxRedirects) throw new UpstreamUnavailable(shown, `too many redirects`);
+        url = stripUserinfo(new URL(location, url).toString());
+        continue;
+      }
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body, url };
+    }
+  }
+
+  /**
+   * GET the exact bytes of a URL the mirror serves again (a file or its .metadata): no content
+   * coding, the index's upstream credentials, and any answer but 2xx as UpstreamUnavailable.
+   */
+  async getBytes(req: {
+    url: string;
+    shownUrl: string;
+    auth: UpstreamAuth | null;
+    allowed: UpstreamHosts;
+    headers?: Record<string, string>;
+  }): Promise<UpstreamResponse> {
+    // Hashes are over the exact bytes: no content coding.
+    const response = await this.get({ url: req.url, headers: { "accept-encoding": "identity", ...req.headers }, auth: req.auth, allowed: req.allowed });
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      await response.body.dump().catch(() => {});
+      throw new UpstreamUnavailable(req.shownUrl, `HTTP ${response.statusCode}`);
+    }
+    return response;
+  }
 }

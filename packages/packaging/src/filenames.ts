@@ -3,8 +3,8 @@
  * the legacy names PyPI still serves).
  */
 import { canonicalizeName, isValidProjectName, type NormalizedName } from "./names.ts";
-import { InvalidTag, Tag, parseTag } from "./tags.ts";
-import { Version, tryParseVersion } from "./version.ts";
+import { InvalidTag, type Tag, parseTag } from "./tags.ts";
+import { type Version, tryParseVersion } from "./version.ts";
 
 export class InvalidWheelFilename extends Error {
   override name = "InvalidWheelFilename";
@@ -118,11 +118,7 @@ export function parseSdistFilename(filename: string, options: ParseSdistOptions 
   if (!extension) {
     const legacy = LEGACY_EXTENSIONS.find((ext) => filename.toLowerCase().endsWith(ext.toLowerCase()));
     // PEP 527 / PEP 625: only .tar.gz and .zip source distributions are accepted.
-    return fail(
-      legacy
-        ? `${legacy} is not an accepted sdist format; use .tar.gz or .zip`
-        : 'the extension must be ".tar.gz" or ".zip"',
-    );
+    return fail(legacy ? `${legacy} is not an accepted sdist format; use .tar.gz or .zip` : 'the extension must be ".tar.gz" or ".zip"');
   }
   const stem = filename.slice(0, -extension.length);
   if (!stem.includes("-")) return fail("expected {name}-{version}, found no dash");
@@ -149,9 +145,7 @@ export function parseSdistFilename(filename: string, options: ParseSdistOptions 
   return fail(`invalid version ${JSON.stringify(badVersion ?? stem.slice(stem.lastIndexOf("-") + 1))}`);
 }
 
-export type DistributionFilename =
-  | ({ kind: "wheel" } & WheelFilename)
-  | ({ kind: "sdist" } & SdistFilename);
+export type DistributionFilename = ({ kind: "wheel" } & WheelFilename) | ({ kind: "sdist" } & SdistFilename);
 
 /** Parses a wheel or an sdist filename; throws InvalidWheelFilename / InvalidSdistFilename. */
 export function parseDistributionFilename(filename: string, options: ParseSdistOptions = {}): DistributionFilename {

@@ -1,6 +1,7 @@
 /**
  * @wheelhouse/packaging: Python packaging specs in TypeScript, with no I/O.
- * One module per spec; dependencies flow version → specifiers → markers → requirements.
+ * One module per spec; dependencies flow version → specifiers → markers → requirements, and the
+ * distribution file formats (requirements.txt, RECORD, WHEEL, wheel zips) build on them.
  */
 export { canonicalizeName, isNormalizedName, isValidProjectName, type NormalizedName } from "./names.ts";
 export {
@@ -67,3 +68,31 @@ export {
   type RawParseResult,
 } from "./metadata.ts";
 export { fnmatchSource } from "./fnmatch.ts";
+export * from "./requirements-txt/index.ts";
+export {
+  DEFAULT_PLATFORMS,
+  DEFAULT_PYTHONS,
+  TARGET_ENVIRONMENTS,
+  markerEnvironments,
+  markerMayHold,
+  normalizePlatform,
+  osValuesOf,
+  type OsValues,
+} from "./target-environments.ts";
+export { formatRecord, parseRecord, recordHash, type RecordRow } from "./record.ts";
+export { InvalidWheelFile, parseWheelFile, type ParseWheelFileOptions, type WheelFile, type WheelFileProblem } from "./wheel-file.ts";
+export {
+  InvalidZip,
+  ZIP_TAIL_BYTES,
+  bufferSource,
+  findDistInfoEntry,
+  findMetadataEntry,
+  openZip,
+  readWheelMetadata,
+  type OpenZipOptions,
+  type RandomAccess,
+  type ReadEntryOptions,
+  type ReadWheelMetadataOptions,
+  type ZipEntry,
+  type ZipReader,
+} from "./wheel-zip.ts";

@@ -102,22 +102,18 @@ test("toString normalizes spacing and quotes, keeps needed parentheses", () => {
     ['"Foo.Bar" == extra', '"foo-bar" == extra'],
   ];
   for (const [input, output] of cases) assert.equal(parseMarker(input).toString(), output, input);
-  assert.deepEqual(parseMarker('os_name == "nt" and python_version < "3" or extra == "x"').variables.sort(), [
-    "extra",
-    "os_name",
-    "python_version",
-  ]);
+  assert.deepEqual(parseMarker('os_name == "nt" and python_version < "3" or extra == "x"').variables.sort(), ["extra", "os_name", "python_version"]);
 });
 
 test("malformed markers are rejected with the reason", () => {
   const cases: [string, string][] = [
     ["", "expected a marker expression at end of marker"],
     ["python_version", "expected a comparison operator at end of marker"],
-    ['python_version <', "expected a marker variable or a quoted string at end of marker"],
+    ["python_version <", "expected a marker variable or a quoted string at end of marker"],
     ['python_version < "3.8', "unterminated string starting at position 17"],
     ['python_version = "3.8"', 'unexpected character "=" at position 15'],
     ['python_versions < "3.8"', 'unknown marker variable "python_versions" at position 0'],
-    ['python_version < 3.8', 'unknown marker variable "3.8" at position 17'],
+    ["python_version < 3.8", 'unknown marker variable "3.8" at position 17'],
     ['(os_name == "nt"', 'expected ")" at end of marker'],
     ['os_name == "nt")', 'expected "and", "or" or the end of the marker at position 15'],
     ['os_name == "nt" and', "expected a marker variable or a quoted string at end of marker"],

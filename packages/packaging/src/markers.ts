@@ -318,13 +318,7 @@ function resolve(v: MarkerValue, env: MarkerEnvironment, source: () => string): 
   return value;
 }
 
-function evalCompare(
-  lhsValue: MarkerValue,
-  op: MarkerOperator,
-  rhsValue: MarkerValue,
-  env: MarkerEnvironment,
-  source: () => string,
-): boolean {
+function evalCompare(lhsValue: MarkerValue, op: MarkerOperator, rhsValue: MarkerValue, env: MarkerEnvironment, source: () => string): boolean {
   let lhs = resolve(lhsValue, env, source);
   let rhs = resolve(rhsValue, env, source);
   const isExtra = (v: MarkerValue): boolean => v.kind === "variable" && v.name === "extra";

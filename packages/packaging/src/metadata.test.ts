@@ -38,11 +38,7 @@ test("raw parse groups multi-use fields and takes the body as Description", () =
   assert.equal(raw.metadataVersion, "2.1");
   assert.equal(raw.name, "requests");
   assert.deepEqual(raw.classifiers, ["Development Status :: 5 - Production/Stable", "Programming Language :: Python :: 3"]);
-  assert.deepEqual(raw.requiresDist, [
-    "charset-normalizer (<4,>=2)",
-    "idna<4,>=2.5",
-    "PySocks!=1.5.7,>=1.5.6 ; extra == 'socks'",
-  ]);
+  assert.deepEqual(raw.requiresDist, ["charset-normalizer (<4,>=2)", "idna<4,>=2.5", "PySocks!=1.5.7,>=1.5.6 ; extra == 'socks'"]);
   assert.deepEqual(raw.providesExtra, ["socks", "use_chardet_on_py3"]);
   assert.deepEqual(raw.projectUrls, {
     Documentation: "https://requests.readthedocs.io",
@@ -63,11 +59,7 @@ test("typed metadata", () => {
   assert.equal(md.homePage, "https://requests.readthedocs.io");
   assert.equal(md.authorEmail, "me@kennethreitz.org");
   assert.equal(md.requiresPython?.toString(), ">=3.7");
-  assert.deepEqual(md.requiresDist?.map(String), [
-    "charset-normalizer<4,>=2",
-    "idna<4,>=2.5",
-    'PySocks!=1.5.7,>=1.5.6; extra == "socks"',
-  ]);
+  assert.deepEqual(md.requiresDist?.map(String), ["charset-normalizer<4,>=2", "idna<4,>=2.5", 'PySocks!=1.5.7,>=1.5.6; extra == "socks"']);
   assert.equal(md.descriptionContentType, "text/markdown");
   assert.deepEqual(md.unknownFields, { "x-custom": ["kept"] });
 });
@@ -142,12 +134,21 @@ test("required fields and metadata versions", () => {
   const cases: [string, string[]][] = [
     ["", ['missing required field "Metadata-Version"', 'missing required field "Name"', 'missing required field "Version"']],
     // Core metadata spec: a greater major version MUST fail, in one sentence.
-    ["Metadata-Version: 3.0\nName: a\nVersion: 1\n", ['"Metadata-Version" "3.0" is a newer major version than this tool reads (up to 2.x); use a newer release of it']],
-    ["Metadata-Version: 1.3\nName: a\nVersion: 1\n", ['"Metadata-Version" "1.3" is not a known metadata version (1.0, 1.1, 1.2, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6)']],
+    [
+      "Metadata-Version: 3.0\nName: a\nVersion: 1\n",
+      ['"Metadata-Version" "3.0" is a newer major version than this tool reads (up to 2.x); use a newer release of it'],
+    ],
+    [
+      "Metadata-Version: 1.3\nName: a\nVersion: 1\n",
+      ['"Metadata-Version" "1.3" is not a known metadata version (1.0, 1.1, 1.2, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6)'],
+    ],
     ["Metadata-Version: two\nName: a\nVersion: 1\n", ['"Metadata-Version" "two" is not a metadata version (the form is major.minor, e.g. 2.6)']],
   ];
   for (const [text, errors] of cases) {
-    assert.throws(() => parseMetadata(text), (e: unknown) => e instanceof InvalidMetadata && assert.deepEqual(e.errors, errors) === undefined);
+    assert.throws(
+      () => parseMetadata(text),
+      (e: unknown) => e instanceof InvalidMetadata && assert.deepEqual(e.errors, errors) === undefined,
+    );
   }
   for (const v of ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6"]) {
     const md = parseMetadata(`Metadata-Version: ${v}\nName: a\nVersion: 1.0\n`, { strict: true });
@@ -167,7 +168,8 @@ test("a newer minor version is read with a warning; its new fields are kept as u
 });
 
 test("metadata 2.5 (PEP 794): Import-Name and Import-Namespace", () => {
-  const text = "Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Name: a\nImport-Name: a._speedups; private\nImport-Namespace: ns\nImport-Namespace: ns.sub ;private\n";
+  const text =
+    "Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Name: a\nImport-Name: a._speedups; private\nImport-Namespace: ns\nImport-Namespace: ns.sub ;private\n";
   const md = parseMetadata(text, { strict: true });
   assert.deepEqual(md.importNames, ["a", "a._speedups; private"]);
   assert.deepEqual(md.importNamespaces, ["ns", "ns.sub ;private"]);
@@ -218,7 +220,14 @@ test('"UNKNOWN" as Description-Content-Type (distutils\' placeholder for an unse
 });
 
 test("license expressions (PEP 639 grammar)", () => {
-  for (const expr of ["MIT", "MIT OR Apache-2.0", "(MIT OR Apache-2.0) AND BSD-3-Clause", "GPL-2.0-or-later WITH Classpath-exception-2.0", "LicenseRef-Proprietary", "GPL-2.0+"]) {
+  for (const expr of [
+    "MIT",
+    "MIT OR Apache-2.0",
+    "(MIT OR Apache-2.0) AND BSD-3-Clause",
+    "GPL-2.0-or-later WITH Classpath-exception-2.0",
+    "LicenseRef-Proprietary",
+    "GPL-2.0+",
+  ]) {
     assert.equal(parseMetadata(`Metadata-Version: 2.4\nName: a\nVersion: 1\nLicense-Expression: ${expr}\n`).licenseExpression, expr);
   }
   for (const expr of ["", "AND MIT", "MIT OR", "(MIT", "MIT)", "MIT WITH", "MIT Apache-2.0"]) {
@@ -236,10 +245,7 @@ test("validate: false keeps what it can; strict adds packaging's version and unk
     () => parseMetadata("Metadata-Version: 1.2\nName: a\nVersion: 1\nProvides-Extra: x\nX-Thing: y\n", { strict: true }),
     (e: unknown) =>
       e instanceof InvalidMetadata &&
-      assert.deepEqual(e.errors, [
-        'unrecognized field "x-thing"',
-        '"Provides-Extra" was introduced in metadata version 2.1, not 1.2',
-      ]) === undefined,
+      assert.deepEqual(e.errors, ['unrecognized field "x-thing"', '"Provides-Extra" was introduced in metadata version 2.1, not 1.2']) === undefined,
   );
   // wheel < 0.31 wrote Provides-Extra under Metadata-Version 2.0.
   assert.deepEqual(parseMetadata("Metadata-Version: 2.0\nName: a\nVersion: 1\nProvides-Extra: x\n", { strict: true }).providesExtra, ["x"]);

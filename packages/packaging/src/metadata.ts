@@ -12,7 +12,7 @@
 import { isValidProjectName } from "./names.ts";
 import { InvalidRequirement, parseRequirement, type Requirement } from "./requirements.ts";
 import { InvalidSpecifier, SpecifierSet } from "./specifiers.ts";
-import { Version, tryParseVersion } from "./version.ts";
+import { type Version, tryParseVersion } from "./version.ts";
 
 export class InvalidMetadata extends Error {
   override name = "InvalidMetadata";
@@ -221,10 +221,10 @@ export function parseRawMetadata(text: string): RawParseResult {
   // Metadata 2.1: the description may be the message body; both at once is ambiguous.
   if (body.trim() !== "") {
     if (raw.description !== undefined) {
-      unparsed["description"] = [raw.description, body];
+      unparsed.description = [raw.description, body];
       delete raw.description;
-    } else if (unparsed["description"]) {
-      unparsed["description"].push(body);
+    } else if (unparsed.description) {
+      unparsed.description.push(body);
     } else {
       raw.description = body;
     }
@@ -349,7 +349,7 @@ export function parseMetadata(text: string, options: ParseMetadataOptions = {}):
   }
 
   // Core metadata: Summary is one line.
-  if (raw.summary !== undefined && raw.summary.includes("\n")) errors.push('"Summary" must be a single line');
+  if (raw.summary?.includes("\n")) errors.push('"Summary" must be a single line');
 
   // distutils and setuptools < 38.6 wrote "UNKNOWN" for a value nobody set (ply 3.11 on PyPI, found
   // by the conformance check, has `Description-Content-Type: UNKNOWN`): no content type was given,
@@ -481,7 +481,13 @@ function checkContentType(value: string): string | null {
   for (const p of params) {
     const eq = p.indexOf("=");
     if (eq === -1) continue;
-    parameters.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1"));
+    parameters.set(
+      p.slice(0, eq).trim().toLowerCase(),
+      p
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, "$1"),
+    );
   }
   const charset = parameters.get("charset") ?? "UTF-8";
   if (charset.toUpperCase() !== "UTF-8") {

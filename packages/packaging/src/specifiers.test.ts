@@ -172,31 +172,25 @@ test("toString sorts clauses, dedupes equivalent ones and keeps their spelling",
 });
 
 const release = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }).map((r) => r.join("."));
-const version = fc
-  .tuple(release, fc.constantFrom("", "a1", "rc2", ".post1", ".dev3", "+local.1"))
-  .map(([r, suffix]) => r + suffix);
+const version = fc.tuple(release, fc.constantFrom("", "a1", "rc2", ".post1", ".dev3", "+local.1")).map(([r, suffix]) => r + suffix);
 
 test("property: ~=X.Y means >=X.Y,==X.* and != is the complement of ==", () => {
   fc.assert(
-    fc.property(
-      fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 2, maxLength: 4 }),
-      version,
-      (spec, v) => {
-        const s = spec.join(".");
-        const compatible = new SpecifierSet(`~=${s}`).contains(v, { prereleases: true });
-        const expanded = new SpecifierSet(`>=${s},==${spec.slice(0, -1).join(".")}.*`).contains(v, { prereleases: true });
-        assert.equal(compatible, expanded);
-        const eq = new Specifier(`==${s}`).contains(v, { prereleases: true });
-        assert.equal(new Specifier(`!=${s}`).contains(v, { prereleases: true }), !eq);
-      },
-    ),
+    fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 2, maxLength: 4 }), version, (spec, v) => {
+      const s = spec.join(".");
+      const compatible = new SpecifierSet(`~=${s}`).contains(v, { prereleases: true });
+      const expanded = new SpecifierSet(`>=${s},==${spec.slice(0, -1).join(".")}.*`).contains(v, { prereleases: true });
+      assert.equal(compatible, expanded);
+      const eq = new Specifier(`==${s}`).contains(v, { prereleases: true });
+      assert.equal(new Specifier(`!=${s}`).contains(v, { prereleases: true }), !eq);
+    }),
   );
 });
 
 test("property: toString round-trips", () => {
-  const clause = fc.tuple(fc.constantFrom("<", "<=", ">", ">=", "==", "!=", "~="), release).map(([op, r]) =>
-    op === "~=" && !r.includes(".") ? `~=${r}.0` : `${op}${r}`,
-  );
+  const clause = fc
+    .tuple(fc.constantFrom("<", "<=", ">", ">=", "==", "!=", "~="), release)
+    .map(([op, r]) => (op === "~=" && !r.includes(".") ? `~=${r}.0` : `${op}${r}`));
   fc.assert(
     fc.property(fc.array(clause, { maxLength: 4 }), (clauses) => {
       const set = new SpecifierSet(clauses.join(", "));

@@ -7,10 +7,7 @@ test("parseTag expands compressed tag sets in order", () => {
     ["py3-none-any", ["py3-none-any"]],
     ["py2.py3-none-any", ["py2-none-any", "py3-none-any"]],
     ["CP311-CP311-Manylinux_2_17_x86_64", ["cp311-cp311-manylinux_2_17_x86_64"]],
-    [
-      "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64",
-      ["cp311-cp311-manylinux_2_17_x86_64", "cp311-cp311-manylinux2014_x86_64"],
-    ],
+    ["cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64", ["cp311-cp311-manylinux_2_17_x86_64", "cp311-cp311-manylinux2014_x86_64"]],
     ["py2.py3.py2-none-any", ["py2-none-any", "py3-none-any"]],
     ["cp36.cp37-abi3.none-win32", ["cp36-abi3-win32", "cp36-none-win32", "cp37-abi3-win32", "cp37-none-win32"]],
   ];

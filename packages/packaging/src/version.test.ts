@@ -2,14 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import * as pep440 from "@renovatebot/pep440";
-import {
-  InvalidVersion,
-  Version,
-  canonicalizeVersion,
-  compareVersions,
-  parseVersion,
-  tryParseVersion,
-} from "./version.ts";
+import { InvalidVersion, Version, canonicalizeVersion, compareVersions, parseVersion, tryParseVersion } from "./version.ts";
 
 // Ascending order, from pypa/packaging's tests/test_version.py and PEP 440's examples.
 const ORDERED = [
@@ -46,11 +39,7 @@ const ALL_ORDERED = [...ORDERED, ...ORDERED.map((v) => `1!${v}`)];
 test("versions sort exactly as PEP 440 orders them", () => {
   for (let i = 0; i < ALL_ORDERED.length; i++) {
     for (let j = 0; j < ALL_ORDERED.length; j++) {
-      assert.equal(
-        compareVersions(ALL_ORDERED[i]!, ALL_ORDERED[j]!),
-        Math.sign(i - j),
-        `${ALL_ORDERED[i]} vs ${ALL_ORDERED[j]}`,
-      );
+      assert.equal(compareVersions(ALL_ORDERED[i]!, ALL_ORDERED[j]!), Math.sign(i - j), `${ALL_ORDERED[i]} vs ${ALL_ORDERED[j]}`);
     }
   }
 });
@@ -191,7 +180,10 @@ const num = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.bigInt({ min: 0n, max: 
 const localPart = fc.oneof(num.map(String), fc.stringMatching(/^[a-z][a-z0-9]{0,4}$/));
 const versionArb = fc
   .record({
-    epoch: fc.option(num.filter((n) => BigInt(n) !== 0n), { nil: undefined }),
+    epoch: fc.option(
+      num.filter((n) => BigInt(n) !== 0n),
+      { nil: undefined },
+    ),
     release: fc.array(num, { minLength: 1, maxLength: 4 }),
     pre: fc.option(fc.tuple(fc.constantFrom("a", "b", "rc"), num), { nil: undefined }),
     post: fc.option(num, { nil: undefined }),

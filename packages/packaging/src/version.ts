@@ -82,10 +82,7 @@ export class Version {
     this.#dev = g.dev === undefined ? null : BigInt(g.dev_n ?? 0);
     // PEP 440: local segments are separated by `.`, `-` or `_` (normalized to `.`); numeric
     // segments compare as integers, the others as lowercase strings.
-    this.#local =
-      g.local === undefined
-        ? null
-        : g.local.split(/[-_.]/).map((part) => (/^[0-9]+$/.test(part) ? BigInt(part) : part.toLowerCase()));
+    this.#local = g.local === undefined ? null : g.local.split(/[-_.]/).map((part) => (/^[0-9]+$/.test(part) ? BigInt(part) : part.toLowerCase()));
   }
 
   /** The epoch (0 when absent). */
@@ -153,8 +150,7 @@ export class Version {
 
   /** The PEP 440 normalized form. */
   toString(): string {
-    if (this.#string === undefined)
-      this.#string = format(this.#epoch, this.#release, this.#pre, this.#post, this.#dev, this.#local);
+    if (this.#string === undefined) this.#string = format(this.#epoch, this.#release, this.#pre, this.#post, this.#dev, this.#local);
     return this.#string;
   }
 
@@ -200,17 +196,9 @@ export class Version {
     };
     return this.#key;
   }
-
 }
 
-function format(
-  epoch: bigint,
-  release: bigint[],
-  pre: [PreLabel, bigint] | null,
-  post: bigint | null,
-  dev: bigint | null,
-  local: LocalPart[] | null,
-): string {
+function format(epoch: bigint, release: bigint[], pre: [PreLabel, bigint] | null, post: bigint | null, dev: bigint | null, local: LocalPart[] | null): string {
   let out = epoch !== 0n ? `${epoch}!` : "";
   out += release.join(".");
   if (pre) out += `${pre[0]}${pre[1]}`;

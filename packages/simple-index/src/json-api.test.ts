@@ -146,10 +146,9 @@ describe("renderProjectJson", () => {
   });
 
   it("throws when latestVersion is not a release", () => {
-    assert.throws(
-      () => renderProjectJson({ displayName: "x", releases: [V4], latestVersion: "9", lastSerial: 1, baseUrl: "https://h" }),
-      { message: "latestVersion 9 is not among the releases of x" },
-    );
+    assert.throws(() => renderProjectJson({ displayName: "x", releases: [V4], latestVersion: "9", lastSerial: 1, baseUrl: "https://h" }), {
+      message: "latestVersion 9 is not among the releases of x",
+    });
   });
 });
 
@@ -174,15 +173,43 @@ describe("vulnerabilities", () => {
       vulnerabilities: [advisory, { ...advisory, id: "PYSEC-2024-9", aliases: [], withdrawn: new Date("2024-04-01T12:34:56.789Z") }],
     });
     assert.deepEqual(body.vulnerabilities, [
-      { aliases: ["CVE-2024-1111"], details: "Long text.", fixed_in: ["1.2.5", "2.0.3"], id: "GHSA-abcd-efgh-ijkl", link: advisory.link, source: "osv", summary: "Header injection", withdrawn: null },
-      { aliases: [], details: "Long text.", fixed_in: ["1.2.5", "2.0.3"], id: "PYSEC-2024-9", link: advisory.link, source: "osv", summary: "Header injection", withdrawn: "2024-04-01T12:34:56Z" },
+      {
+        aliases: ["CVE-2024-1111"],
+        details: "Long text.",
+        fixed_in: ["1.2.5", "2.0.3"],
+        id: "GHSA-abcd-efgh-ijkl",
+        link: advisory.link,
+        source: "osv",
+        summary: "Header injection",
+        withdrawn: null,
+      },
+      {
+        aliases: [],
+        details: "Long text.",
+        fixed_in: ["1.2.5", "2.0.3"],
+        id: "PYSEC-2024-9",
+        link: advisory.link,
+        source: "osv",
+        summary: "Header injection",
+        withdrawn: "2024-04-01T12:34:56Z",
+      },
     ]);
     assert.deepEqual(Object.keys(body.vulnerabilities[0]!), ["aliases", "details", "fixed_in", "id", "link", "source", "summary", "withdrawn"]);
   });
 
   it("the project endpoint lists those it is given (the latest release's)", () => {
-    const body = renderProjectJson({ displayName: "SampleProject", releases: [V1, V4], latestVersion: "4.0.0", lastSerial: 1, baseUrl: "https://h", vulnerabilities: [advisory] });
-    assert.deepEqual(body.vulnerabilities.map((v) => v.id), ["GHSA-abcd-efgh-ijkl"]);
+    const body = renderProjectJson({
+      displayName: "SampleProject",
+      releases: [V1, V4],
+      latestVersion: "4.0.0",
+      lastSerial: 1,
+      baseUrl: "https://h",
+      vulnerabilities: [advisory],
+    });
+    assert.deepEqual(
+      body.vulnerabilities.map((v) => v.id),
+      ["GHSA-abcd-efgh-ijkl"],
+    );
   });
 });
 
@@ -195,18 +222,18 @@ describe("renderReleaseJson", () => {
 
   it("empty lists and maps become null, a yanked release says so", () => {
     const { info } = renderReleaseJson({ displayName: "s", release: V1, lastSerial: 1, baseUrl: "https://h" });
-    assert.equal(info["requires_dist"], null);
-    assert.equal(info["provides_extra"], null);
-    assert.equal(info["project_urls"], null);
-    assert.deepEqual(info["classifiers"], []);
-    assert.equal(info["yanked"], true);
-    assert.equal(info["yanked_reason"], null);
-    assert.equal(info["release_url"], "https://h/project/s/1.0/");
+    assert.equal(info.requires_dist, null);
+    assert.equal(info.provides_extra, null);
+    assert.equal(info.project_urls, null);
+    assert.deepEqual(info.classifiers, []);
+    assert.equal(info.yanked, true);
+    assert.equal(info.yanked_reason, null);
+    assert.equal(info.release_url, "https://h/project/s/1.0/");
   });
 
   it("keeps + in a local version's release_url and encodes the rest", () => {
     const { info } = renderReleaseJson({ displayName: "s", release: { ...V1, version: "1.0+cpu" }, lastSerial: 1, baseUrl: "https://h/" });
-    assert.equal(info["release_url"], "https://h/project/s/1.0+cpu/");
+    assert.equal(info.release_url, "https://h/project/s/1.0+cpu/");
   });
 
   const yankCases: [name: string, release: Partial<JsonApiRelease>, file: Partial<JsonApiFile>, yanked: boolean, reason: string | null][] = [

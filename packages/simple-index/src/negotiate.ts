@@ -57,10 +57,7 @@ const FORMAT_PARAM: Readonly<Record<string, SimpleFormat>> = {
  * HTML, then text/html; a q reached only through the full wildcard gives text/html.
  * No Accept, or nothing acceptable: "html-legacy", as PyPI does.
  */
-export function negotiateSimpleFormat(
-  accept: string | undefined,
-  formatParam: string | undefined,
-): SimpleFormat | null {
+export function negotiateSimpleFormat(accept: string | undefined, formatParam: string | undefined): SimpleFormat | null {
   if (formatParam !== undefined && formatParam.trim() !== "") {
     const mediaType = formatParam.split(";")[0]!.trim().toLowerCase();
     return FORMAT_PARAM[mediaType] ?? null;
@@ -91,9 +88,7 @@ function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const part of header.split(",")) {
     const [mediaType = "", ...params] = part.split(";");
-    const match = /^([a-z0-9!#$%&'*+.^_`|~-]+)\/([a-z0-9!#$%&'*+.^_`|~-]+)$/.exec(
-      mediaType.trim().toLowerCase(),
-    );
+    const match = /^([a-z0-9!#$%&'*+.^_`|~-]+)\/([a-z0-9!#$%&'*+.^_`|~-]+)$/.exec(mediaType.trim().toLowerCase());
     if (match === null) continue;
     let [, type = "", subtype = ""] = match;
     if (type === "*" && subtype !== "*") continue; // "*/json" is not a media range

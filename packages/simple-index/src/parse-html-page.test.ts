@@ -102,7 +102,7 @@ describe("parseHtmlPage", () => {
   });
 
   it("skips anchors without href and reads PyPI's serial comment", () => {
-    const html = page(`<a name="top">top</a><a href="/f/demo-1.0.tar.gz">demo-1.0.tar.gz</a>`) + "\n<!--SERIAL 31415-->\n";
+    const html = `${page(`<a name="top">top</a><a href="/f/demo-1.0.tar.gz">demo-1.0.tar.gz</a>`)}\n<!--SERIAL 31415-->\n`;
     const result = parseHtmlPage(html, PAGE_URL);
     assert.equal(result.files.length, 1);
     assert.equal(result.lastSerial, 31415);

@@ -1,14 +1,6 @@
 // PEP 503 project pages: one anchor per file, with PEP 592/658/714 data attributes.
 import { Parser } from "htmlparser2";
-import {
-  filenameFromUrl,
-  hashEntry,
-  parseCoreMetadataAttribute,
-  sha256Hex,
-  splitFragment,
-  type UpstreamFile,
-  type UpstreamPage,
-} from "./upstream-page.ts";
+import { filenameFromUrl, hashEntry, parseCoreMetadataAttribute, sha256Hex, splitFragment, type UpstreamFile, type UpstreamPage } from "./upstream-page.ts";
 
 interface Anchor {
   attributes: Record<string, string>;
@@ -24,9 +16,9 @@ export function parseHtmlPage(html: string, pageUrl: string): UpstreamPage {
   const parser = new Parser(
     {
       onopentag(tag, attributes) {
-        if (tag === "base" && attributes["href"]) {
+        if (tag === "base" && attributes.href) {
           try {
-            base = new URL(attributes["href"], pageUrl).toString();
+            base = new URL(attributes.href, pageUrl).toString();
           } catch {
             // An unusable <base> is ignored, as browsers do.
           }
@@ -61,7 +53,7 @@ export function parseHtmlPage(html: string, pageUrl: string): UpstreamPage {
 }
 
 function toUpstreamFile(anchor: Anchor, base: string): UpstreamFile | null {
-  const href = anchor.attributes["href"];
+  const href = anchor.attributes.href;
   if (!href) return null;
   let url: string;
   let fragment: string;
@@ -77,7 +69,7 @@ function toUpstreamFile(anchor: Anchor, base: string): UpstreamFile | null {
   const eq = fragment.indexOf("=");
   const entry = eq > 0 ? hashEntry(fragment.slice(0, eq), fragment.slice(eq + 1)) : null;
   const hashes: Record<string, string> = entry ? { [entry[0]]: entry[1] } : {};
-  const sha256 = sha256Hex(hashes["sha256"]);
+  const sha256 = sha256Hex(hashes.sha256);
   const attrs = anchor.attributes;
   return {
     filename,

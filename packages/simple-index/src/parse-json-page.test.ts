@@ -102,15 +102,30 @@ describe("parseJsonPage", () => {
 
   const invalid: [string, string, string][] = [
     ["not JSON", "<html></html>", "the project page is not valid JSON"],
-    ["no meta", JSON.stringify({ name: "demo", files: [] }), "the project page is not a PEP 691 page (Invalid input: expected object, received undefined at meta)"],
-    ["files not a list", JSON.stringify({ meta: { "api-version": "1.0" }, name: "demo", files: {} }), "the project page is not a PEP 691 page (Invalid input: expected array, received object at files)"],
-    ["a file without url", page([{ filename: "x-1.0.tar.gz", hashes: {} }]), "the project page is not a PEP 691 page (Invalid input: expected string, received undefined at files.0.url)"],
+    [
+      "no meta",
+      JSON.stringify({ name: "demo", files: [] }),
+      "the project page is not a PEP 691 page (Invalid input: expected object, received undefined at meta)",
+    ],
+    [
+      "files not a list",
+      JSON.stringify({ meta: { "api-version": "1.0" }, name: "demo", files: {} }),
+      "the project page is not a PEP 691 page (Invalid input: expected array, received object at files)",
+    ],
+    [
+      "a file without url",
+      page([{ filename: "x-1.0.tar.gz", hashes: {} }]),
+      "the project page is not a PEP 691 page (Invalid input: expected string, received undefined at files.0.url)",
+    ],
     ["a negative size", page([file({ size: -1 })]), "the project page is not a PEP 691 page (Too small: expected number to be >=0 at files.0.size)"],
     ["API version 2", page([], { "api-version": "2.0" }), "the project page uses API version 2.0, not 1.x"],
   ];
   for (const [what, text, message] of invalid) {
     it(`rejects ${what}`, () => {
-      assert.throws(() => parseJsonPage(text, PAGE_URL), (err: unknown) => err instanceof InvalidUpstreamPage && err.message === message);
+      assert.throws(
+        () => parseJsonPage(text, PAGE_URL),
+        (err: unknown) => err instanceof InvalidUpstreamPage && err.message === message,
+      );
     });
   }
 });

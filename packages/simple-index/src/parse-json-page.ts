@@ -1,14 +1,6 @@
 // PEP 691 project pages (application/vnd.pypi.simple.v1+json), validated with zod.
 import { z } from "zod";
-import {
-  hashEntry,
-  InvalidUpstreamPage,
-  parseUploadTime,
-  sha256Hex,
-  splitFragment,
-  type UpstreamFile,
-  type UpstreamPage,
-} from "./upstream-page.ts";
+import { hashEntry, InvalidUpstreamPage, parseUploadTime, sha256Hex, splitFragment, type UpstreamFile, type UpstreamPage } from "./upstream-page.ts";
 
 // PEP 714: JSON uses `core-metadata`; older servers wrote `dist-info-metadata`. Both are
 // `false`, `true`, or a hash dictionary.
@@ -74,11 +66,11 @@ function toUpstreamFile(file: z.infer<typeof fileSchema>, pageUrl: string): Upst
   return {
     filename: file.filename,
     url,
-    sha256: sha256Hex(hashes["sha256"]),
+    sha256: sha256Hex(hashes.sha256),
     hashes,
     requiresPython: file["requires-python"]?.trim() || null,
     yanked: file.yanked === true ? "" : typeof file.yanked === "string" ? file.yanked : false,
-    coreMetadata: metadata === false ? false : metadata === true ? { sha256: null } : { sha256: sha256Hex(metadata["sha256"]) },
+    coreMetadata: metadata === false ? false : metadata === true ? { sha256: null } : { sha256: sha256Hex(metadata.sha256) },
     size: file.size ?? null,
     uploadTime: parseUploadTime(file["upload-time"]),
   };

@@ -53,11 +53,11 @@ function fileJson(file: SimpleFile): Record<string, unknown> {
     "requires-python": file.requiresPython || null,
   };
   // See API_VERSION_WITHOUT_SIZES: an unknown size is left out, never given as 0.
-  if (file.size !== null) out["size"] = file.size;
+  if (file.size !== null) out.size = file.size;
   // PEP 700: upload-time is optional; omit it rather than invent one.
   if (file.uploadTime !== null) out["upload-time"] = formatUploadTime(file.uploadTime);
   // PEP 691: a non-empty string means yanked with that reason; true means yanked.
-  out["yanked"] = file.yanked === false ? false : file.yanked === "" ? true : file.yanked;
+  out.yanked = file.yanked === false ? false : file.yanked === "" ? true : file.yanked;
   // PEP 714: JSON responses carry only `core-metadata`, never `dist-info-metadata`.
   out["core-metadata"] = file.coreMetadata === false ? false : { sha256: file.coreMetadata.sha256 };
   return out;
@@ -112,9 +112,7 @@ function indexJson(page: SimpleIndexPage): string {
   return JSON.stringify({
     meta: meta(page.lastSerial),
     projects: page.projects.map((project) =>
-      project.lastSerial === undefined
-        ? { name: project.name }
-        : { name: project.name, "_last-serial": project.lastSerial },
+      project.lastSerial === undefined ? { name: project.name } : { name: project.name, "_last-serial": project.lastSerial },
     ),
   });
 }

@@ -11,7 +11,7 @@ const MAX_SEGMENT_BYTES = 255;
  */
 export const RESERVED_PREFIX = ".wheelhouse";
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function checkCharacters(key: string): void {

@@ -76,10 +76,7 @@ async function sortedKeys(store: BlobStore, prefix: string): Promise<string[]> {
   return (await listKeys(store, prefix)).sort();
 }
 
-export function describeBlobStoreContract(
-  name: string,
-  makeStore: () => Promise<{ store: BlobStore; cleanup(): Promise<void> }>,
-): void {
+export function describeBlobStoreContract(name: string, makeStore: () => Promise<{ store: BlobStore; cleanup(): Promise<void> }>): void {
   describe(`BlobStore contract: ${name}`, () => {
     let store: BlobStore;
     let cleanup: () => Promise<void>;
@@ -319,8 +316,14 @@ export function describeBlobStoreContract(
 
       const underA = await listAll(store, `${prefix}/a/`);
       underA.sort((a, b) => (a.key < b.key ? -1 : 1));
-      assert.deepEqual(underA.map((b) => b.key), [`${prefix}/a/x`, `${prefix}/a/y/z`]);
-      assert.deepEqual(underA.map((b) => b.size), [1, 2]);
+      assert.deepEqual(
+        underA.map((b) => b.key),
+        [`${prefix}/a/x`, `${prefix}/a/y/z`],
+      );
+      assert.deepEqual(
+        underA.map((b) => b.size),
+        [1, 2],
+      );
       for (const blob of underA) {
         assert.ok(blob.lastModified instanceof Date);
         assert.ok(Math.abs(blob.lastModified.getTime() - startedAt) < 60_000);
@@ -346,17 +349,17 @@ export function describeBlobStoreContract(
     });
 
     const invalidKeys: [string, string][] = [
-      ["../x", "invalid blob key \"../x\": has a \"..\" path segment"],
-      ["a/../../b", "invalid blob key \"a/../../b\": has a \"..\" path segment"],
-      ["./a", "invalid blob key \"./a\": has a \".\" path segment"],
-      ["/abs", "invalid blob key \"/abs\": must be relative, not start with /"],
-      ["a//b", "invalid blob key \"a//b\": has an empty path segment"],
-      ["a/", "invalid blob key \"a/\": has an empty path segment"],
-      ["a\\b", "invalid blob key \"a\\\\b\": contains a backslash"],
-      ["a\u0000b", "invalid blob key \"a\\u0000b\": contains a NUL byte"],
-      ["a\nb", "invalid blob key \"a\\nb\": contains a control character"],
-      ["", "invalid blob key \"\": must not be empty"],
-      [".wheelhouse-tmp/x", "invalid blob key \".wheelhouse-tmp/x\": is under the reserved \".wheelhouse\" prefix"],
+      ["../x", 'invalid blob key "../x": has a ".." path segment'],
+      ["a/../../b", 'invalid blob key "a/../../b": has a ".." path segment'],
+      ["./a", 'invalid blob key "./a": has a "." path segment'],
+      ["/abs", 'invalid blob key "/abs": must be relative, not start with /'],
+      ["a//b", 'invalid blob key "a//b": has an empty path segment'],
+      ["a/", 'invalid blob key "a/": has an empty path segment'],
+      ["a\\b", 'invalid blob key "a\\\\b": contains a backslash'],
+      ["a\u0000b", 'invalid blob key "a\\u0000b": contains a NUL byte'],
+      ["a\nb", 'invalid blob key "a\\nb": contains a control character'],
+      ["", 'invalid blob key "": must not be empty'],
+      [".wheelhouse-tmp/x", 'invalid blob key ".wheelhouse-tmp/x": is under the reserved ".wheelhouse" prefix'],
       ["x".repeat(256), `invalid blob key "${"x".repeat(256)}": has a path segment longer than 255 bytes`],
     ];
     for (const [key, message] of invalidKeys) {

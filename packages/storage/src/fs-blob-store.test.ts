@@ -66,7 +66,7 @@ describe("FsBlobStore specifics", () => {
     }
   });
 
-  test("a root given with \"..\" in it still confines keys", async () => {
+  test('a root given with ".." in it still confines keys', async () => {
     const store = new FsBlobStore("/tmp/../tmp/wheelhouse-never-created");
     await assert.rejects(store.head("../etc/passwd"), /has a "\.\." path segment/);
   });

@@ -1,13 +1,5 @@
 import assert from "node:assert/strict";
-import { createReadStream } from "node:fs";
-import type { ReadStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { describe, test } from "node:test";
-
 
 import { describeBlobStoreContract } from "./blob-store.contract.ts";
 import { S3BlobStore } from "./s3-blob-store.ts";

@@ -182,10 +182,7 @@ export class S3BlobStore implements BlobStore {
       const upload = (part: number, data: Buffer) => {
         size += data.length;
         const task = this.#client
-          .uploadPart(
-            { bucketName: this.#bucket, objectName: key, uploadID: encodeURIComponent(uploadId!), partNumber: part, headers: {} },
-            data,
-          )
+          .uploadPart({ bucketName: this.#bucket, objectName: key, uploadID: encodeURIComponent(uploadId!), partNumber: part, headers: {} }, data)
           .then(({ etag }) => {
             etags.push({ part, etag });
             buffers.give(data);

@@ -12,11 +12,8 @@ export function tooLarge(limits: ArchiveLimits): InvalidDistribution {
 }
 
 export function archiveRatioTooHigh(limits: ArchiveLimits): InvalidDistribution {
-  return invalidFile(
-    `the archive has a compression ratio above ${limits.maxCompressionRatio}, which looks like a decompression bomb.`,
-  );
+  return invalidFile(`the archive has a compression ratio above ${limits.maxCompressionRatio}, which looks like a decompression bomb.`);
 }
-
 
 export function duplicateMember(name: string): InvalidDistribution {
   return invalidFile(`duplicate member name ${quote(name)}.`);

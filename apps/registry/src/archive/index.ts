@@ -22,11 +22,7 @@ export type { InspectedDistribution } from "./inspected-distribution.ts";
  * upload route; its extension decides the format (PEP 527: .whl, .tar.gz and
  * .zip only) and, for wheels, which `.dist-info` directory to expect.
  */
-export async function inspectDistribution(
-  path: string,
-  filename: string,
-  limits?: Partial<ArchiveLimits>,
-): Promise<InspectedDistribution> {
+export async function inspectDistribution(path: string, filename: string, limits?: Partial<ArchiveLimits>): Promise<InspectedDistribution> {
   const resolved = resolveLimits(limits);
   if (filename.endsWith(".whl")) return inspectWheel(path, filename, resolved);
   if (filename.endsWith(".tar.gz")) return inspectTarGzSdist(path, resolved);

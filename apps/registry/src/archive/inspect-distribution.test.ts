@@ -3,22 +3,30 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { zipSync, strToU8 } from "fflate";
 import { DEFAULT_ARCHIVE_LIMITS, InvalidDistribution, inspectDistribution } from "./index.ts";
-import {
-  buildTarGz,
-  buildZip,
-  makeTempDir,
-  METADATA_TEXT,
-  PKG_INFO_TEXT,
-  rawTarMember,
-  sdistTarEntries,
-  WHEEL_TEXT,
-  wheelFiles,
-  type TempDir,
-} from "./test-fixtures.ts";
+import { buildTarGz, buildZip, makeTempDir, metadataText, rawTarMember, sdistTarEntries, wheelFileText, wheelMembers, type TempDir } from "@wheelhouse/testing";
 
 let dir: TempDir;
 before(async () => (dir = await makeTempDir()));
 after(() => dir.remove());
+
+// foo-bar 1.0, the project every archive test uploads.
+const FOO_BAR = { name: "foo-bar", version: "1.0", summary: "Grüße", generator: "test", files: { "foo_bar/__init__.py": "VALUE = 1\n" } };
+const METADATA_TEXT = metadataText(FOO_BAR);
+const WHEEL_TEXT = wheelFileText(FOO_BAR);
+const PKG_INFO_TEXT = metadataText({ name: "foo-bar", version: "1.0" });
+
+/** The members of a valid foo-bar wheel; `distInfo` renames its .dist-info directory, `overrides` change members (undefined removes). */
+function wheelFiles(distInfo?: string, overrides: Record<string, string | undefined> = {}) {
+  return wheelMembers(FOO_BAR, { ...(distInfo !== undefined ? { distInfo } : {}), overrides });
+}
+
+// The sdist of foo-bar 1.0: top directory, PKG-INFO, pyproject.toml and a module.
+const FOO_BAR_SDIST = {
+  name: "foo-bar",
+  version: "1.0",
+  files: { "pyproject.toml": "[project]\nname = 'foo-bar'\n", "src/foo_bar/__init__.py": "VALUE = 1\n" },
+};
+const sdistEntries = () => sdistTarEntries(FOO_BAR_SDIST);
 
 /** A wheel from a real zip writer (fflate), not our byte-level builder. */
 function fflateZip(files: Record<string, string | Uint8Array>): Uint8Array {
@@ -63,14 +71,13 @@ describe("inspectDistribution: accepted files", () => {
   });
 
   it("accepts small, very compressible members below the ratio floor", async () => {
-    const files = wheelFiles();
-    files.push({ name: "foo_bar/data.txt", data: "a".repeat(512 * 1024) });
+    const files = [...wheelFiles(), { name: "foo_bar/data.txt", data: "a".repeat(512 * 1024) }];
     const path = await dir.write("w.whl", buildZip(files));
     assert.equal((await inspectDistribution(path, "foo_bar-1.0-py3-none-any.whl")).kind, "wheel");
   });
 
   it("reads PKG-INFO from a .tar.gz sdist", async () => {
-    const path = await dir.write("s.tar.gz", await buildTarGz(sdistTarEntries()));
+    const path = await dir.write("s.tar.gz", await buildTarGz(sdistEntries()));
     const result = await inspectDistribution(path, "foo_bar-1.0.tar.gz");
     assert.deepEqual(result, { kind: "sdist", metadataText: PKG_INFO_TEXT });
   });
@@ -79,7 +86,7 @@ describe("inspectDistribution: accepted files", () => {
     // What `git archive` writes first: a pax global header carrying the commit id.
     const paxGlobal = rawTarMember("pax_global_header", "g", "52 comment=0123456789012345678901234567890123456789\n");
     const entries = [
-      ...sdistTarEntries(),
+      ...sdistEntries(),
       { header: { name: "foo_bar-1.0/src/link.py", type: "symlink" as const, linkname: "foo_bar/__init__.py" } },
       { header: { name: "foo_bar-1.0/data.bin" }, data: randomBytes(2 * 1024 * 1024) },
     ];
@@ -88,10 +95,7 @@ describe("inspectDistribution: accepted files", () => {
   });
 
   it("reads PKG-INFO from a .zip sdist", async () => {
-    const path = await dir.write(
-      "s.zip",
-      fflateZip({ "foo_bar-1.0/PKG-INFO": PKG_INFO_TEXT, "foo_bar-1.0/setup.py": "from setuptools import setup\n" }),
-    );
+    const path = await dir.write("s.zip", fflateZip({ "foo_bar-1.0/PKG-INFO": PKG_INFO_TEXT, "foo_bar-1.0/setup.py": "from setuptools import setup\n" }));
     assert.deepEqual(await inspectDistribution(path, "foo_bar-1.0.zip"), { kind: "sdist", metadataText: PKG_INFO_TEXT });
   });
 

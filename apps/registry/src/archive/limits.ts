@@ -44,15 +44,16 @@ export function resolveLimits(overrides: Partial<ArchiveLimits> = {}): ArchiveLi
 
 /** True when `uncompressed` is big enough to be judged and its ratio is over the cap. */
 export function exceedsRatio(uncompressed: number, compressed: number, limits: ArchiveLimits): boolean {
-  return (
-    uncompressed > COMPRESSION_RATIO_FLOOR_BYTES &&
-    uncompressed / Math.max(compressed, 1) > limits.maxCompressionRatio
-  );
+  return uncompressed > COMPRESSION_RATIO_FLOOR_BYTES && uncompressed / Math.max(compressed, 1) > limits.maxCompressionRatio;
 }
 
 /** "2 MiB", "8 GiB", "1500 bytes": for messages. */
 export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [["GiB", GiB], ["MiB", MiB], ["KiB", KiB]] as const) {
+  for (const [unit, size] of [
+    ["GiB", GiB],
+    ["MiB", MiB],
+    ["KiB", KiB],
+  ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
   }
   return `${bytes} bytes`;

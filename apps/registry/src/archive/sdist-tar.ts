@@ -107,9 +107,7 @@ function checkHeader(header: Header, layout: SdistLayout): string[] | undefined 
       return segments;
     default:
       // Devices and FIFOs have no business in a source tree.
-      throw invalidFile(
-        `member ${quote(name)} is a ${type ?? "member of unknown type"}; sdists may contain only files, directories and links.`,
-      );
+      throw invalidFile(`member ${quote(name)} is a ${type ?? "member of unknown type"}; sdists may contain only files, directories and links.`);
   }
 }
 

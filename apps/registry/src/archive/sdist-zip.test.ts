@@ -2,11 +2,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { inspectDistribution } from "./index.ts";
-import { buildZip, makeTempDir, PKG_INFO_TEXT, type RawZipEntry, type TempDir } from "./test-fixtures.ts";
+import { buildZip, makeTempDir, metadataText, type RawZipEntry, type TempDir } from "@wheelhouse/testing";
 
 let dir: TempDir;
 before(async () => (dir = await makeTempDir()));
 after(() => dir.remove());
+
+const PKG_INFO_TEXT = metadataText({ name: "foo-bar", version: "1.0" });
 
 const SDIST = "foo_bar-1.0.zip";
 
@@ -30,14 +32,20 @@ describe(".zip sdist", () => {
 
   it("rejects a file at the top level", async () => {
     await rejectsZipSdist(
-      [{ name: "foo_bar-1.0/PKG-INFO", data: PKG_INFO_TEXT }, { name: "setup.py", data: "" }],
+      [
+        { name: "foo_bar-1.0/PKG-INFO", data: PKG_INFO_TEXT },
+        { name: "setup.py", data: "" },
+      ],
       'Invalid distribution file: member "setup.py" is not inside the sdist\'s top-level directory.',
     );
   });
 
   it("rejects a second top-level directory", async () => {
     await rejectsZipSdist(
-      [{ name: "foo_bar-1.0/PKG-INFO", data: PKG_INFO_TEXT }, { name: "other/x.py", data: "" }],
+      [
+        { name: "foo_bar-1.0/PKG-INFO", data: PKG_INFO_TEXT },
+        { name: "other/x.py", data: "" },
+      ],
       'Invalid distribution file: the sdist has more than one top-level directory ("foo_bar-1.0" and "other").',
     );
   });
@@ -52,7 +60,10 @@ describe(".zip sdist", () => {
 
   it("rejects traversal names", async () => {
     await rejectsZipSdist(
-      [{ name: "foo_bar-1.0/PKG-INFO", data: PKG_INFO_TEXT }, { name: "foo_bar-1.0/../../x", data: "" }],
+      [
+        { name: "foo_bar-1.0/PKG-INFO", data: PKG_INFO_TEXT },
+        { name: "foo_bar-1.0/../../x", data: "" },
+      ],
       'Invalid distribution file: member name "foo_bar-1.0/../../x" contains a ".." segment.',
     );
   });

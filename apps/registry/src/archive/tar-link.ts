@@ -8,16 +8,9 @@ import { invalidFile, quote } from "./invalid-distribution.ts";
  * Symlink targets are relative to the link's own directory; hard link targets
  * name another member, relative to the archive root.
  */
-export function checkLinkTarget(
-  kind: "symlink" | "link",
-  name: string,
-  segments: readonly string[],
-  target: string,
-  top: string,
-): void {
+export function checkLinkTarget(kind: "symlink" | "link", name: string, segments: readonly string[], target: string, top: string): void {
   const escapes = () => invalidFile(`link ${quote(name)} points outside the sdist's top-level directory.`);
-  // eslint-disable-next-line no-control-regex
-  if (target === "" || target.startsWith("/") || /^[A-Za-z]:/.test(target) || /[\\\u0000]/.test(target)) throw escapes();
+  if (target === "" || target.startsWith("/") || /^[A-Za-z]:/.test(target) || target.includes("\\") || target.includes("\0")) throw escapes();
 
   const resolved = kind === "symlink" ? segments.slice(0, -1) : [];
   for (const part of target.split("/")) {

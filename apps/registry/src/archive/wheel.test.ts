@@ -2,21 +2,24 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { inspectDistribution, type ArchiveLimits } from "./index.ts";
-import { buildZip, makeTempDir, wheelFiles, type TempDir } from "./test-fixtures.ts";
+import { buildZip, makeTempDir, wheelMembers, type TempDir } from "@wheelhouse/testing";
 
 let dir: TempDir;
 before(async () => (dir = await makeTempDir()));
 after(() => dir.remove());
 
+// foo-bar 1.0, the project every archive test uploads.
+const FOO_BAR = { name: "foo-bar", version: "1.0", summary: "Grüße", generator: "test", files: { "foo_bar/__init__.py": "VALUE = 1\n" } };
+
+/** The members of a valid foo-bar wheel; `distInfo` renames its .dist-info directory, `overrides` change members (undefined removes). */
+function wheelFiles(distInfo?: string, overrides: Record<string, string | undefined> = {}) {
+  return wheelMembers(FOO_BAR, { ...(distInfo !== undefined ? { distInfo } : {}), overrides });
+}
+
 const WHEEL = "foo_bar-1.0-py3-none-any.whl";
 const DIST_INFO = "foo_bar-1.0.dist-info";
 
-async function rejectsWheel(
-  files: { name: string; data: string | Buffer }[],
-  message: string,
-  filename = WHEEL,
-  limits?: Partial<ArchiveLimits>,
-) {
+async function rejectsWheel(files: { name: string; data: string | Buffer }[], message: string, filename = WHEEL, limits?: Partial<ArchiveLimits>) {
   const path = await dir.write("t.whl", buildZip(files));
   await assert.rejects(inspectDistribution(path, filename, limits), { name: "InvalidDistribution", message });
 }
@@ -31,10 +34,7 @@ describe("wheel layout", () => {
   });
 
   it("rejects a wheel without a .dist-info directory", async () => {
-    await rejectsWheel(
-      [{ name: "foo_bar/__init__.py", data: "" }],
-      "Invalid distribution file: the wheel has no foo_bar-1.0.dist-info directory.",
-    );
+    await rejectsWheel([{ name: "foo_bar/__init__.py", data: "" }], "Invalid distribution file: the wheel has no foo_bar-1.0.dist-info directory.");
   });
 
   it("ignores .dist-info directories that are not at the top level", async () => {
@@ -67,10 +67,7 @@ describe("wheel layout", () => {
 
   for (const file of ["WHEEL", "METADATA", "RECORD"]) {
     it(`rejects a wheel without ${file}`, async () => {
-      await rejectsWheel(
-        wheelFiles(DIST_INFO, { [`${DIST_INFO}/${file}`]: undefined }),
-        `Invalid distribution file: the wheel has no ${DIST_INFO}/${file}.`,
-      );
+      await rejectsWheel(wheelFiles(DIST_INFO, { [`${DIST_INFO}/${file}`]: undefined }), `Invalid distribution file: the wheel has no ${DIST_INFO}/${file}.`);
     });
   }
 
@@ -111,17 +108,14 @@ describe("wheel files", () => {
 
   it("rejects METADATA that is not UTF-8", async () => {
     await rejectsWheel(
-      [
-        ...wheelFiles(DIST_INFO, { [`${DIST_INFO}/METADATA`]: undefined }),
-        { name: `${DIST_INFO}/METADATA`, data: Buffer.from("Name: caf\xe9\n", "latin1") },
-      ],
+      [...wheelFiles(DIST_INFO, { [`${DIST_INFO}/METADATA`]: undefined }), { name: `${DIST_INFO}/METADATA`, data: Buffer.from("Name: caf\xe9\n", "latin1") }],
       `Invalid distribution file: ${DIST_INFO}/METADATA is not valid UTF-8.`,
     );
   });
 
   it("rejects a WHEEL file larger than the metadata limit", async () => {
     await rejectsWheel(
-      wheelFiles(DIST_INFO, { [`${DIST_INFO}/WHEEL`]: "Wheel-Version: 1.0\n" + "Tag: py3-none-any\n".repeat(100) }),
+      wheelFiles(DIST_INFO, { [`${DIST_INFO}/WHEEL`]: `Wheel-Version: 1.0\n${"Tag: py3-none-any\n".repeat(100)}` }),
       `Invalid distribution file: ${DIST_INFO}/WHEEL is larger than 1 KiB.`,
       WHEEL,
       { maxMetadataBytes: 1024 },

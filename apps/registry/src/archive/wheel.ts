@@ -1,9 +1,9 @@
+import { InvalidWheelFile, parseWheelFile } from "@wheelhouse/packaging";
 import { metadataTooLarge } from "./archive-messages.ts";
 import type { InspectedDistribution } from "./inspected-distribution.ts";
 import { InvalidDistribution, invalidFile } from "./invalid-distribution.ts";
 import type { ArchiveLimits } from "./limits.ts";
 import { decodeMetadataText } from "./metadata-text.ts";
-import { checkWheelVersion } from "./wheel-file.ts";
 import { withZipArchive, type ZipArchive } from "./zip-archive.ts";
 import type { ZipMember } from "./zip-member.ts";
 
@@ -25,7 +25,7 @@ export async function inspectWheel(path: string, filename: string, limits: Archi
       if (!files.has(required)) throw invalidFile(`the wheel has no ${distInfo}/${required}.`);
     }
     const wheelText = await readText(archive, files.get("WHEEL")!, `${distInfo}/WHEEL`, limits);
-    checkWheelVersion(wheelText, `${distInfo}/WHEEL`);
+    checkWheelFile(wheelText, `${distInfo}/WHEEL`);
     const metadataText = await readText(archive, files.get("METADATA")!, `${distInfo}/METADATA`, limits);
     return { kind: "wheel", metadataText, wheelText };
   });
@@ -39,9 +39,7 @@ export async function inspectWheel(path: string, filename: string, limits: Archi
 function wheelNameVersion(filename: string): string {
   const parts = filename.slice(0, -".whl".length).split("-");
   if ((parts.length !== 5 && parts.length !== 6) || parts.some((part) => part === "")) {
-    throw new InvalidDistribution(
-      "Invalid wheel filename: expected {name}-{version}(-{build tag})?-{python tag}-{abi tag}-{platform tag}.whl.",
-    );
+    throw new InvalidDistribution("Invalid wheel filename: expected {name}-{version}(-{build tag})?-{python tag}-{abi tag}-{platform tag}.whl.");
   }
   return `${parts[0]}-${parts[1]}`;
 }
@@ -71,7 +69,30 @@ function findDistInfo(members: readonly ZipMember[], expected: string): string {
 }
 
 function canonical(distInfo: string): string {
-  return distInfo.slice(0, -DIST_INFO.length).toLowerCase().replace(/[-_.]+/g, "-");
+  return distInfo
+    .slice(0, -DIST_INFO.length)
+    .toLowerCase()
+    .replace(/[-_.]+/g, "-");
+}
+
+/**
+ * PEP 427: an installer must refuse a wheel whose Wheel-Version major is greater than the one it
+ * knows (1), and 0.x never existed: upload rules (`strict`). `path` names the file in messages.
+ */
+function checkWheelFile(wheelText: string, path: string): void {
+  try {
+    parseWheelFile(wheelText, { strict: true });
+  } catch (err) {
+    if (!(err instanceof InvalidWheelFile)) throw err;
+    switch (err.problem) {
+      case "missing-version":
+        throw invalidFile(`${path} has no Wheel-Version.`);
+      case "invalid-version":
+        throw invalidFile(`${path} has an invalid Wheel-Version ${JSON.stringify(err.value)}.`);
+      case "unsupported-version":
+        throw invalidFile(`Wheel-Version ${err.value} is not supported; only 1.x wheels are accepted.`);
+    }
+  }
 }
 
 async function readText(archive: ZipArchive, member: ZipMember, label: string, limits: ArchiveLimits): Promise<string> {

@@ -48,7 +48,11 @@ export async function withZipArchive<T>(path: string, limits: ArchiveLimits, use
       throw translateYauzlError(error);
     });
     const members = await readCentralDirectory(zipfile, limits, end.centralDirectorySize, fileSize);
-    await checkLocalHeaders(file, members.map((member) => member.entry), end.centralDirectoryOffset);
+    await checkLocalHeaders(
+      file,
+      members.map((member) => member.entry),
+      end.centralDirectoryOffset,
+    );
 
     const opened = zipfile;
     return await use({ members, read: (member, maxBytes, tooBig) => readMember(opened, member, maxBytes, tooBig) });
@@ -121,12 +125,12 @@ async function readMember(zipfile: ZipFile, member: ZipMember, maxBytes: number,
 function translateYauzlError(error: unknown): InvalidDistribution {
   if (error instanceof InvalidDistribution) return error;
   const message = error instanceof Error ? error.message : "";
-  const named = (prefix: string) => (message.startsWith(prefix) ? message.slice(prefix.length) : undefined);
-  let name: string | undefined;
-  if ((name = named("invalid characters in fileName: ")) !== undefined) return backslashInName(name);
-  if ((name = named("absolute path: ")) !== undefined) return absoluteName(name);
-  if ((name = named("invalid relative path: ")) !== undefined) return dotDotInName(name);
+  const byName: [string, (name: string) => InvalidDistribution][] = [
+    ["invalid characters in fileName: ", backslashInName],
+    ["absolute path: ", absoluteName],
+    ["invalid relative path: ", dotDotInName],
+  ];
+  for (const [prefix, rejection] of byName) if (message.startsWith(prefix)) return rejection(message.slice(prefix.length));
   if (message.startsWith("strong encryption")) return invalidFile("the archive contains an encrypted member.");
   return notAZip();
 }
-

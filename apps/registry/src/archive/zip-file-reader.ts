@@ -23,13 +23,7 @@ export class CachedFileReader extends yauzl.RandomAccessReader {
     super();
   }
 
-  override read(
-    buffer: Buffer,
-    offset: number,
-    length: number,
-    position: number,
-    callback: (err: Error | null, bytesRead?: number) => void,
-  ): void {
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
     const cache = this.cache;
     if (cache && position >= cache.start && position + length <= cache.start + cache.bytes.length) {
       cache.bytes.copy(buffer, offset, position - cache.start, position - cache.start + length);

@@ -41,7 +41,7 @@ export async function checkLocalHeaders(file: FileHandle, entries: readonly Entr
     const extra = tail.subarray(nameLength);
 
     if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff) {
-      ({ compressedSize, uncompressedSize } = zip64Sizes(extra, compressedSize, uncompressedSize));
+      ({ compressedSize, uncompressedSize } = zip64Sizes(extra));
     }
     if (
       !name.equals(entry.fileNameRaw) ||
@@ -59,7 +59,7 @@ export async function checkLocalHeaders(file: FileHandle, entries: readonly Entr
 }
 
 /** Sizes from a local header's ZIP64 extra field (APPNOTE 4.5.3: both sizes, uncompressed first). */
-function zip64Sizes(extra: Buffer, compressedSize: number, uncompressedSize: number) {
+function zip64Sizes(extra: Buffer): { uncompressedSize: number; compressedSize: number } {
   for (let at = 0; at + 4 <= extra.length; ) {
     const id = extra.readUInt16LE(at);
     const size = extra.readUInt16LE(at + 2);

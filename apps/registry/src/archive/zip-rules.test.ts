@@ -4,11 +4,19 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { crc32, deflateRawSync } from "node:zlib";
 import { inspectDistribution, type ArchiveLimits } from "./index.ts";
-import { buildZip, deflatedZeros, makeTempDir, wheelFiles, type RawZipEntry, type RawZipOptions, type TempDir } from "./test-fixtures.ts";
+import { buildZip, deflatedZeros, makeTempDir, wheelMembers, type RawZipEntry, type RawZipOptions, type TempDir } from "@wheelhouse/testing";
 
 let dir: TempDir;
 before(async () => (dir = await makeTempDir()));
 after(() => dir.remove());
+
+// foo-bar 1.0, the project every archive test uploads.
+const FOO_BAR = { name: "foo-bar", version: "1.0", summary: "Grüße", generator: "test", files: { "foo_bar/__init__.py": "VALUE = 1\n" } };
+
+/** The members of a valid foo-bar wheel; `distInfo` renames its .dist-info directory, `overrides` change members (undefined removes). */
+function wheelFiles(distInfo?: string, overrides: Record<string, string | undefined> = {}) {
+  return wheelMembers(FOO_BAR, { ...(distInfo !== undefined ? { distInfo } : {}), overrides });
+}
 
 const WHEEL = "foo_bar-1.0-py3-none-any.whl";
 
@@ -57,10 +65,7 @@ describe("zip framing", () => {
     // Readers that scan backwards see only the second zip; the first is a
     // payload in front of it.
     const second = buildZip([{ name: "evil.py", data: "import os\n" }]);
-    await rejectsZip(
-      withEntries([], { append: second }),
-      "Invalid distribution file: the zip archive has data before its first entry.",
-    );
+    await rejectsZip(withEntries([], { append: second }), "Invalid distribution file: the zip archive has data before its first entry.");
   });
 
   it("rejects an archive comment that hides an end record", async () => {
@@ -112,37 +117,34 @@ describe("zip framing", () => {
 describe("zip member names", () => {
   it("rejects exact duplicate names", async () => {
     await rejectsZip(
-      withEntries([{ name: "foo_bar/x.py", data: "1" }, { name: "foo_bar/x.py", data: "2" }]),
+      withEntries([
+        { name: "foo_bar/x.py", data: "1" },
+        { name: "foo_bar/x.py", data: "2" },
+      ]),
       'Invalid distribution file: duplicate member name "foo_bar/x.py".',
     );
   });
 
   it("rejects names that collide once normalized", async () => {
     await rejectsZip(
-      withEntries([{ name: "foo_bar/x.py", data: "1" }, { name: "foo_bar//x.py", data: "2" }]),
+      withEntries([
+        { name: "foo_bar/x.py", data: "1" },
+        { name: "foo_bar//x.py", data: "2" },
+      ]),
       'Invalid distribution file: duplicate member name "foo_bar//x.py".',
     );
   });
 
   it("rejects a backslash (which would collide with the / spelling on Windows)", async () => {
-    await rejectsZip(
-      withEntries([{ name: "foo_bar\\x.py", data: "1" }]),
-      'Invalid distribution file: member name "foo_bar\\\\x.py" contains a backslash.',
-    );
+    await rejectsZip(withEntries([{ name: "foo_bar\\x.py", data: "1" }]), 'Invalid distribution file: member name "foo_bar\\\\x.py" contains a backslash.');
   });
 
   it("rejects an absolute path", async () => {
-    await rejectsZip(
-      withEntries([{ name: "/etc/cron.d/evil", data: "1" }]),
-      'Invalid distribution file: member name "/etc/cron.d/evil" is an absolute path.',
-    );
+    await rejectsZip(withEntries([{ name: "/etc/cron.d/evil", data: "1" }]), 'Invalid distribution file: member name "/etc/cron.d/evil" is an absolute path.');
   });
 
   it("rejects a Windows drive path", async () => {
-    await rejectsZip(
-      withEntries([{ name: "C:/evil.py", data: "1" }]),
-      'Invalid distribution file: member name "C:/evil.py" is an absolute path.',
-    );
+    await rejectsZip(withEntries([{ name: "C:/evil.py", data: "1" }]), 'Invalid distribution file: member name "C:/evil.py" is an absolute path.');
   });
 
   it("rejects a .. segment", async () => {
@@ -197,7 +199,7 @@ describe("zip member encoding", () => {
   });
 
   it("rejects a member that inflates to more than its declared size", async () => {
-    const real = Buffer.from("Metadata-Version: 2.1\n" + "X".repeat(50_000));
+    const real = Buffer.from(`Metadata-Version: 2.1\n${"X".repeat(50_000)}`);
     const files = wheelFiles().map((f) =>
       f.name.endsWith("/METADATA") ? { ...f, raw: { compressed: deflateRawSync(real), crc: crc32(real), uncompressedSize: 100 } } : f,
     );
@@ -234,10 +236,7 @@ describe("zip limits", () => {
     const path = await dir.write("z.whl", buildZip([...wheelFiles(), { name: "foo_bar/zeros.bin", data: zeros }]));
     assert.equal((await inspectDistribution(path, "foo_bar-1.0-py3-none-any.whl")).kind, "wheel");
     const many = Array.from({ length: 70 }, (_, i) => ({ name: `foo_bar/z${i}.bin`, data: Buffer.alloc(1024 * 1024) }));
-    await rejectsZip(
-      withEntries(many),
-      "Invalid distribution file: the archive has a compression ratio above 50, which looks like a decompression bomb.",
-    );
+    await rejectsZip(withEntries(many), "Invalid distribution file: the archive has a compression ratio above 50, which looks like a decompression bomb.");
   });
 
   it("rejects METADATA larger than the limit", async () => {

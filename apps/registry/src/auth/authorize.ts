@@ -90,10 +90,7 @@ export function assertMayUploadToProject(
     throw new Forbidden(`This token is scoped to project '${principal.token.projectName}', not '${normalizedName}'.`, "token-scope");
   }
   if (project && !principal.user.isAdmin && !project.ownerIds.includes(principal.user.id)) {
-    throw new Forbidden(
-      `The user '${principal.user.username}' isn't allowed to upload to project '${project.displayName}'.`,
-      "not-owner",
-    );
+    throw new Forbidden(`The user '${principal.user.username}' isn't allowed to upload to project '${project.displayName}'.`, "not-owner");
   }
 }
 

@@ -10,7 +10,6 @@ import type { Principal } from "../auth/principal.ts";
 import type { CredentialVerifier } from "../services/verify-credentials.ts";
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** null: no credentials were sent. */
@@ -31,9 +30,13 @@ class BasicCredentialsStrategy implements passport.Strategy {
     try {
       given = parseBasicAuthorization(req.get("authorization"));
     } catch (err) {
-      return this.error(err);
+      this.error(err);
+      return;
     }
-    if (!given) return this.pass();
+    if (!given) {
+      this.pass();
+      return;
+    }
     this.credentials.verify(given.username, given.password).then(
       (principal) => (principal ? this.success(principal) : this.fail()),
       (err: unknown) => this.error(err),

@@ -1,10 +1,10 @@
 import type { Db } from "@wheelhouse/db";
-import type { JobQueue } from "@wheelhouse/worker";
+import type { Mirror } from "@wheelhouse/mirror";
 import type { BlobStore } from "@wheelhouse/storage";
 import type { Config } from "../config.ts";
+import type { JobQueue } from "../jobs/index.ts";
 import type { Logger } from "../logger.ts";
 import type { AdvisoryCache } from "../services/advisory-cache.ts";
-import type { MirrorFacade } from "../services/mirror-facade.ts";
 import type { PageCache } from "../services/render-project-page.ts";
 import type { CredentialVerifier } from "../services/verify-credentials.ts";
 
@@ -13,7 +13,8 @@ export interface AppDeps {
   db: Db;
   store: BlobStore;
   log: Logger;
-  mirror: MirrorFacade;
+  /** The pull-through mirror: one object per app, shared with the in-process jobs. */
+  mirror: Mirror;
   /** Background jobs; in the embedded default they run in this process. */
   queue: JobQueue;
   config: Pick<Config, "defaultIndex" | "maxUploadBytes" | "baseUrl" | "dataDir">;

@@ -15,7 +15,6 @@ import { hasControlCharacter } from "../text/control-characters.ts";
  */
 const MAX_SEGMENT_LENGTH = 512;
 
-
 /**
  * RFC 3986 percent-decoding into UTF-8 text, or null when it is malformed: a `%` without two hex
  * digits, or bytes that are not UTF-8 (overlong forms and lone surrogates included).

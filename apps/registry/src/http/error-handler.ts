@@ -28,11 +28,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // pip's Accept names application/vnd.pypi.simple.v1+json: that is not a request for problem+json.
     // (/api/… and /<index>/api/… — advisories, search — are JSON APIs whatever the client sends;
     // /simple/api/ is the page of a project named "api".)
-    const wantsProblem = req.path.startsWith("/api/") || /^\/(?!simple\/)[^/]+\/api\//.test(req.path) || /(^|,)\s*application\/(problem\+)?json\s*(;|,|$)/i.test(req.get("accept") ?? "");
+    const wantsProblem =
+      req.path.startsWith("/api/") ||
+      /^\/(?!simple\/)[^/]+\/api\//.test(req.path) ||
+      /(^|,)\s*application\/(problem\+)?json\s*(;|,|$)/i.test(req.get("accept") ?? "");
     if (wantsProblem) {
-      res.type("application/problem+json").send(
-        JSON.stringify({ type: `urn:wheelhouse:error:${appError.code}`, title: appError.message, status: appError.status, detail: appError.message }),
-      );
+      res
+        .type("application/problem+json")
+        .send(JSON.stringify({ type: `urn:wheelhouse:error:${appError.code}`, title: appError.message, status: appError.status, detail: appError.message }));
     } else {
       res.type("text/plain; charset=utf-8").send(`${appError.message}\n`);
     }

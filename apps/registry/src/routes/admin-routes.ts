@@ -12,7 +12,7 @@ import { collectGarbage } from "../services/collect-garbage.ts";
 import { deleteFile, deleteRelease } from "../services/delete-distributions.ts";
 import { findIndexOrThrow } from "../services/find-index.ts";
 import { listAuditEvents } from "../services/list-audit-events.ts";
-import { jobStatus, listSyncRuns, syncMirrorSchedules, triggerMirrorSync } from "@wheelhouse/worker";
+import { jobStatus, listSyncRuns, syncMirrorSchedules, triggerMirrorSync } from "../jobs/index.ts";
 import { createIndex, describeIndex, updateIndex, type IndexSettings } from "../services/manage-indexes.ts";
 import { createApiToken, createUser, listApiTokens, revokeApiToken } from "../services/manage-users.ts";
 import { setFileYanked, setReleaseYanked } from "../services/yank.ts";
@@ -136,7 +136,10 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.post("/gc", async (req, res) => {
     const graceSeconds = parseBody(z.object({ graceSeconds: z.number().int().min(0).optional() }).strict(), req.body).graceSeconds;
-    const report = await collectGarbage({ db: deps.db, store: deps.store, uploadTmpDir: uploadTmpDir(deps.config.dataDir) }, graceSeconds === undefined ? undefined : graceSeconds * 1000);
+    const report = await collectGarbage(
+      { db: deps.db, store: deps.store, uploadTmpDir: uploadTmpDir(deps.config.dataDir) },
+      graceSeconds === undefined ? undefined : graceSeconds * 1000,
+    );
     deps.log.info({ report, by: actor(req).username }, "garbage collected");
     res.json(report);
   });
@@ -157,7 +160,14 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.get("/audit", async (req, res) => {
     const q = (k: string) => (typeof req.query[k] === "string" ? (req.query[k] as string) : undefined);
-    res.json(await listAuditEvents(deps.db, { index: q("index"), project: q("project"), action: q("action"), limit: q("limit") === undefined ? undefined : Number(q("limit")) }));
+    res.json(
+      await listAuditEvents(deps.db, {
+        index: q("index"),
+        project: q("project"),
+        action: q("action"),
+        limit: q("limit") === undefined ? undefined : Number(q("limit")),
+      }),
+    );
   });
 
   return router;

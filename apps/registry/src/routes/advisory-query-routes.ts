@@ -52,7 +52,17 @@ export function advisoryQueryRoutes(deps: AppDeps): Router {
     });
   };
 
-  router.post("/api/advisories/query", readableIndex(deps.db, () => deps.config.defaultIndex), json, query);
-  router.post("/:index/api/advisories/query", readableIndex(deps.db, (req) => req.params.index as string), json, query);
+  router.post(
+    "/api/advisories/query",
+    readableIndex(deps.db, () => deps.config.defaultIndex),
+    json,
+    query,
+  );
+  router.post(
+    "/:index/api/advisories/query",
+    readableIndex(deps.db, (req) => req.params.index as string),
+    json,
+    query,
+  );
   return router;
 }

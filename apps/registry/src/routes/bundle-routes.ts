@@ -76,7 +76,12 @@ export function bundleRoutes(deps: AppDeps): Router {
     const type = (req.get("content-type") ?? "application/x-tar").split(";")[0]!.trim().toLowerCase();
     if (!TAR_TYPES.includes(type)) throw new AppError(415, `Send the bundle as application/x-tar, not ${type}.`, "unsupported-media-type");
     try {
-      const summary = await importBundle(deps, { index, input: req, actor: req.principal!.user, checkFile: bundleFileCheck({ store: deps.store, dataDir: deps.config.dataDir }) });
+      const summary = await importBundle(deps, {
+        index,
+        input: req,
+        actor: req.principal!.user,
+        checkFile: bundleFileCheck({ store: deps.store, dataDir: deps.config.dataDir }),
+      });
       res.json(summary);
     } catch (err) {
       // The rest of a refused body is read and dropped, so the client gets the answer rather than a reset.

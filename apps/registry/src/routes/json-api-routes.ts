@@ -33,14 +33,26 @@ export function jsonApiRoutes(deps: AppDeps): Router {
 
   // Advisories are registry-wide: matched by the normalized name and the version, whichever index
   // holds the release. The body (and so its ETag) is built per request, so an import shows at once.
-  const vulnerabilities = (req: Request): VulnerabilityLookup => (version) => deps.advisories.forRelease(deps.db, canonicalizeName(req.params.project as string), version);
+  const vulnerabilities =
+    (req: Request): VulnerabilityLookup =>
+    (version) =>
+      deps.advisories.forRelease(deps.db, canonicalizeName(req.params.project as string), version);
   const project = (indexName: (req: Request) => string) => (req: Request, res: Response) =>
     answer(req, res, indexName(req), (source, visible) =>
       projectJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), baseUrl(req), visible, vulnerabilities(req)),
     );
   const release = (indexName: (req: Request) => string) => (req: Request, res: Response) =>
     answer(req, res, indexName(req), (source, visible) =>
-      releaseJson(deps.db, source.index, source.projectId, canonicalizeName(req.params.project as string), req.params.version as string, baseUrl(req), visible, vulnerabilities(req)),
+      releaseJson(
+        deps.db,
+        source.index,
+        source.projectId,
+        canonicalizeName(req.params.project as string),
+        req.params.version as string,
+        baseUrl(req),
+        visible,
+        vulnerabilities(req),
+      ),
     );
   const defaultIndex = () => deps.config.defaultIndex;
   const inUrl = (req: Request) => req.params.index as string;

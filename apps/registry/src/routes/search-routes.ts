@@ -23,7 +23,13 @@ export function searchRoutes(deps: AppDeps): Router {
     res.json({ results });
   };
 
-  router.get("/api/search", search(() => deps.config.defaultIndex));
-  router.get("/:index/api/search", search((req) => req.params.index as string));
+  router.get(
+    "/api/search",
+    search(() => deps.config.defaultIndex),
+  );
+  router.get(
+    "/:index/api/search",
+    search((req) => req.params.index as string),
+  );
   return router;
 }

@@ -58,7 +58,14 @@ export function simpleRoutes(deps: AppDeps): Router {
     const index = await findIndexOrThrow(deps.db, indexName);
     assertCanRead(req, index);
     const format = negotiate(req);
-    sendPage(req, res, await indexPage(deps.db, index, format, readAccess(req)), contentTypeFor(format), isSharedAnswer(req, index), await pageMaxAge(deps.db, index));
+    sendPage(
+      req,
+      res,
+      await indexPage(deps.db, index, format, readAccess(req)),
+      contentTypeFor(format),
+      isSharedAnswer(req, index),
+      await pageMaxAge(deps.db, index),
+    );
   };
 
   const showProject = async (req: Request, res: Response, indexName: string, inUrl: boolean) => {
@@ -109,7 +116,17 @@ export function simpleRoutes(deps: AppDeps): Router {
   router.get("/simple/:project/", (req, res) => showProject(req, res, deps.config.defaultIndex, false));
   router.get("/:index/simple/", (req, res) => listProjects(req, res, req.params.index as string));
   router.get("/:index/simple/:project/", (req, res) => showProject(req, res, req.params.index as string, true));
-  router.post("/simple/-/revalidate", readableIndex(deps.db, () => deps.config.defaultIndex), json, revalidate);
-  router.post("/:index/simple/-/revalidate", readableIndex(deps.db, (req) => req.params.index as string), json, revalidate);
+  router.post(
+    "/simple/-/revalidate",
+    readableIndex(deps.db, () => deps.config.defaultIndex),
+    json,
+    revalidate,
+  );
+  router.post(
+    "/:index/simple/-/revalidate",
+    readableIndex(deps.db, (req) => req.params.index as string),
+    json,
+    revalidate,
+  );
   return router;
 }

@@ -7,7 +7,7 @@ import type { AppDeps } from "../http/deps.ts";
 import { findIndexOrThrow, type IndexRow } from "../services/find-index.ts";
 import { uploadDistribution } from "../services/upload-distribution.ts";
 import { discardStaged, feedMultipart, StagingStorageEngine, uploadTmpDir, type StagedFile } from "../upload/staging-storage-engine.ts";
-import { parseUploadForm, type FormFields } from "../upload/upload-form.ts";
+import { parseUploadForm, type FormFields, type UploadForm } from "../upload/upload-form.ts";
 
 export function uploadRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -33,7 +33,7 @@ export function uploadRoutes(deps: AppDeps): Router {
     await receiveMultipart(receive, req, res, deps.config.maxUploadBytes);
     const staged = req.file as (Express.Multer.File & StagedFile) | undefined;
     if (!staged) throw new BadRequest("Missing required form field 'content': the distribution file.", "missing-file");
-    let form;
+    let form: UploadForm;
     try {
       form = parseUploadForm(req.body as FormFields);
     } catch (err) {

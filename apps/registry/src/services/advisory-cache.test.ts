@@ -7,7 +7,18 @@ import type { Db } from "@wheelhouse/db";
 import { AdvisoryCache } from "./advisory-cache.ts";
 
 function row(id: string) {
-  const advisory = { id, aliases: [], summary: "", details: "", severity: null, link: "", source: "osv", published: null, modified: new Date(0), withdrawn: null };
+  const advisory = {
+    id,
+    aliases: [],
+    summary: "",
+    details: "",
+    severity: null,
+    link: "",
+    source: "osv",
+    published: null,
+    modified: new Date(0),
+    withdrawn: null,
+  };
   return { advisoryId: id, name: "lib", ranges: [[{ introduced: "0" }]], versions: [], fixedIn: [], advisory };
 }
 

@@ -66,7 +66,20 @@ export class AdvisoryCache {
     const rows = await db.advisoryPackage.findMany({
       where: { name: { in: missing } },
       include: {
-        advisory: { select: { id: true, aliases: true, summary: true, details: true, severity: true, link: true, source: true, published: true, modified: true, withdrawn: true } },
+        advisory: {
+          select: {
+            id: true,
+            aliases: true,
+            summary: true,
+            details: true,
+            severity: true,
+            link: true,
+            source: true,
+            published: true,
+            modified: true,
+            withdrawn: true,
+          },
+        },
       },
       orderBy: { advisoryId: "asc" },
     });

@@ -69,9 +69,7 @@ export async function checkDownload(
 
 /** `Download of x-1.0-py3-none-any.whl refused by index 'acme' policy: known vulnerabilities GHSA-… (CVE-…) severity high; fixed in 1.1` */
 export function refusal(filename: string, indexName: string, version: string, advisories: AdvisoryInfo[]): string {
-  const listed = advisories
-    .map((a) => `${a.id}${a.aliases.length > 0 ? ` (${a.aliases.join(", ")})` : ""} severity ${a.severity ?? "unknown"}`)
-    .join(", ");
+  const listed = advisories.map((a) => `${a.id}${a.aliases.length > 0 ? ` (${a.aliases.join(", ")})` : ""} severity ${a.severity ?? "unknown"}`).join(", ");
   return `Download of ${filename} refused by index '${indexName}' policy: known vulnerabilities ${listed}; ${fixedIn(version, advisories)}`;
 }
 

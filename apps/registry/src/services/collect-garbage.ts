@@ -27,9 +27,7 @@ export async function collectGarbage(deps: { db: Db; store: BlobStore; uploadTmp
 
   let batch: string[] = [];
   const sweep = async () => {
-    const referenced = new Set(
-      (await deps.db.file.findMany({ where: { storageKey: { in: batch } }, select: { storageKey: true } })).map((f) => f.storageKey),
-    );
+    const referenced = new Set((await deps.db.file.findMany({ where: { storageKey: { in: batch } }, select: { storageKey: true } })).map((f) => f.storageKey));
     for (const key of batch.filter((k) => !referenced.has(k))) {
       await deps.store.delete(key);
       report.unreferencedBlobs++;

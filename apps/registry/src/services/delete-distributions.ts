@@ -27,7 +27,12 @@ interface DoomedFile {
  * Deletes the file rows `selectFiles` returns inside the transaction (after it has locked what
  * it needs), remembers their names, audits, and removes the blobs once the rows are gone.
  */
-async function removeFiles(deps: Deps, index: IndexRow, selectFiles: (tx: Tx) => Promise<(DoomedFile & { id: number })[]>, finish: (tx: Tx, files: DoomedFile[]) => Promise<unknown>): Promise<void> {
+async function removeFiles(
+  deps: Deps,
+  index: IndexRow,
+  selectFiles: (tx: Tx) => Promise<(DoomedFile & { id: number })[]>,
+  finish: (tx: Tx, files: DoomedFile[]) => Promise<unknown>,
+): Promise<void> {
   const files = await deps.db.$transaction(async (tx) => {
     const doomed = await selectFiles(tx);
     await tx.deletedFilename.createMany({ data: doomed.map((f) => ({ indexId: index.id, filename: f.filename, sha256: f.sha256 })), skipDuplicates: true });
@@ -48,7 +53,20 @@ export async function deleteFile(deps: Deps, actor: Actor, index: IndexRow, file
     deps,
     index,
     async (tx) => tx.file.findMany({ where: { id: file.id } }),
-    (tx) => recordAuditEvent(tx, { actor, action: "file.delete", indexName: index.name, projectName: file.project.name, version: file.release.version, filename, details: { sha256: file.sha256 } }, file.projectId),
+    (tx) =>
+      recordAuditEvent(
+        tx,
+        {
+          actor,
+          action: "file.delete",
+          indexName: index.name,
+          projectName: file.project.name,
+          version: file.release.version,
+          filename,
+          details: { sha256: file.sha256 },
+        },
+        file.projectId,
+      ),
   );
 }
 
@@ -67,7 +85,14 @@ export async function deleteRelease(deps: Deps, actor: Actor, index: IndexRow, p
       await tx.release.delete({ where: { id: release.id } });
       await recordAuditEvent(
         tx,
-        { actor, action: "release.delete", indexName: index.name, projectName: release.project.name, version: release.version, details: { files: files.map((f) => f.filename) } },
+        {
+          actor,
+          action: "release.delete",
+          indexName: index.name,
+          projectName: release.project.name,
+          version: release.version,
+          details: { files: files.map((f) => f.filename) },
+        },
         release.projectId,
       );
     },

@@ -17,7 +17,12 @@ export interface Download {
 }
 
 /** `access`: the reader's right on each group member (a member they may not read holds no file for them). */
-export async function findDownload(deps: SourceDeps, view: IndexRow, filename: string, opts: { showQuarantined: boolean; access?: ReadAccess }): Promise<Download> {
+export async function findDownload(
+  deps: SourceDeps,
+  view: IndexRow,
+  filename: string,
+  opts: { showQuarantined: boolean; access?: ReadAccess },
+): Promise<Download> {
   const notFound = () => new NotFound(`No file named '${filename}' in index '${view.name}'.`, "no-file");
   const reached = await reachableIndexes(deps.db, view, opts.access);
   const leaves = reached.filter((i) => i.kind !== "group");

@@ -64,10 +64,16 @@ test("a directory, recursively: counts, rows, and non-PyPI records skipped", asy
     ".hidden/SVC-9.json": "{ ignored",
   });
   const summary = await importAdvisories({ db: database.db }, { path: dir, actor });
-  assert.deepEqual({ ...summary, generation: undefined }, { files: 3, added: 1, updated: 0, unchanged: 0, withdrawn: 1, skippedNonPyPI: 1, generation: undefined });
+  assert.deepEqual(
+    { ...summary, generation: undefined },
+    { files: 3, added: 1, updated: 0, unchanged: 0, withdrawn: 1, skippedNonPyPI: 1, generation: undefined },
+  );
   assert.ok(summary.generation > 0);
   const stored = await getAdvisory(database.db, "SVC-1");
-  assert.deepEqual(stored.packages.map((p) => [p.name, p.fixedIn]), [["svc-lib", ["2.0"]]]);
+  assert.deepEqual(
+    stored.packages.map((p) => [p.name, p.fixedIn]),
+    [["svc-lib", ["2.0"]]],
+  );
   assert.equal((await getAdvisory(database.db, "SVC-2")).withdrawn?.toISOString(), "2024-01-02T00:00:00.000Z");
   await assert.rejects(getAdvisory(database.db, "SVC-3"), /No advisory with id 'SVC-3'/);
   const audit = await database.db.auditEvent.findFirstOrThrow({ where: { action: "advisories.import" }, orderBy: { id: "desc" } });
@@ -94,16 +100,24 @@ test("one malformed file among good ones: refused, naming it, and nothing writte
   const before = await Promise.all([database.db.advisory.count(), database.db.advisoryPackage.count(), database.db.advisoryImport.count()]);
   const dir = await dirOf("bad", {
     "SVC-10.json": record("SVC-10"),
-    "SVC-11.json": record("SVC-11", { affected: [{ package: { ecosystem: "PyPI", name: "svc-lib" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "two" }] }] }] }),
+    "SVC-11.json": record("SVC-11", {
+      affected: [{ package: { ecosystem: "PyPI", name: "svc-lib" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "two" }] }] }],
+    }),
     "SVC-12.json": record("SVC-12"),
   });
   await assert.rejects(importAdvisories({ db: database.db }, { path: dir, actor }), (err: unknown) => {
     assert.ok(err instanceof AppError && err.status === 400);
-    assert.equal(err.message, 'Advisory import refused, nothing was imported: SVC-11.json: affected[0].ranges[0].events[1].fixed: "two" is not a PEP 440 version');
+    assert.equal(
+      err.message,
+      'Advisory import refused, nothing was imported: SVC-11.json: affected[0].ranges[0].events[1].fixed: "two" is not a PEP 440 version',
+    );
     return true;
   });
-  const zip = await zipOf("bad.zip", { "ok.json": record("SVC-13"), "broken.json": "{\"id\": " });
-  await assert.rejects(importAdvisories({ db: database.db }, { path: zip, actor }), /^BadRequest: Advisory import refused, nothing was imported: broken\.json: not valid JSON/);
+  const zip = await zipOf("bad.zip", { "ok.json": record("SVC-13"), "broken.json": '{"id": ' });
+  await assert.rejects(
+    importAdvisories({ db: database.db }, { path: zip, actor }),
+    /^BadRequest: Advisory import refused, nothing was imported: broken\.json: not valid JSON/,
+  );
   const after = await Promise.all([database.db.advisory.count(), database.db.advisoryPackage.count(), database.db.advisoryImport.count()]);
   assert.deepEqual(after, before);
 });
@@ -121,7 +135,13 @@ test("the lookup cache follows the advisory generation", async () => {
   const ids = async (version: string) => (await cache.forRelease(database.db, "svc-lib", version)).map((a) => a.id);
   assert.deepEqual(await ids("1.0"), ["SVC-1", "SVC-2", "SVC-4"]);
   assert.deepEqual(await ids("2.0"), []);
-  await importAdvisories({ db: database.db }, { path: await dirOf("third", { "SVC-20.json": record("SVC-20", { affected: [{ package: { ecosystem: "PyPI", name: "svc.lib" }, versions: ["2.0"] }] }) }), actor });
+  await importAdvisories(
+    { db: database.db },
+    {
+      path: await dirOf("third", { "SVC-20.json": record("SVC-20", { affected: [{ package: { ecosystem: "PyPI", name: "svc.lib" }, versions: ["2.0"] }] }) }),
+      actor,
+    },
+  );
   assert.deepEqual(await ids("2.0"), ["SVC-20"]);
   assert.deepEqual(await listAdvisories(database.db, { project: "SVC_LIB", limit: 2 }).then((list) => list.map((a) => a.id)), ["SVC-4", "SVC-1"]);
 });
@@ -129,28 +149,42 @@ test("the lookup cache follows the advisory generation", async () => {
 test("concurrent imports of one advisory: one at a time, both succeed, the newer record wins whichever commits last", async () => {
   const older = await dirOf("conc-old", { "SVC-40.json": record("SVC-40", { modified: "2024-05-01T00:00:00Z", summary: "older" }) });
   const newer = await dirOf("conc-new", { "SVC-40.json": record("SVC-40", { modified: "2024-06-01T00:00:00Z", summary: "newer" }) });
-  const results = await Promise.all([importAdvisories({ db: database.db }, { path: newer, actor }), importAdvisories({ db: database.db }, { path: older, actor })]);
+  const results = await Promise.all([
+    importAdvisories({ db: database.db }, { path: newer, actor }),
+    importAdvisories({ db: database.db }, { path: older, actor }),
+  ]);
   assert.equal((await getAdvisory(database.db, "SVC-40")).summary, "newer");
   // Exactly one of them added it; the generations are distinct.
-  assert.equal(results.reduce((n, r) => n + r.added, 0), 1);
+  assert.equal(
+    results.reduce((n, r) => n + r.added, 0),
+    1,
+  );
   assert.notEqual(results[0].generation, results[1].generation);
 });
 
 function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "apps/registry/src/admin-command.ts", ...args], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: database.url } }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "apps/registry/src/admin-command.ts", ...args],
+      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: database.url } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
 
 test("admin command: import-advisories, list-advisories and the index options", async () => {
-  const zip = await zipOf("cli.zip", { "SVC-30.json": record("SVC-30", { affected: [{ package: { ecosystem: "PyPI", name: "cli-lib" }, versions: ["1.0"] }] }) });
+  const zip = await zipOf("cli.zip", {
+    "SVC-30.json": record("SVC-30", { affected: [{ package: { ecosystem: "PyPI", name: "cli-lib" }, versions: ["1.0"] }] }),
+  });
   const imported = await admin("import-advisories", zip);
   assert.equal(imported.code, 0, imported.stderr);
   assert.equal(JSON.parse(imported.stdout).added, 1);
   const listed = await admin("list-advisories", "--project", "Cli_Lib");
-  assert.deepEqual(JSON.parse(listed.stdout).map((a: { id: string }) => a.id), ["SVC-30"]);
+  assert.deepEqual(
+    JSON.parse(listed.stdout).map((a: { id: string }) => a.id),
+    ["SVC-30"],
+  );
   const bad = await admin("import-advisories", await dirOf("cli-bad", { "x.json": { id: "X-1" } }));
   assert.deepEqual([bad.code, bad.stderr.trim()], [1, "error: Advisory import refused, nothing was imported: x.json: modified: required, but missing"]);
   const index = await admin("create-index", "adv-idx", "--advisory-policy", "refuse", "--advisory-min-severity", "moderate");

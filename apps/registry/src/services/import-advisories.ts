@@ -44,7 +44,10 @@ async function parseFile(file: AdvisoryFile): Promise<ParseResult> {
   return parseOsvAdvisory(await file.read(), file.name);
 }
 
-export async function importAdvisories(deps: { db: Db; log?: Logger }, input: { path: string; actor: Actor; /** How errors name the source (default: the path). */ label?: string }): Promise<AdvisoryImportSummary> {
+export async function importAdvisories(
+  deps: { db: Db; log?: Logger },
+  input: { path: string; actor: Actor /** How errors name the source (default: the path). */; label?: string },
+): Promise<AdvisoryImportSummary> {
   const { db } = deps;
   const source = await openAdvisorySource(input.path, input.label).catch((err: unknown) => {
     throw refused(err);
@@ -104,7 +107,8 @@ export async function importAdvisories(deps: { db: Db; log?: Logger }, input: { 
         const id = toWrite.get(ordinal++);
         if (id === undefined) continue;
         const result = await parseFile(file);
-        if (result.kind !== "advisory" || result.advisory.id !== id) throw new BadRequest(`${file.name} changed during the import; nothing was imported.`, "bad-advisory-source");
+        if (result.kind !== "advisory" || result.advisory.id !== id)
+          throw new BadRequest(`${file.name} changed during the import; nothing was imported.`, "bad-advisory-source");
         const advisory = result.advisory;
         if (advisory.withdrawn) counts.withdrawn++;
         else if (stored.has(id)) counts.updated++;
@@ -153,7 +157,9 @@ async function writeBatch(tx: Prisma.TransactionClient, batch: ParsedAdvisory[],
     FROM jsonb_to_recordset(${advisories}::jsonb) AS r(
       "id" text, "aliases" text[], "summary" text, "details" text, "severity" text, "link" text, "source" text,
       "published" timestamp(3), "modified" timestamp(3), "withdrawn" timestamp(3), "raw" jsonb)`;
-  const packages = JSON.stringify(batch.flatMap((a) => a.packages.map((p) => ({ advisoryId: a.id, name: p.name, ranges: p.ranges, versions: p.versions, fixedIn: p.fixedIn }))));
+  const packages = JSON.stringify(
+    batch.flatMap((a) => a.packages.map((p) => ({ advisoryId: a.id, name: p.name, ranges: p.ranges, versions: p.versions, fixedIn: p.fixedIn }))),
+  );
   await tx.$executeRaw`
     INSERT INTO "AdvisoryPackage" ("advisoryId", "name", "ranges", "versions", "fixedIn")
     SELECT r."advisoryId", r."name", r."ranges", r."versions", r."fixedIn"

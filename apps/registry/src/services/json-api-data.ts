@@ -28,7 +28,13 @@ type LoadedProject = Awaited<ReturnType<typeof loadProject>>;
 function toJsonRelease(project: LoadedProject, release: LoadedProject["releases"][number], index: IndexRow, baseUrl: string): JsonApiRelease {
   return {
     version: release.version,
-    info: { ...(release.info as Record<string, unknown>), name: project.displayName, version: release.version, yanked: release.yanked, yanked_reason: release.yankedReason },
+    info: {
+      ...(release.info as Record<string, unknown>),
+      name: project.displayName,
+      version: release.version,
+      yanked: release.yanked,
+      yanked_reason: release.yankedReason,
+    },
     yanked: release.yanked,
     yankedReason: release.yankedReason,
     files: release.files.map((file) => ({
@@ -50,17 +56,21 @@ function toJsonRelease(project: LoadedProject, release: LoadedProject["releases"
 
 /** The version PyPI shows in `info`: the newest that is neither yanked nor a prerelease, if any. */
 function latestVersion(releases: { version: string; yanked: boolean }[]): string {
-  const candidates = [
-    releases.filter((r) => !r.yanked && !tryParseVersion(r.version)?.isPrerelease),
-    releases.filter((r) => !r.yanked),
-    releases,
-  ];
+  const candidates = [releases.filter((r) => !r.yanked && !tryParseVersion(r.version)?.isPrerelease), releases.filter((r) => !r.yanked), releases];
   const chosen = candidates.find((list) => list.length > 0)!;
   return chosen[chosen.length - 1]!.version;
 }
 
 /** The JSON API answers from the project that answers for the name (for a group, its first source); file URLs go through the view. */
-export async function projectJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, baseUrl: string, visible: FileFilter, vulnerabilities: VulnerabilityLookup): Promise<object> {
+export async function projectJson(
+  db: Db,
+  view: IndexRow,
+  projectId: number,
+  name: NormalizedName,
+  baseUrl: string,
+  visible: FileFilter,
+  vulnerabilities: VulnerabilityLookup,
+): Promise<object> {
   const project = await loadProject(db, projectId, visible);
   const index = view;
   if (project.releases.length === 0) throw new NotFound(`Project '${name}' has no releases.`, "no-project");
@@ -76,7 +86,16 @@ export async function projectJson(db: Db, view: IndexRow, projectId: number, nam
   });
 }
 
-export async function releaseJson(db: Db, view: IndexRow, projectId: number, name: NormalizedName, version: string, baseUrl: string, visible: FileFilter, vulnerabilities: VulnerabilityLookup): Promise<object> {
+export async function releaseJson(
+  db: Db,
+  view: IndexRow,
+  projectId: number,
+  name: NormalizedName,
+  version: string,
+  baseUrl: string,
+  visible: FileFilter,
+  vulnerabilities: VulnerabilityLookup,
+): Promise<object> {
   const project = await loadProject(db, projectId, visible);
   const index = view;
   let wanted: string;

@@ -19,7 +19,19 @@ export async function listAdvisories(db: Db, query: AdvisoryQuery) {
   const limit = pageLimit(query.limit, 100, 1000);
   return db.advisory.findMany({
     where: query.project ? { packages: { some: { name: canonicalizeName(query.project) } } } : undefined,
-    select: { id: true, aliases: true, summary: true, severity: true, link: true, source: true, published: true, modified: true, withdrawn: true, importedAt: true, packages: PACKAGES },
+    select: {
+      id: true,
+      aliases: true,
+      summary: true,
+      severity: true,
+      link: true,
+      source: true,
+      published: true,
+      modified: true,
+      withdrawn: true,
+      importedAt: true,
+      packages: PACKAGES,
+    },
     orderBy: [{ modified: "desc" }, { id: "asc" }],
     take: limit,
   });

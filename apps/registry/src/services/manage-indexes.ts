@@ -3,7 +3,7 @@
 import type { SeverityLevel } from "@wheelhouse/advisories";
 import { recordAuditEvent, Prisma, type Db, type IndexKind } from "@wheelhouse/db";
 import { canonicalizeName } from "@wheelhouse/packaging";
-import { InvalidSyncSelection, parseSyncSelection } from "@wheelhouse/worker";
+import { InvalidSyncSelection, parseSyncSelection } from "@wheelhouse/mirror";
 import { BadRequest, Conflict } from "../errors.ts";
 import type { AdvisoryPolicy } from "./advisory-policy.ts";
 import type { IndexRow } from "./find-index.ts";
@@ -43,7 +43,17 @@ export interface IndexSettings {
   passThroughNames?: string[];
 }
 
-const MIRROR_ONLY = ["upstreamUrl", "upstreamUsername", "upstreamPassword", "upstreamFileHosts", "pageTtlSeconds", "quarantineDays", "quarantineExceptions", "syncSelection", "syncIntervalSeconds"] as const;
+const MIRROR_ONLY = [
+  "upstreamUrl",
+  "upstreamUsername",
+  "upstreamPassword",
+  "upstreamFileHosts",
+  "pageTtlSeconds",
+  "quarantineDays",
+  "quarantineExceptions",
+  "syncSelection",
+  "syncIntervalSeconds",
+] as const;
 const GROUP_ONLY = ["members", "uploadTarget", "passThroughNames"] as const;
 
 function checkKindFields(kind: IndexKind, settings: IndexSettings): void {
@@ -62,7 +72,8 @@ function upstreamUrl(url: string): string {
     throw new BadRequest(`Invalid upstreamUrl '${url}': give the Simple API root, e.g. https://pypi.org/simple/.`, "bad-upstream");
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new BadRequest(`Invalid upstreamUrl '${url}': use http or https.`, "bad-upstream");
-  if (parsed.username || parsed.password) throw new BadRequest("Put upstream credentials in upstreamUsername and upstreamPassword, not in the URL.", "bad-upstream");
+  if (parsed.username || parsed.password)
+    throw new BadRequest("Put upstream credentials in upstreamUsername and upstreamPassword, not in the URL.", "bad-upstream");
   return parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
 }
 
@@ -76,7 +87,10 @@ function fileHost(entry: string): string {
     // reported below
   }
   if (!parsed || host === "" || parsed.host !== host.replace(/:80$/, "") || parsed.username || parsed.password) {
-    throw new BadRequest(`Invalid upstreamFileHosts entry '${entry}': give a host, optionally with a port (files.pythonhosted.org, cdn.example.com:8443).`, "bad-upstream");
+    throw new BadRequest(
+      `Invalid upstreamFileHosts entry '${entry}': give a host, optionally with a port (files.pythonhosted.org, cdn.example.com:8443).`,
+      "bad-upstream",
+    );
   }
   return parsed.host;
 }
@@ -101,7 +115,7 @@ function rowData(kind: IndexKind, self: string, settings: IndexSettings, memberR
     else {
       const members = memberRows ?? [];
       const target = members.find((m) => m.name === uploadTarget);
-      if (!target || target.kind !== "hosted") {
+      if (target?.kind !== "hosted") {
         throw new BadRequest(`The upload target '${uploadTarget}' must be a hosted member of group '${self}'.`, "bad-upload-target");
       }
       data.uploadTargetId = target.id;
@@ -203,7 +217,12 @@ export async function describeIndex(db: Db, index: IndexRow) {
   }
   if (index.kind === "group") {
     const members = await groupMembers(db, index.id);
-    return { ...base, members: members.map((m) => m.name), uploadTarget: members.find((m) => m.id === index.uploadTargetId)?.name ?? null, passThroughNames: index.passThroughNames };
+    return {
+      ...base,
+      members: members.map((m) => m.name),
+      uploadTarget: members.find((m) => m.id === index.uploadTargetId)?.name ?? null,
+      passThroughNames: index.passThroughNames,
+    };
   }
   return base;
 }

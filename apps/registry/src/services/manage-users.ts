@@ -9,7 +9,11 @@ type Actor = { id: number; username: string } | null;
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export async function createUser(db: Db, actor: Actor, input: { username: string; password?: string; isAdmin?: boolean }): Promise<{ username: string; password: string }> {
+export async function createUser(
+  db: Db,
+  actor: Actor,
+  input: { username: string; password?: string; isAdmin?: boolean },
+): Promise<{ username: string; password: string }> {
   if (!USERNAME.test(input.username) || input.username === "__token__") {
     throw new BadRequest(`Invalid username '${input.username}': use letters, digits, '.', '_' or '-' (at most 64).`, "bad-username");
   }
@@ -42,7 +46,8 @@ export interface TokenRequest {
 export async function createApiToken(db: Db, actor: Actor, input: TokenRequest): Promise<{ token: string; prefix: string }> {
   const user = await db.user.findUnique({ where: { username: input.username } });
   if (!user) throw new NotFound(`No user named '${input.username}'.`, "no-user");
-  if (input.scope === "admin" && !user.isAdmin) throw new BadRequest(`User '${user.username}' is not an administrator: an admin token would grant nothing.`, "bad-scope");
+  if (input.scope === "admin" && !user.isAdmin)
+    throw new BadRequest(`User '${user.username}' is not an administrator: an admin token would grant nothing.`, "bad-scope");
   const index = input.index ? await db.index.findUnique({ where: { name: input.index } }) : null;
   if (input.index && !index) throw new NotFound(`No index named '${input.index}'.`, "no-index");
   const generated = generateTokenText();

@@ -10,13 +10,12 @@
 // so an anonymous reader gets a 404, never the public twin of a private name (which would be
 // the dependency confusion the group exists to prevent, and would tell them the name is taken).
 import type { Db } from "@wheelhouse/db";
-import { UpstreamUnavailable } from "@wheelhouse/mirror";
+import { type Mirror, UpstreamUnavailable } from "@wheelhouse/mirror";
 import type { Logger } from "../logger.ts";
 import type { NormalizedName } from "@wheelhouse/packaging";
 import type { IndexRow } from "./find-index.ts";
 import { EVERY_INDEX, groupMembers, leafIndexes, type ReadAccess } from "./group-members.ts";
 import { inSlices } from "./in-slices.ts";
-import type { MirrorFacade } from "./mirror-facade.ts";
 
 export interface ProjectSource {
   index: IndexRow;
@@ -26,7 +25,7 @@ export interface ProjectSource {
 
 export interface SourceDeps {
   db: Db;
-  mirror: MirrorFacade;
+  mirror: Mirror;
   log: Logger;
 }
 

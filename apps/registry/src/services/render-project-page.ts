@@ -10,7 +10,7 @@ import { renderProjectPage, renderIndexPage, type SimpleFile, type SimpleFormat 
 import type { IndexRow } from "./find-index.ts";
 import { fileUrl } from "./file-urls.ts";
 import { EVERY_INDEX, walkView, type ReadAccess } from "./group-members.ts";
-import type { MirrorFacade } from "./mirror-facade.ts";
+import type { Mirror } from "@wheelhouse/mirror";
 import type { ProjectSource } from "./project-sources.ts";
 
 export interface RenderedPage {
@@ -61,11 +61,13 @@ export interface PageRequest {
   showQuarantined: boolean;
 }
 
-export async function projectPage(deps: { db: Db; pages: PageCache; mirror: MirrorFacade }, request: PageRequest): Promise<RenderedPage> {
+export async function projectPage(deps: { db: Db; pages: PageCache; mirror: Mirror }, request: PageRequest): Promise<RenderedPage> {
   const { view, name, sources, format, basePath, showQuarantined } = request;
   const key = [view.id, name, format, basePath, showQuarantined].join("\0");
   // The page depends on the projects' serials and on the quarantine settings that filter them.
-  const version = sources.map((s) => `${s.index.id}:${s.projectId}:${s.lastSerial}:${s.index.quarantineDays}:${s.index.quarantineExceptions.join("|")}`).join(",");
+  const version = sources
+    .map((s) => `${s.index.id}:${s.projectId}:${s.lastSerial}:${s.index.quarantineDays}:${s.index.quarantineExceptions.join("|")}`)
+    .join(",");
   const cached = deps.pages.get(key, version);
   if (cached) return cached;
 
@@ -125,9 +127,16 @@ export async function indexPage(db: Db, view: IndexRow, format: SimpleFormat, ac
   const leaves = (await walkView(db, view, access)).filter((r) => r.index.kind !== "group");
   const position = new Map(leaves.map((r, i) => [r.index.id, i]));
   const leafIds = (readable: boolean) => leaves.filter((r) => r.readable === readable).map((r) => r.index.id);
-  const projects = await db.project.findMany({ where: { indexId: { in: leafIds(true) } }, select: { name: true, lastSerial: true, indexId: true }, orderBy: { name: "asc" } });
+  const projects = await db.project.findMany({
+    where: { indexId: { in: leafIds(true) } },
+    select: { name: true, lastSerial: true, indexId: true },
+    orderBy: { name: "asc" },
+  });
   const hidden = leafIds(false);
-  const held = hidden.length === 0 ? [] : await db.project.findMany({ where: { indexId: { in: hidden }, name: { notIn: view.passThroughNames } }, select: { name: true, indexId: true } });
+  const held =
+    hidden.length === 0
+      ? []
+      : await db.project.findMany({ where: { indexId: { in: hidden }, name: { notIn: view.passThroughNames } }, select: { name: true, indexId: true } });
   // The first position at which a member hidden from the reader holds each name.
   const heldFrom = new Map<string, number>();
   for (const p of held) heldFrom.set(p.name, Math.min(heldFrom.get(p.name) ?? Infinity, position.get(p.indexId)!));

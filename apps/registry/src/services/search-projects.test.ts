@@ -26,7 +26,10 @@ describe("parseSearchQuery", () => {
     ["x", ["1", "2"], "'limit' must be a whole number from 1 to 100."],
   ] as const) {
     test(`rejects q=${JSON.stringify(q)?.slice(0, 20)} limit=${JSON.stringify(limit)}`, () => {
-      assert.throws(() => parseSearchQuery(q, limit), (e: unknown) => e instanceof BadRequest && e.status === 400 && e.message === message);
+      assert.throws(
+        () => parseSearchQuery(q, limit),
+        (e: unknown) => e instanceof BadRequest && e.status === 400 && e.message === message,
+      );
     });
   }
 });

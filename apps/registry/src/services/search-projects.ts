@@ -14,7 +14,7 @@ import { canonicalizeName, tryParseVersion, type Version } from "@wheelhouse/pac
 import { BadRequest } from "../errors.ts";
 import type { IndexRow } from "./find-index.ts";
 import { walkView, type ReadAccess } from "./group-members.ts";
-import type { MirrorFacade } from "./mirror-facade.ts";
+import type { Mirror } from "@wheelhouse/mirror";
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 100;
@@ -45,19 +45,27 @@ export function parseSearchQuery(q: unknown, limit: unknown): SearchQuery {
   if (Array.isArray(q)) throw new BadRequest("Give the search query once, in one 'q'.", "bad-query");
   if (typeof q !== "string" || q.trim() === "") throw new BadRequest("The search query is empty: give one or more terms in 'q'.", "bad-query");
   if (q.length > MAX_QUERY_LENGTH) throw new BadRequest(`The search query is too long: at most ${MAX_QUERY_LENGTH} characters.`, "bad-query");
-  const terms = [...new Set(q.toLowerCase().split(/\s+/).filter((t) => t !== ""))];
+  const terms = [
+    ...new Set(
+      q
+        .toLowerCase()
+        .split(/\s+/)
+        .filter((t) => t !== ""),
+    ),
+  ];
   if (terms.length > MAX_QUERY_TERMS) throw new BadRequest(`The search query has too many terms: at most ${MAX_QUERY_TERMS}.`, "bad-query");
   let parsedLimit = DEFAULT_SEARCH_LIMIT;
   if (limit !== undefined) {
     parsedLimit = typeof limit === "string" && /^\d+$/.test(limit) ? Number(limit) : NaN;
-    if (!(parsedLimit >= 1 && parsedLimit <= MAX_SEARCH_LIMIT)) throw new BadRequest(`'limit' must be a whole number from 1 to ${MAX_SEARCH_LIMIT}.`, "bad-query");
+    if (!(parsedLimit >= 1 && parsedLimit <= MAX_SEARCH_LIMIT))
+      throw new BadRequest(`'limit' must be a whole number from 1 to ${MAX_SEARCH_LIMIT}.`, "bad-query");
   }
   return { terms, limit: parsedLimit };
 }
 
 export interface SearchDeps {
   db: Db;
-  mirror: Pick<MirrorFacade, "isQuarantined">;
+  mirror: Pick<Mirror, "isQuarantined">;
 }
 
 export interface SearchOptions {
@@ -96,7 +104,10 @@ export async function searchProjects(deps: SearchDeps, view: IndexRow, query: Se
   const ranked = await rankProjects(deps.db, allLeaves, hiddenLeaves, passThrough, query);
   if (ranked.length === 0) return [];
 
-  const releases = await releasesOf(deps.db, ranked.flatMap((r) => r.projectIds));
+  const releases = await releasesOf(
+    deps.db,
+    ranked.flatMap((r) => r.projectIds),
+  );
   const byProject = new Map<number, ReleaseRow[]>();
   for (const release of releases) {
     const list = byProject.get(release.projectId);
@@ -180,10 +191,22 @@ function summaryMatches(term: string, i: number, leafIds: number[]): Prisma.Sql 
  * nothing and shadows nothing.
  */
 async function rankProjects(db: Db, leafIds: number[], hiddenIds: number[], passThrough: string[], query: SearchQuery): Promise<RankedRow[]> {
-  const summaries = Prisma.join(query.terms.map((term, i) => summaryMatches(term, i, leafIds)), ",\n    ");
-  const scores = Prisma.join(query.terms.map((term, i) => termScore(term, i)), ", ");
-  const allMatch = Prisma.join(query.terms.map((term, i) => termMatches(term, i)), " AND ");
-  const total = Prisma.join(query.terms.map((_, i) => Prisma.raw(`m.s${i}`)), " + ");
+  const summaries = Prisma.join(
+    query.terms.map((term, i) => summaryMatches(term, i, leafIds)),
+    ",\n    ",
+  );
+  const scores = Prisma.join(
+    query.terms.map((term, i) => termScore(term, i)),
+    ", ",
+  );
+  const allMatch = Prisma.join(
+    query.terms.map((term, i) => termMatches(term, i)),
+    " AND ",
+  );
+  const total = Prisma.join(
+    query.terms.map((_, i) => Prisma.raw(`m.s${i}`)),
+    " + ",
+  );
   const dropped = (alias: string) =>
     Prisma.raw(`EXISTS (SELECT 1 FROM "MirrorPage" mp WHERE mp."indexId" = ${alias}."indexId" AND mp.name = ${alias}.name AND mp."upstreamStatus" = 404)`);
   // The planner cannot tell how few names a pattern matches; on a large mirror its estimate

@@ -5,13 +5,28 @@ import { findFileOrThrow, findReleaseOrThrow } from "./find-release.ts";
 
 type Actor = { id: number; username: string };
 
-export async function setReleaseYanked(db: Db, actor: Actor, index: IndexRow, project: string, version: string, yanked: boolean, reason?: string): Promise<void> {
+export async function setReleaseYanked(
+  db: Db,
+  actor: Actor,
+  index: IndexRow,
+  project: string,
+  version: string,
+  yanked: boolean,
+  reason?: string,
+): Promise<void> {
   const release = await findReleaseOrThrow(db, index, project, version);
   await db.$transaction(async (tx) => {
     await tx.release.update({ where: { id: release.id }, data: { yanked, yankedReason: yanked ? (reason ?? null) : null } });
     await recordAuditEvent(
       tx,
-      { actor, action: yanked ? "release.yank" : "release.unyank", indexName: index.name, projectName: release.project.name, version: release.version, details: { reason: reason ?? null } },
+      {
+        actor,
+        action: yanked ? "release.yank" : "release.unyank",
+        indexName: index.name,
+        projectName: release.project.name,
+        version: release.version,
+        details: { reason: reason ?? null },
+      },
       release.projectId,
     );
   });
@@ -23,7 +38,15 @@ export async function setFileYanked(db: Db, actor: Actor, index: IndexRow, filen
     await tx.file.update({ where: { id: file.id }, data: { yanked, yankedReason: yanked ? (reason ?? null) : null } });
     await recordAuditEvent(
       tx,
-      { actor, action: yanked ? "file.yank" : "file.unyank", indexName: index.name, projectName: file.project.name, version: file.release.version, filename, details: { reason: reason ?? null } },
+      {
+        actor,
+        action: yanked ? "file.yank" : "file.unyank",
+        indexName: index.name,
+        projectName: file.project.name,
+        version: file.release.version,
+        filename,
+        details: { reason: reason ?? null },
+      },
       file.projectId,
     );
   });

@@ -1,11 +1,5 @@
 // What PyPI checks about an uploaded filename before it looks inside the file.
-import {
-  canonicalizeName,
-  canonicalizeVersion,
-  parseSdistFilename,
-  parseWheelFilename,
-  type NormalizedName,
-} from "@wheelhouse/packaging";
+import { canonicalizeName, canonicalizeVersion, parseSdistFilename, parseWheelFilename, type NormalizedName } from "@wheelhouse/packaging";
 import { BadRequest } from "../errors.ts";
 import type { UploadForm } from "./upload-form.ts";
 
@@ -32,7 +26,10 @@ export function checkFilename(rawFilename: string, form: UploadForm): CheckedFil
   // The filename is the last segment of the file's storage key and of its URL: file systems
   // (and the bundle format) take at most 255 bytes there.
   if (filename.length > MAX_FILENAME_LENGTH) {
-    throw new BadRequest(`Invalid filename: a distribution filename is at most ${MAX_FILENAME_LENGTH} characters, this one has ${filename.length}.`, "bad-filename");
+    throw new BadRequest(
+      `Invalid filename: a distribution filename is at most ${MAX_FILENAME_LENGTH} characters, this one has ${filename.length}.`,
+      "bad-filename",
+    );
   }
   if (!SAFE_FILENAME.test(filename) || filename.includes("..")) {
     throw new BadRequest(`Invalid filename '${printable(filename)}': a distribution filename is a single name with no path.`, "bad-filename");
@@ -63,10 +60,7 @@ export function checkFilename(rawFilename: string, form: UploadForm): CheckedFil
   const formVersion = safeCanonicalVersion(form.version);
   const fileVersion = canonicalizeVersion(parsed.version.toString());
   if (parsed.name !== formName || fileVersion !== formVersion) {
-    throw new BadRequest(
-      `The filename '${filename}' does not match the project '${form.name}' version '${form.version}' of the upload.`,
-      "filename-mismatch",
-    );
+    throw new BadRequest(`The filename '${filename}' does not match the project '${form.name}' version '${form.version}' of the upload.`, "filename-mismatch");
   }
   return { filename, name: formName, canonicalVersion: formVersion, pythonVersion };
 }

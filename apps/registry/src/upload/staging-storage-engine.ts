@@ -87,17 +87,16 @@ export async function stageStream(store: BlobStore, tmpDir: string, source: Read
   hasher.on("error", () => {});
   hasher.pipe(toBlob);
 
-  const written = [
-    pipeline(source, hasher, createWriteStream(tmpPath, { highWaterMark: 1 << 20 })),
-    store.put(blobKey, toBlob),
-  ];
+  const written = [pipeline(source, hasher, createWriteStream(tmpPath, { highWaterMark: 1 << 20 })), store.put(blobKey, toBlob)];
   // On the first failure stop both sides, wait for both to settle, then remove what exists.
-  const failFast = written.map((p) => p.catch((err: unknown) => {
-    source.destroy();
-    hasher.destroy();
-    toBlob.destroy(err instanceof Error ? err : new Error(String(err)));
-    throw err;
-  }));
+  const failFast = written.map((p) =>
+    p.catch((err: unknown) => {
+      source.destroy();
+      hasher.destroy();
+      toBlob.destroy(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }),
+  );
   const outcomes = await Promise.allSettled(failFast);
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failure) {
