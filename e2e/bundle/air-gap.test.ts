@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
 import type { BundleManifestInput } from "@wheelhouse/bundle";
-import { basicAuth, buildSdist, buildWheel, digestsOf, metadataText, sdistFilename, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
-import { wheelWithMembers } from "../support/raw-wheel.ts";
+import { buildSdist, buildWheel, buildZip, metadataText, sdistFilename, wheelFilename, wheelMembers, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, digestsOf } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { moduleName } from "../support/projects.ts";
 import { createVenv, pip, type Venv } from "../support/python.ts";
@@ -29,7 +29,7 @@ const base = uniqueName("base");
 const lib = uniqueName("lib");
 const app = uniqueName("app");
 const other = uniqueName("other");
-const specs: DistSpec[] = [
+const specs: WheelSpec[] = [
   { name: base, version: "1.0" },
   { name: base, version: "1.5" },
   { name: base, version: "2.0" },
@@ -39,8 +39,8 @@ const specs: DistSpec[] = [
 ];
 /** What the bundle for `app==3.0` must hold. */
 const chain = [specs[4]!, specs[3]!, specs[1]!];
-/** The bytes uploaded to A (a wheel built twice differs in its zip timestamps). */
-const wheels = new Map<DistSpec, Buffer>(specs.map((spec) => [spec, buildWheel(spec)]));
+/** The bytes uploaded to A, built once. */
+const wheels = new Map<WheelSpec, Buffer>(specs.map((spec) => [spec, buildWheel(spec).body]));
 
 before(async () => {
   [a, b, venv] = await Promise.all([startRegistry(), startRegistry(), makeTempDir("wheelhouse-e2e-venv-").then(createVenv)]);
@@ -181,7 +181,7 @@ function manifestOf(tarBytes: Buffer): BundleManifestInput {
 }
 
 interface BundledFile {
-  project: DistSpec;
+  project: WheelSpec;
   filename: string;
   bytes: Buffer;
   /** What the manifest claims as the file's core metadata (default: the truth). */
@@ -236,11 +236,11 @@ async function assertRefusedWhole(index: string, payload: Buffer, detail: string
 }
 
 test("a bundle whose wheel has a ../../evil.py member is refused whole, naming the file", TIMEOUT, async () => {
-  const fine: DistSpec = { name: uniqueName("fine"), version: "1.0" };
-  const evil: DistSpec = { name: uniqueName("evil"), version: "1.0" };
+  const fine: WheelSpec = { name: uniqueName("fine"), version: "1.0" };
+  const evil: WheelSpec = { name: uniqueName("evil"), version: "1.0" };
   const payload = await packBundle([
-    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine) },
-    { project: evil, filename: wheelFilename(evil), bytes: wheelWithMembers(evil, [{ name: "../../evil.py", data: "import os\n" }]) },
+    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine).body },
+    { project: evil, filename: wheelFilename(evil), bytes: buildZip([...wheelMembers(evil), { name: "../../evil.py", data: "import os\n" }]) },
   ]);
   await assertRefusedWhole(
     "evil-member",
@@ -250,11 +250,11 @@ test("a bundle whose wheel has a ../../evil.py member is refused whole, naming t
 });
 
 test("a bundle that files requests-99.0.tar.gz under another project is refused whole", TIMEOUT, async () => {
-  const fine: DistSpec = { name: uniqueName("fine"), version: "1.0" };
-  const requests: DistSpec = { name: "requests", version: "99.0" };
+  const fine: WheelSpec = { name: uniqueName("fine"), version: "1.0" };
+  const requests: WheelSpec = { name: "requests", version: "99.0" };
   const payload = await packBundle([
-    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine) },
-    { project: { ...fine, version: "1.1" }, filename: sdistFilename(requests), bytes: buildSdist(requests) },
+    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine).body },
+    { project: { ...fine, version: "1.1" }, filename: sdistFilename(requests), bytes: buildSdist(requests).body },
   ]);
   await assertRefusedWhole(
     "other-project",
@@ -265,9 +265,9 @@ test("a bundle that files requests-99.0.tar.gz under another project is refused 
 });
 
 test("a bundle with a symlink member is refused whole", TIMEOUT, async () => {
-  const linky: DistSpec = { name: uniqueName("linky"), version: "1.0" };
+  const linky: WheelSpec = { name: uniqueName("linky"), version: "1.0" };
   const dist = linky.name.replace(/-/g, "_");
-  const wheel = wheelWithMembers(linky, [{ name: `${dist}/passwd`, data: "/etc/passwd", method: 0, externalAttributes: (0o120777 << 16) >>> 0 }]);
+  const wheel = buildZip([...wheelMembers(linky), { name: `${dist}/passwd`, data: "/etc/passwd", method: 0, externalAttributes: (0o120777 << 16) >>> 0 }]);
   await assertRefusedWhole(
     "symlink-member",
     await packBundle([{ project: linky, filename: wheelFilename(linky), bytes: wheel }]),
@@ -276,22 +276,22 @@ test("a bundle with a symlink member is refused whole", TIMEOUT, async () => {
 });
 
 test("a hand-made bundle of valid files imports: the checks refuse only what an upload would", TIMEOUT, async () => {
-  const fine: DistSpec = { name: uniqueName("fine"), version: "1.0" };
+  const fine: WheelSpec = { name: uniqueName("fine"), version: "1.0" };
   await b.createIndex("hand-made");
   const imported = await importInto(b, "hand-made", await packBundle([
-    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine) },
-    { project: fine, filename: sdistFilename(fine), bytes: buildSdist(fine) },
+    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine).body },
+    { project: fine, filename: sdistFilename(fine), bytes: buildSdist(fine).body },
   ]));
   assert.equal(imported.status, 200, JSON.stringify(imported.json));
   assert.deepEqual(imported.json, { created: 2, unchanged: 0 });
 });
 
 test("a manifest whose core metadata differs from the wheel's: the index serves the wheel's own METADATA (PEP 658)", TIMEOUT, async () => {
-  const honest: DistSpec = { name: uniqueName("honest"), version: "1.0", requiresDist: ["dep>=1"] };
+  const honest: WheelSpec = { name: uniqueName("honest"), version: "1.0", requiresDist: ["dep>=1"] };
   const lie = metadataText({ ...honest, requiresDist: [] });
   await b.createIndex("lying-manifest");
   const imported = await importInto(b, "lying-manifest", await packBundle([
-    { project: honest, filename: wheelFilename(honest), bytes: buildWheel(honest), claimedMetadata: lie },
+    { project: honest, filename: wheelFilename(honest), bytes: buildWheel(honest).body, claimedMetadata: lie },
   ]));
   assert.equal(imported.status, 200, JSON.stringify(imported.json));
   const served = await fetch(`${b.url}/lying-manifest/files/${wheelFilename(honest)}.metadata`);

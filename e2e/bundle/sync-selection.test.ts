@@ -5,7 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { basicAuth, buildWheel, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { fetchSimpleLinks } from "../support/simple-page.ts";
@@ -22,7 +23,7 @@ let c: TestRegistry;
 const base = uniqueName("base");
 const app = uniqueName("app");
 const other = uniqueName("other");
-const specs: DistSpec[] = [
+const specs: WheelSpec[] = [
   { name: base, version: "1.0" },
   { name: base, version: "2.0" },
   { name: app, version: "1.0", requiresDist: [`${base}<2`] },
@@ -30,7 +31,7 @@ const specs: DistSpec[] = [
 ];
 /** What `allow: [app]` selects: every version of app, and the dependency's matching versions. */
 const selected = [specs[2]!, specs[0]!];
-const wheels = new Map<DistSpec, Buffer>(specs.map((spec) => [spec, buildWheel(spec)]));
+const wheels = new Map<WheelSpec, Buffer>(specs.map((spec) => [spec, buildWheel(spec).body]));
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 before(async () => {

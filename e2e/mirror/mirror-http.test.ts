@@ -6,27 +6,28 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { startStaticUpstream, type StaticUpstream } from "../support/static-upstream.ts";
-import { basicAuth, buildWheel, metadataText, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, metadataText, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 
 const PIP_JSON = { accept: "application/vnd.pypi.simple.v1+json" };
 const DAY = 86_400_000;
 
 let registry: TestRegistry;
 let upstream: StaticUpstream;
-const popular: DistSpec = { name: "popular", version: "1.0", padding: 200_000 };
-const popularWheel = buildWheel(popular);
-const fresh: DistSpec = { name: "fresh-release", version: "2.0" };
-const old: DistSpec = { name: "fresh-release", version: "1.0" };
+const popular: WheelSpec = { name: "popular", version: "1.0", padding: 200_000 };
+const popularWheel = buildWheel(popular).body;
+const fresh: WheelSpec = { name: "fresh-release", version: "2.0" };
+const old: WheelSpec = { name: "fresh-release", version: "1.0" };
 
 before(async () => {
   upstream = await startStaticUpstream({
     projects: {
       popular: [{ filename: wheelFilename(popular), bytes: popularWheel, metadata: metadataText(popular), uploadTime: new Date(Date.now() - 30 * DAY) }],
       "fresh-release": [
-        { filename: wheelFilename(old), bytes: buildWheel(old), uploadTime: new Date(Date.now() - 30 * DAY) },
-        { filename: wheelFilename(fresh), bytes: buildWheel(fresh), uploadTime: new Date(Date.now() - DAY) },
+        { filename: wheelFilename(old), bytes: buildWheel(old).body, uploadTime: new Date(Date.now() - 30 * DAY) },
+        { filename: wheelFilename(fresh), bytes: buildWheel(fresh).body, uploadTime: new Date(Date.now() - DAY) },
       ],
-      flaky: [{ filename: "flaky-1.0-py3-none-any.whl", bytes: buildWheel({ name: "flaky", version: "1.0" }), uploadTime: new Date(Date.now() - 30 * DAY) }],
+      flaky: [{ filename: "flaky-1.0-py3-none-any.whl", bytes: buildWheel({ name: "flaky", version: "1.0" }).body, uploadTime: new Date(Date.now() - 30 * DAY) }],
     },
   });
   registry = await startRegistry();

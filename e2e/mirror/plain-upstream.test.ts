@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { startStaticUpstream, type StaticUpstream } from "../support/static-upstream.ts";
-import { buildSdist, buildWheel, sdistFilename, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildSdist, buildWheel, sdistFilename, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
 import { parseSimpleHtml } from "../support/simple-page.ts";
 import { uniqueName } from "../support/temp-dir.ts";
 
@@ -21,10 +21,10 @@ const projects = new Map<string, Map<string, Buffer>>();
 
 function addProject(prefix: string, padding = 50_000): { name: string; files: Map<string, Buffer> } {
   const name = uniqueName(prefix);
-  const spec: DistSpec = { name, version: "1.0", padding };
+  const spec: WheelSpec = { name, version: "1.0", padding };
   const files = new Map([
-    [wheelFilename(spec), buildWheel(spec)],
-    [sdistFilename(spec), buildSdist(spec)],
+    [wheelFilename(spec), buildWheel(spec).body],
+    [sdistFilename(spec), buildSdist(spec).body],
   ]);
   projects.set(name, files);
   upstream.setProject(name, [...files].map(([filename, bytes]) => ({ filename, bytes })));

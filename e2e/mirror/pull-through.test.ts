@@ -16,10 +16,11 @@ import {
   openMirrorFile,
   UpstreamHashMismatch,
   UpstreamUnavailable,
-  type MirrorDeps,
+  Mirror,
 } from "@wheelhouse/mirror";
 import { pino } from "pino";
-import { basicAuth, buildSdist, buildWheel, metadataText, sdistFilename, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildSdist, buildWheel, metadataText, sdistFilename, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth } from "../support/upload-form.ts";
 import { uploadWheel } from "../support/legacy-upload.ts";
 import { startRegistry } from "../support/registry.ts";
 import { startStaticUpstream, type StaticFile, type StaticUpstream } from "../support/static-upstream.ts";
@@ -28,7 +29,7 @@ import { makeTempDir, removeTempDirs, uniqueName } from "../support/temp-dir.ts"
 let database: TestDatabase;
 let store: FsBlobStore;
 let upstream: StaticUpstream;
-let deps: MirrorDeps;
+let deps: Mirror;
 const logs: { level: number; msg: string; [key: string]: unknown }[] = [];
 
 before(async () => {
@@ -38,9 +39,10 @@ before(async () => {
   upstream = await startStaticUpstream();
   const log = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   // Short timeouts so the hang and stall faults are quick.
-  deps = { db: database.db, store, log, upstreamTimeouts: { connectMs: 2_000, headersMs: 400, idleMs: 400 } };
+  deps = new Mirror({ db: database.db, store, log, upstreamTimeouts: { connectMs: 2_000, headersMs: 400, idleMs: 400 } });
 });
 after(async () => {
+  await deps?.close();
   await upstream?.stop();
   await database?.drop();
   await removeTempDirs();
@@ -55,12 +57,12 @@ async function mirrorIndex(overrides: Partial<Pick<Index, "upstreamUrl" | "upstr
 }
 
 /** A project upstream with one wheel and one sdist; returns its normalized name and files. */
-function upstreamProject(files?: (name: string) => StaticFile[]): { name: ReturnType<typeof canonicalizeName>; files: StaticFile[]; spec: DistSpec } {
+function upstreamProject(files?: (name: string) => StaticFile[]): { name: ReturnType<typeof canonicalizeName>; files: StaticFile[]; spec: WheelSpec } {
   const display = `${uniqueName("Demo")}_Pkg`;
-  const spec: DistSpec = { name: display, version: "1.0", requiresPython: ">=3.8" };
+  const spec: WheelSpec = { name: display, version: "1.0", requiresPython: ">=3.8" };
   const made = files?.(display) ?? [
-    { filename: wheelFilename(spec), bytes: buildWheel(spec), requiresPython: ">=3.8", metadata: metadataText(spec), uploadTime: new Date("2024-05-01T10:00:00Z") },
-    { filename: sdistFilename(spec), bytes: buildSdist(spec), requiresPython: ">=3.8" },
+    { filename: wheelFilename(spec), bytes: buildWheel(spec).body, requiresPython: ">=3.8", metadata: metadataText(spec), uploadTime: new Date("2024-05-01T10:00:00Z") },
+    { filename: sdistFilename(spec), bytes: buildSdist(spec).body, requiresPython: ">=3.8" },
   ];
   upstream.setProject(display, made);
   return { name: canonicalizeName(display), files: made, spec };
@@ -165,8 +167,8 @@ describe("project pages", () => {
 
     // The wheel gets cached; then upstream drops both files, yanks nothing else, adds 2.0.
     await cacheMirrorFile(deps, index, (await fileRow(index, wheelFilename(spec))).id);
-    const v2: DistSpec = { ...spec, version: "2.0" };
-    const v2Wheel: StaticFile = { filename: wheelFilename(v2), bytes: buildWheel(v2), yanked: "broken build", requiresPython: "<4,>=3.9" };
+    const v2: WheelSpec = { ...spec, version: "2.0" };
+    const v2Wheel: StaticFile = { filename: wheelFilename(v2), bytes: buildWheel(v2).body, yanked: "broken build", requiresPython: "<4,>=3.9" };
     upstream.setProject(spec.name, [v2Wheel]);
     await ensureMirrorProject(deps, index, name, { force: true });
 
@@ -193,8 +195,8 @@ describe("project pages", () => {
     const htmlUpstream = await startStaticUpstream({ formats: "html", links: "relative", chunkedFiles: true });
     try {
       const index = await mirrorIndex({ upstreamUrl: `${htmlUpstream.url}/simple` });
-      const spec: DistSpec = { name: uniqueName("html-only"), version: "0.1", requiresPython: ">=3.8,<4" };
-      const bytes = buildWheel(spec);
+      const spec: WheelSpec = { name: uniqueName("html-only"), version: "0.1", requiresPython: ">=3.8,<4" };
+      const bytes = buildWheel(spec).body;
       htmlUpstream.setProject(spec.name, [{ filename: wheelFilename(spec), bytes, requiresPython: ">=3.8,<4", yanked: "" }]);
       const result = await ensureMirrorProject(deps, index, canonicalizeName(spec.name));
       assert.ok(result);
@@ -280,8 +282,8 @@ describe("project pages", () => {
     const secret = `pw-${randomBytes(6).toString("hex")}`;
     const locked = await startStaticUpstream({ credentials: { username: "mirror-bot", password: secret }, redirectFiles: true });
     try {
-      const spec: DistSpec = { name: uniqueName("private"), version: "1.0" };
-      const bytes = buildWheel(spec);
+      const spec: WheelSpec = { name: uniqueName("private"), version: "1.0" };
+      const bytes = buildWheel(spec).body;
       locked.setProject(spec.name, [{ filename: wheelFilename(spec), bytes }]);
       const name = canonicalizeName(spec.name);
 
@@ -489,8 +491,8 @@ describe("core metadata", () => {
   test("a .metadata that does not match its digest is refused", async () => {
     const index = await mirrorIndex();
     const display = `${uniqueName("Meta")}`;
-    const spec: DistSpec = { name: display, version: "1.0" };
-    upstream.setProject(display, [{ filename: wheelFilename(spec), bytes: buildWheel(spec), metadata: metadataText(spec), metadataSha256: "0".repeat(64) }]);
+    const spec: WheelSpec = { name: display, version: "1.0" };
+    upstream.setProject(display, [{ filename: wheelFilename(spec), bytes: buildWheel(spec).body, metadata: metadataText(spec), metadataSha256: "0".repeat(64) }]);
     await ensureMirrorProject(deps, index, canonicalizeName(display));
     const row = await fileRow(index, wheelFilename(spec));
     await assert.rejects(ensureMirrorMetadata(deps, index, row.id), {
@@ -503,14 +505,14 @@ describe("core metadata", () => {
   test("read from the upstream wheel by ranges when upstream offers none; none for sdists", async () => {
     const index = await mirrorIndex();
     const { name, spec } = upstreamProject((display) => {
-      const s: DistSpec = { name: display, version: "1.0", requiresDist: ["requests>=2"] };
+      const s: WheelSpec = { name: display, version: "1.0", requiresDist: ["requests>=2"] };
       return [
-        { filename: wheelFilename(s), bytes: buildWheel(s) },
-        { filename: sdistFilename(s), bytes: buildSdist(s) },
+        { filename: wheelFilename(s), bytes: buildWheel(s).body },
+        { filename: sdistFilename(s), bytes: buildSdist(s).body },
       ];
     });
     const { projectId } = (await ensureMirrorProject(deps, index, name))!;
-    const withDeps: DistSpec = { ...spec, requiresPython: undefined, requiresDist: ["requests>=2"] };
+    const withDeps: WheelSpec = { ...spec, requiresPython: undefined, requiresDist: ["requests>=2"] };
     const wheel = await fileRow(index, wheelFilename(spec));
     const sdist = await fileRow(index, sdistFilename(spec));
     assert.equal(wheel.metadataSha256, null);
@@ -540,8 +542,8 @@ describe("a real Wheelhouse as upstream", () => {
     const registry = await startRegistry();
     try {
       const { token } = await registry.createUser("uploader", { scope: "upload" });
-      const spec: DistSpec = { name: uniqueName("Upstream.Pkg"), version: "2.1", requiresPython: ">=3.9" };
-      const wheel = buildWheel(spec);
+      const spec: WheelSpec = { name: uniqueName("Upstream.Pkg"), version: "2.1", requiresPython: ">=3.9" };
+      const wheel = buildWheel(spec).body;
       await uploadWheel(`${registry.url}/main/`, token, spec, wheel);
 
       const index = await mirrorIndex({ upstreamUrl: `${registry.url}/main/simple` });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { startStaticUpstream, type StaticUpstream } from "../support/static-upstream.ts";
-import { buildWheel, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
 import { uniqueName } from "../support/temp-dir.ts";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
@@ -19,9 +19,9 @@ let internal: StaticUpstream;
 let linking: StaticUpstream;
 /** An upstream that redirects its files to `internal`. */
 let redirecting: StaticUpstream;
-const spec: DistSpec = { name: uniqueName("victim"), version: "1.0" };
+const spec: WheelSpec = { name: uniqueName("victim"), version: "1.0" };
 const filename = wheelFilename(spec);
-const wheel = buildWheel(spec);
+const wheel = buildWheel(spec).body;
 
 before(async () => {
   internal = await startStaticUpstream({ projects: { [spec.name]: [{ filename, bytes: wheel }] } });

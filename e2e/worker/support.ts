@@ -8,8 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db, Index } from "@wheelhouse/db";
 import { createTestDatabase, type TestDatabase } from "@wheelhouse/db/testing";
+import { Mirror } from "@wheelhouse/mirror";
 import { createBlobStore, type BlobStore } from "@wheelhouse/storage";
-import { basicAuth, buildWheel, uploadForm, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { pino } from "pino";
+import { buildWheel, type WheelSpec } from "@wheelhouse/testing";
+import { basicAuth, uploadForm } from "../support/upload-form.ts";
 import type { TestRegistry } from "../support/registry.ts";
 
 export interface ProxiedRequest {
@@ -59,9 +62,9 @@ export async function startCountingProxy(target: string, opts: { fileDelayMs?: n
 }
 
 /** `projects` × `versions` small wheels, uploaded to the upstream's main index. */
-export async function uploadWheels(upstream: TestRegistry, projects: number, versions: number, padding = 2000): Promise<DistSpec[]> {
+export async function uploadWheels(upstream: TestRegistry, projects: number, versions: number, padding = 2000): Promise<WheelSpec[]> {
   const { token } = await upstream.createUser(`uploader${Date.now()}`, { scope: "upload" });
-  const specs: DistSpec[] = [];
+  const specs: WheelSpec[] = [];
   for (let p = 0; p < projects; p++) {
     for (let v = 1; v <= versions; v++) {
       // Each project depends on the next: the sync follows the chain from the first.
@@ -70,21 +73,22 @@ export async function uploadWheels(upstream: TestRegistry, projects: number, ver
     }
   }
   // Parallel across projects, one project's versions in order (the first upload creates it).
-  const byProject = new Map<string, DistSpec[]>();
+  const byProject = new Map<string, WheelSpec[]>();
   for (const spec of specs) byProject.set(spec.name, [...(byProject.get(spec.name) ?? []), spec]);
   const queue = [...byProject.values()];
-  const uploadOne = async (spec: DistSpec) => {
+  const uploadOne = async (spec: WheelSpec) => {
+    const wheel = buildWheel(spec);
     // As twine does, a 5xx is retried. (FsBlobStore can lose a race between concurrent puts into
     // incoming/ and a move pruning that directory: mkdir ENOENT, an intermittent 500.)
     for (let attempt = 1; ; attempt++) {
       const response = await fetch(`${upstream.url}/`, {
         method: "POST",
-        body: uploadForm(spec, wheelFilename(spec), buildWheel(spec)),
+        body: uploadForm(spec, wheel.filename, wheel.body),
         headers: { authorization: basicAuth("__token__", token) },
       });
       if (response.status === 200) return;
       const text = await response.text();
-      if (response.status < 500 || attempt >= 3) throw new Error(`upload of ${wheelFilename(spec)}: ${response.status} ${text}`);
+      if (response.status < 500 || attempt >= 3) throw new Error(`upload of ${wheel.filename}: ${response.status} ${text}`);
     }
   };
   await Promise.all(
@@ -101,30 +105,30 @@ export interface MirrorSide {
   store: BlobStore;
   dataDir: string;
   index: Index;
+  /** The side's own Mirror object (running fetches and connections are not shared with another side). */
+  mirror: Mirror;
   close(): Promise<void>;
 }
 
-/**
- * A mirror index of `upstreamUrl` in a database and storage of its own. `skipIds`: indexes made
- * (and dropped) first, so that two sides in one process have different index ids: the mirror's
- * in-process registry of running downloads is keyed by ids, unique in one database only.
- */
-export async function createMirrorSide(upstreamUrl: string, selection: object, opts: { skipIds?: number } = {}): Promise<MirrorSide> {
+/** A mirror index of `upstreamUrl` in a database and storage of its own, with its own Mirror. */
+export async function createMirrorSide(upstreamUrl: string, selection: object): Promise<MirrorSide> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), "wh-mirror-"));
   const store = createBlobStore({ driver: "fs", root: join(dataDir, "files") });
   await store.ensureReady();
-  for (let i = 0; i < (opts.skipIds ?? 0); i++) await database.db.index.delete({ where: { id: (await database.db.index.create({ data: { name: `skipped-${i}` } })).id } });
   const index = await database.db.index.create({
     data: { name: "pypi", kind: "mirror", upstreamUrl, syncSelection: selection, pageTtlSeconds: 3600 },
   });
+  const mirror = new Mirror({ db: database.db, store, log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
   return {
     database,
     db: database.db,
     store,
     dataDir,
     index,
+    mirror,
     async close() {
+      await mirror.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

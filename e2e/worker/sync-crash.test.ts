@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { BullMqJobQueue, listSyncRuns, triggerMirrorSync } from "../../apps/worker/src/index.ts";
+import { BullMqJobQueue, listSyncRuns, triggerMirrorSync } from "../../apps/registry/src/jobs/index.ts";
 import { checkCachedBlobs, createMirrorSide, startCountingProxy, uploadWheels, waitFor, type CountingProxy, type MirrorSide } from "./support.ts";
 
 const repoRoot = new URL("../..", import.meta.url).pathname;
@@ -59,7 +59,7 @@ after(async () => {
 });
 
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/registry/src/worker-main.ts"], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: side.database.url, DATA_DIR: side.dataDir, REDIS_URL: redisUrl, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -93,7 +93,7 @@ test("SIGKILL mid-sync, restart: every cached file is whole and all end up cache
 
   const second = await startWorker();
   const t1 = Date.now();
-  // BullMQ hands the killed worker's jobs out again once their locks expire (main.ts: 15 s).
+  // BullMQ hands the killed worker's jobs out again once their locks expire (worker-main.ts: 15 s).
   await waitFor(async () => (await cachedCount()) === FILES, 150_000, "every file cached");
   await waitFor(async () => (await listSyncRuns(side.db, side.index.id, 1))[0]?.state === "finished", 30_000, "the run to finish");
   t.diagnostic(`all cached ${Date.now() - t1} ms after the restart`);

@@ -5,8 +5,8 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { pino } from "pino";
-import { createJobHandlers, InProcessJobQueue, listSyncRuns, triggerMirrorSync } from "../../apps/worker/src/index.ts";
-import { buildWheel, wheelFilename, type DistSpec } from "../support/dist-builder.ts";
+import { createJobHandlers, InProcessJobQueue, listSyncRuns, triggerMirrorSync } from "../../apps/registry/src/jobs/index.ts";
+import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
 import { startStaticUpstream, type StaticFile, type StaticUpstream } from "../support/static-upstream.ts";
 import { uniqueName } from "../support/temp-dir.ts";
 import { checkCachedBlobs, createMirrorSide, waitFor, type MirrorSide } from "./support.ts";
@@ -18,7 +18,7 @@ const libA = uniqueName("lib-a");
 const libB = uniqueName("lib-b");
 const libC = uniqueName("lib-c");
 const winOnly = uniqueName("win-only");
-const specs: DistSpec[] = [
+const specs: WheelSpec[] = [
   { name: app, version: "1.0", requiresDist: [`${libA}>=1`, `${winOnly}; sys_platform == "win32"`] },
   { name: libA, version: "1.0", requiresDist: [libB] },
   { name: libB, version: "1.0" },
@@ -32,7 +32,7 @@ const closure = specs.filter((s) => s.name !== winOnly && !(s.name === libC && s
 
 function tree(): Record<string, StaticFile[]> {
   const projects: Record<string, StaticFile[]> = {};
-  for (const spec of specs) (projects[spec.name] ??= []).push({ filename: wheelFilename(spec), bytes: buildWheel(spec) });
+  for (const spec of specs) (projects[spec.name] ??= []).push({ filename: wheelFilename(spec), bytes: buildWheel(spec).body });
   return projects;
 }
 
@@ -45,9 +45,9 @@ const sides: Side[] = [];
 
 async function startSide(opts: { noRanges: boolean }): Promise<Side> {
   const upstream = await startStaticUpstream({ bare: true, noRanges: opts.noRanges, projects: tree() });
-  const side = await createMirrorSide(upstream.simpleUrl, { allow: [app], pythons: ["3.12"], platforms: ["manylinux_2_17_x86_64"] }, { skipIds: sides.length });
+  const side = await createMirrorSide(upstream.simpleUrl, { allow: [app], pythons: ["3.12"], platforms: ["manylinux_2_17_x86_64"] });
   const queue = new InProcessJobQueue({ log });
-  await queue.start(createJobHandlers({ db: side.db, store: side.store, log, dataDir: side.dataDir }));
+  await queue.start(createJobHandlers({ db: side.db, store: side.store, log, dataDir: side.dataDir, mirror: side.mirror }));
   const started = { upstream, side, queue };
   sides.push(started);
   return started;

@@ -5,7 +5,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { pino } from "pino";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
-import { createJobHandlers, InProcessJobQueue, listSyncRuns, selectMirrorFiles, triggerMirrorSync } from "../../apps/worker/src/index.ts";
+import { selectMirrorFiles } from "@wheelhouse/mirror";
+import { createJobHandlers, InProcessJobQueue, listSyncRuns, triggerMirrorSync } from "../../apps/registry/src/jobs/index.ts";
 import { checkCachedBlobs, createMirrorSide, startCountingProxy, uploadWheels, waitFor, type CountingProxy, type MirrorSide } from "./support.ts";
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -24,7 +25,7 @@ before(async () => {
   // proj0 pulls in proj1 … proj9 through Requires-Dist.
   side = await createMirrorSide(`${proxy.url}/main/simple/`, { allow: ["proj0"], pythons: ["3.12"], platforms: ["manylinux_2_17_x86_64"] });
   queue = new InProcessJobQueue({ log });
-  await queue.start(createJobHandlers({ db: side.db, store: side.store, log, dataDir: side.dataDir }));
+  await queue.start(createJobHandlers({ db: side.db, store: side.store, log, dataDir: side.dataDir, mirror: side.mirror }));
 });
 
 after(async () => {
@@ -73,7 +74,7 @@ test("a repeat sync skips pages by upstream serial and fetches no file again", a
 
 test("without serials, a repeat makes one conditional request per project, each a 304", async () => {
   const before = proxy.requests.length;
-  const result = await selectMirrorFiles({ db: side.db, store: side.store, log }, side.index, side.index.syncSelection as object, { force: true, useUpstreamSerials: false });
+  const result = await selectMirrorFiles({ db: side.db, log, mirror: side.mirror }, side.index, side.index.syncSelection as object, { force: true, useUpstreamSerials: false });
   assert.equal(result.files.length, PROJECTS * VERSIONS);
   const made = proxy.requests.slice(before);
   assert.equal(made.length, PROJECTS);
