@@ -43,7 +43,11 @@ export async function benchInstall(): Promise<void> {
   const registry = await spawnRegistry(database.url);
   try {
     const admin = { authorization: `Basic ${Buffer.from(`admin:${registry.adminPassword}`).toString("base64")}`, "content-type": "application/json" };
-    const tokenResponse = await fetch(`${registry.url}/api/admin/tokens`, { method: "POST", headers: admin, body: JSON.stringify({ username: "admin", scope: "upload" }) });
+    const tokenResponse = await fetch(`${registry.url}/api/admin/tokens`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ username: "admin", scope: "upload" }),
+    });
     await uploadTree(registry.url, ((await tokenResponse.json()) as { token: string }).token);
     const index = `${registry.url}/simple/`;
     let n = 0;
@@ -59,21 +63,42 @@ export async function benchInstall(): Promise<void> {
       const pipCache = freshDir("pip-cache");
       const whCache = freshDir("wh-cache");
       const venvs = await Promise.all([freshVenv(), freshVenv(), freshVenv(), freshVenv(), freshVenv(), freshVenv()]);
-      const [pipColdVenv, pipWarmVenv, whColdVenv, whWarmVenv, pipResolveVenv, whResolveVenv] = venvs as [typeof venvs[0], typeof venvs[0], typeof venvs[0], typeof venvs[0], typeof venvs[0], typeof venvs[0]];
+      const [pipColdVenv, pipWarmVenv, whColdVenv, whWarmVenv, pipResolveVenv, whResolveVenv] = venvs as [
+        (typeof venvs)[0],
+        (typeof venvs)[0],
+        (typeof venvs)[0],
+        (typeof venvs)[0],
+        (typeof venvs)[0],
+        (typeof venvs)[0],
+      ];
       const pipArgs = (cache: string) => ["--no-compile", "--cache-dir", cache, "--index-url", index, TREE_ROOT];
       const whArgs = (venv: { python: string }, cache: string) => ["install", "--python", venv.python, "--cache-dir", cache, "--index-url", index, TREE_ROOT];
       record("pipCold")(await timed("pip cold", () => pip(pipColdVenv, "install", pipArgs(pipCache))));
       record("pipWarm")(await timed("pip warm", () => pip(pipWarmVenv, "install", pipArgs(pipCache))));
       record("whCold")(await timed("wheelhouse cold", () => wheelhouse(whArgs(whColdVenv, whCache))));
       record("whWarm")(await timed("wheelhouse warm", () => wheelhouse(whArgs(whWarmVenv, whCache))));
-      record("pipResolve")(await timed("pip --dry-run", () => pip(pipResolveVenv, "install", ["--dry-run", "--ignore-installed", "--cache-dir", freshDir("pip-cache"), "--index-url", index, TREE_ROOT])));
-      record("whResolve")(await timed("wheelhouse --dry-run", () => wheelhouse(["install", "--dry-run", "--python", whResolveVenv.python, "--cache-dir", freshDir("wh-cache"), "--index-url", index, TREE_ROOT])));
+      record("pipResolve")(
+        await timed("pip --dry-run", () =>
+          pip(pipResolveVenv, "install", ["--dry-run", "--ignore-installed", "--cache-dir", freshDir("pip-cache"), "--index-url", index, TREE_ROOT]),
+        ),
+      );
+      record("whResolve")(
+        await timed("wheelhouse --dry-run", () =>
+          wheelhouse(["install", "--dry-run", "--python", whResolveVenv.python, "--cache-dir", freshDir("wh-cache"), "--index-url", index, TREE_ROOT]),
+        ),
+      );
     }
     const m = Object.fromEntries(kinds.map((k) => [k, median(samples[k])])) as Record<(typeof kinds)[number], number>;
     const ms = (v: number) => `${v.toFixed(0)} ms`;
-    console.log(`install 30 packages, cold cache: wheelhouse ${ms(m.whCold)}, pip --no-compile ${ms(m.pipCold)}: ${formatRatio(m.pipCold / m.whCold)}x faster (target ≥ 3)`);
-    console.log(`install 30 packages, warm cache: wheelhouse ${ms(m.whWarm)}, pip --no-compile ${ms(m.pipWarm)}: ${formatRatio(m.pipWarm / m.whWarm)}x faster (target ≥ 10)`);
-    console.log(`resolution alone (--dry-run, backtracking), cold: wheelhouse ${ms(m.whResolve)}, pip ${ms(m.pipResolve)}: ${formatRatio(m.pipResolve / m.whResolve)}x faster`);
+    console.log(
+      `install 30 packages, cold cache: wheelhouse ${ms(m.whCold)}, pip --no-compile ${ms(m.pipCold)}: ${formatRatio(m.pipCold / m.whCold)}x faster (target ≥ 3)`,
+    );
+    console.log(
+      `install 30 packages, warm cache: wheelhouse ${ms(m.whWarm)}, pip --no-compile ${ms(m.pipWarm)}: ${formatRatio(m.pipWarm / m.whWarm)}x faster (target ≥ 10)`,
+    );
+    console.log(
+      `resolution alone (--dry-run, backtracking), cold: wheelhouse ${ms(m.whResolve)}, pip ${ms(m.pipResolve)}: ${formatRatio(m.pipResolve / m.whResolve)}x faster`,
+    );
     console.log(`(each run, ms: ${kinds.map((k) => `${k} ${samples[k].map((v) => v.toFixed(0)).join("/")}`).join(", ")})`);
   } finally {
     await registry.stop();

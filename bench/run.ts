@@ -5,7 +5,13 @@ import { benchSimplePage } from "./simple-page.bench.ts";
 import { benchSync } from "./sync.bench.ts";
 import { benchUpload } from "./upload.bench.ts";
 
-const benches: Record<string, () => Promise<void>> = { simple: benchSimplePage, upload: benchUpload, "mirror-page": benchMirrorPage, install: benchInstall, sync: benchSync };
+const benches: Record<string, () => Promise<void>> = {
+  simple: benchSimplePage,
+  upload: benchUpload,
+  "mirror-page": benchMirrorPage,
+  install: benchInstall,
+  sync: benchSync,
+};
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {
   const bench = benches[name];

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { createTestDatabase } from "@wheelhouse/db/testing";
 import { FILES, CONNECTIONS, rps, seedProject, spawnRegistry, startStaticServer, formatRatio } from "./support.ts";
 
-
 export async function benchSimplePage(): Promise<void> {
   const database = await createTestDatabase();
   await seedProject(database.db);

@@ -143,4 +143,3 @@ export async function rps(url: string, headers: Record<string, string>): Promise
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
-

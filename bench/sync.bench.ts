@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { zipSync, strToU8 } from "fflate";
+import { buildWheel } from "@wheelhouse/testing";
 import { pino } from "pino";
 import { createTestDatabase } from "@wheelhouse/db/testing";
 import { createBlobStore } from "@wheelhouse/storage";
@@ -41,28 +41,26 @@ async function startStaticUpstream(): Promise<StaticUpstream> {
     const name = `bench-pkg${p}`;
     const page = { name, files: [] as object[] };
     for (let v = 1; v <= VERSIONS; v++) {
-      const dist = `bench_pkg${p}-${v}.0`;
-      const metadata = `Metadata-Version: 2.1\nName: ${name}\nVersion: ${v}.0\n\n`;
-      // Random bytes, stored: the size on the wire is the size we say.
-      const wheel = Buffer.from(
-        zipSync(
-          {
-            [`bench_pkg${p}/data.bin`]: [randomBytes(FILE_BYTES), { level: 0 }],
-            [`${dist}.dist-info/METADATA`]: strToU8(metadata),
-            [`${dist}.dist-info/WHEEL`]: strToU8("Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
-            [`${dist}.dist-info/RECORD`]: strToU8(""),
-          },
-          { level: 0 },
-        ),
-      );
-      const filename = `${dist}-py3-none-any.whl`;
+      // Random bytes (incompressible): the size on the wire is about the size we say.
+      const built = buildWheel({ name, version: `${v}.0`, files: { [`bench_pkg${p}/data.bin`]: randomBytes(FILE_BYTES) } });
+      const { body: wheel, metadata, filename } = built;
       routes.set(`/files/${filename}`, { body: wheel, type: "application/octet-stream" });
       routes.set(`/files/${filename}.metadata`, { body: Buffer.from(metadata), type: "application/octet-stream" });
       files.push({ path: `/files/${filename}`, size: wheel.length });
-      page.files.push({ filename, url: `../../files/${filename}`, hashes: { sha256: sha256(wheel) }, size: wheel.length, "core-metadata": { sha256: sha256(metadata) }, yanked: false });
+      page.files.push({
+        filename,
+        url: `../../files/${filename}`,
+        hashes: { sha256: sha256(wheel) },
+        size: wheel.length,
+        "core-metadata": { sha256: sha256(metadata) },
+        yanked: false,
+      });
     }
     pages.push(page);
-    routes.set(`/simple/${name}/`, { body: Buffer.from(JSON.stringify({ meta: { "api-version": "1.1", "_last-serial": p + 1 }, ...page })), type: "application/vnd.pypi.simple.v1+json" });
+    routes.set(`/simple/${name}/`, {
+      body: Buffer.from(JSON.stringify({ meta: { "api-version": "1.1", "_last-serial": p + 1 }, ...page })),
+      type: "application/vnd.pypi.simple.v1+json",
+    });
   }
   routes.set("/simple/", {
     body: Buffer.from(JSON.stringify({ meta: { "api-version": "1.1" }, projects: pages.map((p, i) => ({ name: p.name, "_last-serial": i + 1 })) })),
@@ -126,7 +124,9 @@ export async function benchSync(): Promise<void> {
     const store = createBlobStore({ driver: "fs", root: join(dataDir, "files") });
     await store.ensureReady();
     const names = Array.from({ length: PROJECTS }, (_, p) => `bench-pkg${p}`);
-    const index = await db.index.create({ data: { name: "bench-mirror", kind: "mirror", upstreamUrl: `${upstream.url}/simple/`, syncSelection: { allow: names } } });
+    const index = await db.index.create({
+      data: { name: "bench-mirror", kind: "mirror", upstreamUrl: `${upstream.url}/simple/`, syncSelection: { allow: names } },
+    });
     const mirror = new Mirror({ db, store, log });
     await queue.start(createJobHandlers({ db, store, log, dataDir, mirror }));
     started = performance.now();
@@ -136,7 +136,8 @@ export async function benchSync(): Promise<void> {
       const run = await db.syncRun.findFirst({ where: { indexId: index.id }, orderBy: { id: "desc" } });
       if (!selectedMs && run && run.state !== "running") selectedMs = performance.now() - started;
       if (run && (run.state === "finished" || run.state === "failed")) {
-        if (run.state === "failed" || run.filesDone !== count) throw new Error(`sync ended ${run.state} with ${run.filesDone}/${count} files: ${JSON.stringify(run.failures).slice(0, 500)}`);
+        if (run.state === "failed" || run.filesDone !== count)
+          throw new Error(`sync ended ${run.state} with ${run.filesDone}/${count} files: ${JSON.stringify(run.failures).slice(0, 500)}`);
         break;
       }
       await new Promise((r) => setTimeout(r, 20));

@@ -37,8 +37,29 @@ export async function benchUpload(): Promise<void> {
     await store.delete("bench/reference-copy");
 
     // curl streams the multipart body from disk, as twine does, and costs the machine little.
-    const fields = { ":action": "file_upload", protocol_version: "1", name: "big-upload", version: "1.0", filetype: "bdist_wheel", pyversion: "py3", metadata_version: "2.1", sha256_digest: sha256 };
-    const args = ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", `admin:${registry.adminPassword}`, ...Object.entries(fields).flatMap(([k, v]) => ["-F", `${k}=${v}`]), "-F", `content=@${wheel}`, `${registry.url}/`];
+    const fields = {
+      ":action": "file_upload",
+      protocol_version: "1",
+      name: "big-upload",
+      version: "1.0",
+      filetype: "bdist_wheel",
+      pyversion: "py3",
+      metadata_version: "2.1",
+      sha256_digest: sha256,
+    };
+    const args = [
+      "-sS",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code}",
+      "-u",
+      `admin:${registry.adminPassword}`,
+      ...Object.entries(fields).flatMap(([k, v]) => ["-F", `${k}=${v}`]),
+      "-F",
+      `content=@${wheel}`,
+      `${registry.url}/`,
+    ];
     const rss = sampleRss(registry.pid);
     const baseline = await rss.baseline;
     started = performance.now();

@@ -2,7 +2,8 @@
 // reverse; no app imports another app; a workspace's relative imports stay inside it; every
 // `@wheelhouse/*` import is declared in the importer's package.json; production code never
 // imports a test helper; and no module import cycle anywhere (type-only imports included, since
-// a type cycle is still two modules that cannot be understood apart).
+// a type cycle is still two modules that cannot be understood apart); and the layers inside a
+// workspace that LAYERS names (the CLI's: core below pipeline, features, ui and commands).
 // TypeScript's own pre-processor lists a file's imports (static, re-exports, dynamic `import()`),
 // so this needs no parser of its own.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -18,6 +19,20 @@ interface Workspace {
   declared: Set<string>;
   exports: Map<string, string>;
 }
+
+/** Layers inside a workspace (apps/cli/README.md): modules under `files` may not import under `mayNotImport`. */
+export interface Layer {
+  files: string;
+  mayNotImport: readonly string[];
+  /** The one module allowed to anyway. */
+  unless?: string;
+}
+
+export const LAYERS: readonly Layer[] = [
+  { files: "apps/cli/src/core/", mayNotImport: ["apps/cli/src/pipeline/", "apps/cli/src/features/", "apps/cli/src/ui/", "apps/cli/src/commands/"] },
+  // Commands are loaded through the command table alone, so no other module (no other command) imports one.
+  { files: "apps/cli/src/", mayNotImport: ["apps/cli/src/commands/"], unless: "apps/cli/src/command-table.ts" },
+];
 
 export interface Violation {
   file: string;
@@ -90,7 +105,7 @@ function resolveRelative(from: string, specifier: string): string {
   return target;
 }
 
-export function checkBoundaries(root: string): Violation[] {
+export function checkBoundaries(root: string, layers: readonly Layer[] = LAYERS): Violation[] {
   const workspaces = loadWorkspaces(root);
   const byName = new Map(workspaces.map((w) => [w.name, w]));
   const owner = (path: string): Workspace | undefined => workspaces.find((w) => path === w.dir || path.startsWith(w.dir + sep));
@@ -137,7 +152,8 @@ export function checkBoundaries(root: string): Violation[] {
           workspaceEdges.set(from.name, set);
         }
       }
-      if (from && from.kind !== "tests" && !isTestCode(file) && isTestCode(target)) violations.push({ file: rel, rule: "production-imports-test-code", detail: specifier });
+      if (from && from.kind !== "tests" && !isTestCode(file) && isTestCode(target))
+        violations.push({ file: rel, rule: "production-imports-test-code", detail: specifier });
       edges.push(target);
     }
     graph.set(file, edges);

@@ -23,9 +23,6 @@ const common = {
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __whCreateRequire } from 'node:module';\nconst require = __whCreateRequire(import.meta.url);" },
   legalComments: "none",
-  // main.ts loads commands with import(`./commands/${name}.ts`), which esbuild turns into every
-  // file that pattern matches; the tests beside the commands are never loaded, so ship them empty.
-  plugins: [{ name: "skip-tests", setup: (b) => b.onLoad({ filter: /\.test\.ts$/ }, () => ({ contents: "", loader: "ts" })) }],
   logLevel: "warning",
 };
 await rm(`${dist}/split`, { recursive: true, force: true }); // (an older build's layout)
@@ -38,9 +35,9 @@ const [, bundle] = await Promise.all([
     outfile: `${dist}/bundle/wheelhouse.cjs`,
     // CommonJS has no import.meta: main.ts reads its own URL (for --version) from this instead.
     define: { "import.meta.url": "__whModuleUrl" },
-    // The checkout has node_modules: what only some commands load (upload's HTTP client, the
-    // full page parsers' schemas, BLAKE2) stays there, so that every command does not read it.
-    external: ["undici", "zod", "hash-wasm"],
+    // The checkout has node_modules: what only some commands load (the full page parsers'
+    // schemas, BLAKE2) stays there, so that every command does not read it.
+    external: ["zod", "hash-wasm"],
     // A script compiled through node:vm has no loader for import(): what the code imports on
     // first use (Node's own modules among them) becomes a require() behind a promise.
     supported: { "dynamic-import": false },
@@ -54,10 +51,17 @@ const [, bundle] = await Promise.all([
 // The launcher reads the bundle as latin1, which is right for ASCII only (esbuild escapes
 // everything else in code; comments, which could hold it, are gone).
 if (/[^\x00-\x7f]/.test(await readFile(`${dist}/bundle/wheelhouse.cjs`, "latin1"))) throw new Error("apps/cli/dist/bundle/wheelhouse.cjs is not ASCII");
+// What went into the bundle, as esbuild saw it: never a test, a test helper (apps/cli/test/) or a
+// devDependency of the CLI (command-table.ts names each command module, so nothing else is pulled in).
+const bundled = Object.keys(bundle.metafile.inputs).sort();
+await writeFile(`${dist}/bundle/metafile-inputs.json`, `${JSON.stringify(bundled, null, 1)}\n`);
+const devDependencies = Object.keys(JSON.parse(await readFile(`${root}apps/cli/package.json`, "utf8")).devDependencies ?? {});
+const unwanted = bundled.filter(
+  (path) => path.endsWith(".test.ts") || path.startsWith("apps/cli/test/") || devDependencies.some((name) => path.includes(`node_modules/${name}/`)),
+);
+if (unwanted.length > 0) throw new Error(`the CLI bundle must not contain tests, test helpers or devDependencies: ${unwanted.join(", ")}`);
 // Sources only: dependencies change with `npm install`, whose postinstall runs this build.
-const inputs = Object.keys(bundle.metafile.inputs)
-  .filter((path) => !path.includes("node_modules/") && !path.endsWith(".test.ts"))
-  .map((path) => fileURLToPath(new URL(path, `file://${root}`)));
+const inputs = bundled.filter((path) => !path.includes("node_modules/")).map((path) => fileURLToPath(new URL(path, `file://${root}`)));
 inputs.push(fileURLToPath(import.meta.url));
 await writeFile(`${dist}/bundle/inputs.json`, JSON.stringify({ builtAt: started, inputs }));
 console.log(`built apps/cli/dist/wheelhouse.mjs and apps/cli/dist/bundle/ in ${Date.now() - started} ms`);

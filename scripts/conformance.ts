@@ -29,7 +29,11 @@ try {
   const report = await checkCorpus(python, wheels, { upload: registry && { url: `${registry.url}/`, token: registry.adminToken, concurrency: 2 }, log });
   for (const line of formatReport(report)) console.log(line);
   const failed =
-    report.unreadable.length + report.parseFailures.length + report.disagreements.length + report.versions.disagreements.length + (report.uploads?.refused.length ?? 0);
+    report.unreadable.length +
+    report.parseFailures.length +
+    report.disagreements.length +
+    report.versions.disagreements.length +
+    (report.uploads?.refused.length ?? 0);
   process.exitCode = failed > 0 ? 1 : 0;
 } finally {
   await registry?.stop();

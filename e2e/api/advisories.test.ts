@@ -84,7 +84,11 @@ async function writeDir(files: Record<string, unknown>): Promise<string> {
 }
 
 function zipOf(files: Record<string, unknown>): Blob {
-  return new Blob([zipSync(Object.fromEntries(Object.entries(files).map(([name, content]) => [name, strToU8(typeof content === "string" ? content : JSON.stringify(content))]))) as Uint8Array<ArrayBuffer>]);
+  return new Blob([
+    zipSync(
+      Object.fromEntries(Object.entries(files).map(([name, content]) => [name, strToU8(typeof content === "string" ? content : JSON.stringify(content))])),
+    ) as Uint8Array<ArrayBuffer>,
+  ]);
 }
 
 function adminHeaders(extra: Record<string, string> = {}): Record<string, string> {
@@ -126,7 +130,12 @@ after(async () => {
 
 describe("import and the JSON API", () => {
   test("the admin command's import of a directory: counts, and non-PyPI records skipped", async () => {
-    const dir = await writeDir({ "ghsa/GHSA-e2e1-aaaa-bbbb.json": ghsa, "pysec/PYSEC-2024-77.json": pysec, "ghsa/GHSA-e2e3-cccc-dddd.json": withdrawn, "npm/GHSA-e2e4-eeee-ffff.json": npmOnly });
+    const dir = await writeDir({
+      "ghsa/GHSA-e2e1-aaaa-bbbb.json": ghsa,
+      "pysec/PYSEC-2024-77.json": pysec,
+      "ghsa/GHSA-e2e3-cccc-dddd.json": withdrawn,
+      "npm/GHSA-e2e4-eeee-ffff.json": npmOnly,
+    });
     const summary = await importAdvisories({ db: registry.running.db }, { path: dir, actor: SERVER });
     assert.deepEqual({ ...summary, generation: 0 }, { files: 4, added: 2, updated: 0, unchanged: 0, withdrawn: 1, skippedNonPyPI: 1, generation: 0 });
   });
@@ -157,15 +166,24 @@ describe("import and the JSON API", () => {
     assert.deepEqual(ids(await vulnerabilities("legacy-lib")), ["PYSEC-2024-77"]);
     assert.deepEqual(ids(await vulnerabilities("legacy-lib", "0.8")), ["PYSEC-2024-77"]);
     // Per-index URLs answer the same: advisories are registry-wide.
-    assert.deepEqual(ids((await (await fetch(`${registry.url}/main/pypi/Vuln_Lib/1.0/json`)).json()).vulnerabilities), ["GHSA-e2e1-aaaa-bbbb", "PYSEC-2024-77"]);
+    assert.deepEqual(ids((await (await fetch(`${registry.url}/main/pypi/Vuln_Lib/1.0/json`)).json()).vulnerabilities), [
+      "GHSA-e2e1-aaaa-bbbb",
+      "PYSEC-2024-77",
+    ]);
   });
 
   test("the admin API lists and shows advisories", async () => {
     const listed = await registry.admin("GET", "/api/admin/advisories?project=VULN_LIB");
-    assert.deepEqual(listed.map((a: { id: string }) => a.id), ["GHSA-e2e1-aaaa-bbbb", "GHSA-e2e3-cccc-dddd", "PYSEC-2024-77"]);
+    assert.deepEqual(
+      listed.map((a: { id: string }) => a.id),
+      ["GHSA-e2e1-aaaa-bbbb", "GHSA-e2e3-cccc-dddd", "PYSEC-2024-77"],
+    );
     const one = await registry.admin("GET", "/api/admin/advisories/PYSEC-2024-77");
     assert.equal(one.severity, "moderate");
-    assert.deepEqual(one.packages.map((p: { name: string }) => p.name), ["legacy-lib", "vuln-lib"]);
+    assert.deepEqual(
+      one.packages.map((p: { name: string }) => p.name),
+      ["legacy-lib", "vuln-lib"],
+    );
     assert.equal(one.raw.details, "legacy-lib leaks a header.");
     await assert.rejects(registry.admin("GET", "/api/admin/advisories/GHSA-e2e4-eeee-ffff"), /404/);
   });
@@ -174,7 +192,16 @@ describe("import and the JSON API", () => {
     const before = await fetch(`${registry.url}/pypi/vuln-lib/2.0.3/json`);
     const etag = before.headers.get("etag")!;
     // The second pair's fix moved to 2.0.4: 2.0.3 is now affected.
-    const revised = { ...ghsa, modified: "2024-04-01T00:00:00Z", affected: [{ ...ghsa.affected[0]!, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "1.0" }, { fixed: "1.2.5" }, { introduced: "2.0" }, { fixed: "2.0.4" }] }] }] };
+    const revised = {
+      ...ghsa,
+      modified: "2024-04-01T00:00:00Z",
+      affected: [
+        {
+          ...ghsa.affected[0]!,
+          ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "1.0" }, { fixed: "1.2.5" }, { introduced: "2.0" }, { fixed: "2.0.4" }] }],
+        },
+      ],
+    };
     const stale = { ...pysec, modified: "2023-01-01T00:00:00Z", details: "older text" };
     const response = await importZip(zipOf({ "GHSA-e2e1-aaaa-bbbb.json": revised, "PYSEC-2024-77.json": stale, "GHSA-e2e3-cccc-dddd.json": withdrawn }));
     assert.equal(response.status, 200, await response.clone().text());
@@ -190,20 +217,36 @@ describe("import and the JSON API", () => {
 
   test("one malformed file among good ones refuses the whole import, naming the file; nothing is written", async () => {
     const counts = await rowCounts();
-    const bad = { ...ghsa, id: "GHSA-e2e5-gggg-hhhh", affected: [{ package: { ecosystem: "PyPI", name: "vuln-lib" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "1.0 final" }] }] }] };
-    const files = { "A-GOOD-1.json": { ...pysec, id: "PYSEC-2024-901" }, "nested/GHSA-e2e5-gggg-hhhh.json": bad, "Z-GOOD-2.json": { ...pysec, id: "PYSEC-2024-902" } };
-    await assert.rejects(
-      importAdvisories({ db: registry.running.db }, { path: await writeDir(files), actor: SERVER }),
-      { message: 'Advisory import refused, nothing was imported: nested/GHSA-e2e5-gggg-hhhh.json: affected[0].ranges[0].events[1].fixed: "1.0 final" is not a PEP 440 version' },
-    );
-    const response = await importZip(zipOf({ ...files, "nested/GHSA-e2e5-gggg-hhhh.json": "{\"id\": \"GHSA-e2e5-gggg-hhhh\", " }));
+    const bad = {
+      ...ghsa,
+      id: "GHSA-e2e5-gggg-hhhh",
+      affected: [{ package: { ecosystem: "PyPI", name: "vuln-lib" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "1.0 final" }] }] }],
+    };
+    const files = {
+      "A-GOOD-1.json": { ...pysec, id: "PYSEC-2024-901" },
+      "nested/GHSA-e2e5-gggg-hhhh.json": bad,
+      "Z-GOOD-2.json": { ...pysec, id: "PYSEC-2024-902" },
+    };
+    await assert.rejects(importAdvisories({ db: registry.running.db }, { path: await writeDir(files), actor: SERVER }), {
+      message:
+        'Advisory import refused, nothing was imported: nested/GHSA-e2e5-gggg-hhhh.json: affected[0].ranges[0].events[1].fixed: "1.0 final" is not a PEP 440 version',
+    });
+    const response = await importZip(zipOf({ ...files, "nested/GHSA-e2e5-gggg-hhhh.json": '{"id": "GHSA-e2e5-gggg-hhhh", ' }));
     assert.equal(response.status, 400);
     assert.match(response.headers.get("content-type")!, /^application\/problem\+json/);
     assert.match((await response.json()).detail, /^Advisory import refused, nothing was imported: nested\/GHSA-e2e5-gggg-hhhh\.json: not valid JSON \(/);
-    const notZip = await fetch(`${registry.url}/api/admin/advisories/import`, { method: "POST", headers: adminHeaders({ "content-type": "application/zip" }), body: "plain text" });
+    const notZip = await fetch(`${registry.url}/api/admin/advisories/import`, {
+      method: "POST",
+      headers: adminHeaders({ "content-type": "application/zip" }),
+      body: "plain text",
+    });
     assert.equal(notZip.status, 400);
     assert.deepEqual(await rowCounts(), counts);
-    const anonymous = await fetch(`${registry.url}/api/admin/advisories/import`, { method: "POST", headers: { "content-type": "application/zip" }, body: zipOf({}) });
+    const anonymous = await fetch(`${registry.url}/api/admin/advisories/import`, {
+      method: "POST",
+      headers: { "content-type": "application/zip" },
+      body: zipOf({}),
+    });
     assert.equal(anonymous.status, 401);
   });
 });
@@ -223,8 +266,19 @@ describe("query endpoint", () => {
     });
     assert.equal(response.status, 200);
     const { results } = await response.json();
-    assert.deepEqual(results.map((r: { name: string; version: string }) => [r.name, r.version]), [["vuln-lib", "1.0"], ["vuln-lib", "1.2.5"], ["no-such-project", "1"], ["vuln-lib", "2.0.2"]]);
-    assert.deepEqual(results.map((r: { vulnerabilities: { id: string }[] }) => ids(r.vulnerabilities)), [["GHSA-e2e1-aaaa-bbbb", "PYSEC-2024-77"], [], [], ["GHSA-e2e1-aaaa-bbbb"]]);
+    assert.deepEqual(
+      results.map((r: { name: string; version: string }) => [r.name, r.version]),
+      [
+        ["vuln-lib", "1.0"],
+        ["vuln-lib", "1.2.5"],
+        ["no-such-project", "1"],
+        ["vuln-lib", "2.0.2"],
+      ],
+    );
+    assert.deepEqual(
+      results.map((r: { vulnerabilities: { id: string }[] }) => ids(r.vulnerabilities)),
+      [["GHSA-e2e1-aaaa-bbbb", "PYSEC-2024-77"], [], [], ["GHSA-e2e1-aaaa-bbbb"]],
+    );
     const ghsaEntry = results[0].vulnerabilities.find((v: { id: string }) => v.id === "GHSA-e2e1-aaaa-bbbb");
     assert.deepEqual(ghsaEntry, {
       id: "GHSA-e2e1-aaaa-bbbb",
@@ -270,7 +324,8 @@ describe("download policies", () => {
     await setPolicy("main", "refuse", "high");
     const refused = await fetch(fileUrl("main", v1));
     assert.equal(refused.status, 403);
-    const message = "Download of vuln_lib-1.0-py3-none-any.whl refused by index 'main' policy: known vulnerabilities GHSA-e2e1-aaaa-bbbb (CVE-2024-0001) severity high; fixed in 1.2.5, 2.0.4";
+    const message =
+      "Download of vuln_lib-1.0-py3-none-any.whl refused by index 'main' policy: known vulnerabilities GHSA-e2e1-aaaa-bbbb (CVE-2024-0001) severity high; fixed in 1.2.5, 2.0.4";
     assert.equal((await refused.text()).trim(), message);
     assert.equal(refused.headers.get("cache-control"), "no-store");
     assert.equal((await fetch(fileUrl("main", v1), { headers: { accept: "application/json" } }).then((r) => r.json())).detail, message);
@@ -289,7 +344,10 @@ describe("download policies", () => {
     const index = ["--no-deps", "--index-url", `${registry.url}/simple/`, "-d", dest];
     const blocked = await pip(venv, "download", [...index, "vuln-lib==1.0"]);
     assert.notEqual(blocked.code, 0, describeRun("pip download vuln-lib==1.0", blocked));
-    assert.match(blocked.stdout + blocked.stderr, /403 Client Error: Download of vuln_lib-1\.0-py3-none-any\.whl refused by index 'main' policy: known vulnerabilities GHSA-e2e1-aaaa-bbbb/);
+    assert.match(
+      blocked.stdout + blocked.stderr,
+      /403 Client Error: Download of vuln_lib-1\.0-py3-none-any\.whl refused by index 'main' policy: known vulnerabilities GHSA-e2e1-aaaa-bbbb/,
+    );
     const fixed = await pip(venv, "download", [...index, "vuln-lib==1.2.5"]);
     assert.equal(fixed.code, 0, describeRun("pip download vuln-lib==1.2.5", fixed));
     assert.deepEqual(await readdir(dest), [wheelFilename(v125)]);
@@ -308,7 +366,13 @@ describe("download policies", () => {
   });
 
   test("through a group, the group's policy applies as well as the member's", async () => {
-    await registry.admin("POST", "/api/admin/indexes", { name: "adv-group", kind: "group", members: ["main"], advisoryPolicy: "refuse", advisoryMinSeverity: "critical" });
+    await registry.admin("POST", "/api/admin/indexes", {
+      name: "adv-group",
+      kind: "group",
+      members: ["main"],
+      advisoryPolicy: "refuse",
+      advisoryMinSeverity: "critical",
+    });
     assert.equal((await fetch(fileUrl("adv-group", v1))).status, 200, "a high advisory is below the group's critical threshold");
     await setPolicy("adv-group", "refuse", "high");
     const refused = await fetch(fileUrl("adv-group", v1));

@@ -43,8 +43,11 @@ function read(authorization: string): Promise<number> {
 /** `npm run admin -- …` as an operator runs it: another process, the same database. */
 function adminCommand(...args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "apps/registry/src/admin-command.ts", ...args], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: registry.databaseUrl } }, (err, _stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "apps/registry/src/admin-command.ts", ...args],
+      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: registry.databaseUrl } },
+      (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stderr }),
     );
   });
 }
@@ -79,7 +82,11 @@ test("a token revoked by the admin command fails on the next request, though thi
 test("a token stops working the moment it expires", TIMEOUT, async () => {
   await registry.admin("POST", "/api/admin/users", { username: "short-lived" });
   const expiresAt = new Date(Date.now() + 3_000);
-  const { token } = await registry.admin<{ token: string }>("POST", "/api/admin/tokens", { username: "short-lived", scope: "read", expiresAt: expiresAt.toISOString() });
+  const { token } = await registry.admin<{ token: string }>("POST", "/api/admin/tokens", {
+    username: "short-lived",
+    scope: "read",
+    expiresAt: expiresAt.toISOString(),
+  });
   const auth = basicAuth("__token__", token);
   assert.equal(await read(auth), 200);
   await sleep(expiresAt.getTime() - Date.now() + 100);

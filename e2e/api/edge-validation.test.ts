@@ -59,10 +59,18 @@ test("bad paths and query strings get a 400 naming the problem, on every route",
 });
 
 test("Basic credentials with a NUL or another control character are a 400, on public reads too", async () => {
-  for (const [user, password] of [["ad\0min", "x"], ["admin", "pass\0word"], ["__token__", `${registry.adminToken}\0`], ["admin\n", "x"]]) {
+  for (const [user, password] of [
+    ["ad\0min", "x"],
+    ["admin", "pass\0word"],
+    ["__token__", `${registry.adminToken}\0`],
+    ["admin\n", "x"],
+  ]) {
     const response = await fetch(`${registry.url}/simple/`, { headers: { authorization: basicAuth(user!, password!) } });
     assert.equal(response.status, 400, JSON.stringify(user));
-    assert.equal((await response.text()).trim(), "Invalid Basic credentials in the Authorization header: the username or password contains a control character.");
+    assert.equal(
+      (await response.text()).trim(),
+      "Invalid Basic credentials in the Authorization header: the username or password contains a control character.",
+    );
   }
   const garbage = await fetch(`${registry.url}/simple/`, { headers: { authorization: "Basic %%%" } });
   assert.equal(garbage.status, 400);
@@ -182,7 +190,10 @@ test("a value PostgreSQL refuses that came in by another door (a bundle manifest
     body: new Uint8Array(await packTar(members)),
   });
   assert.equal(response.status, 400);
-  assert.match(((await response.json()) as { detail: string }).detail, /^The request holds a value the database cannot store \(invalid byte sequence for encoding "UTF8": 0x00\): remove it and try again\.$/);
+  assert.match(
+    ((await response.json()) as { detail: string }).detail,
+    /^The request holds a value the database cannot store \(invalid byte sequence for encoding "UTF8": 0x00\): remove it and try again\.$/,
+  );
   const imported = await registry.running.db.index.findUniqueOrThrow({ where: { name: "imported" } });
   assert.equal(await registry.running.db.file.count({ where: { indexId: imported.id } }), 0);
   assert.equal((await fetch(`${registry.url}/healthz`)).status, 200);

@@ -25,7 +25,11 @@ async function keys(prefix: string): Promise<string[]> {
 test("gc removes staged and unreferenced blobs and stale temp files, and keeps published files", async () => {
   const { token } = await registry.createUser("gc-uploader", { scope: "upload" });
   const spec: WheelSpec = { name: "kept", version: "1.0" };
-  const upload = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec).body), headers: { authorization: basicAuth("__token__", token) } });
+  const upload = await fetch(`${registry.url}/`, {
+    method: "POST",
+    body: uploadForm(spec, wheelFilename(spec), buildWheel(spec).body),
+    headers: { authorization: basicAuth("__token__", token) },
+  });
   assert.equal(upload.status, 200);
   const published = await keys("files/");
   assert.equal(published.length, 1);

@@ -81,8 +81,7 @@ test("pip installs a three-level dependency chain and the app's console script r
         sdist: true,
         requires_dist: [`${base}>=1`],
         modules: {
-          [`${moduleName(lib)}/__init__.py`]:
-            `from ${moduleName(base)} import word\n\ndef phrase():\n    return "lib on " + word()\n`,
+          [`${moduleName(lib)}/__init__.py`]: `from ${moduleName(base)} import word\n\ndef phrase():\n    return "lib on " + word()\n`,
         },
       }),
       makeDist({
@@ -94,8 +93,7 @@ test("pip installs a three-level dependency chain and the app's console script r
         console_scripts: { [app]: `${moduleName(app)}.cli:main` },
         modules: {
           [`${moduleName(app)}/__init__.py`]: "",
-          [`${moduleName(app)}/cli.py`]:
-            `from ${moduleName(lib)} import phrase\n\ndef main():\n    print("hello from ${app} via " + phrase())\n`,
+          [`${moduleName(app)}/cli.py`]: `from ${moduleName(lib)} import phrase\n\ndef main():\n    print("hello from ${app} via " + phrase())\n`,
         },
       }),
     ])
@@ -182,29 +180,20 @@ test("a yanked release is skipped by `pip install lib` but still installs when p
 test("pip skips a release whose data-requires-python excludes this Python", TIMEOUT, async () => {
   const name = uniqueName("future");
   const files = (
-    await Promise.all([
-      makeDist(packageSpec(name, "1.0", { requires_python: ">=3.8" })),
-      makeDist(packageSpec(name, "2.0", { requires_python: ">=4" })),
-    ])
+    await Promise.all([makeDist(packageSpec(name, "1.0", { requires_python: ">=3.8" })), makeDist(packageSpec(name, "2.0", { requires_python: ">=4" }))])
   ).flat();
   await upload(files);
 
   const links = await fetchSimpleLinks(`${indexUrl()}${name}/`);
   const requires = Object.fromEntries(links.map((link) => [link.filename, link.requiresPython]));
   const expected = await sha256ByFilename(files);
-  assert.deepEqual(
-    requires,
-    Object.fromEntries([...expected.keys()].map((file) => [file, file.includes("-2.0-") ? ">=4" : ">=3.8"])),
-  );
+  assert.deepEqual(requires, Object.fromEntries([...expected.keys()].map((file) => [file, file.includes("-2.0-") ? ">=4" : ">=3.8"])));
 
   const target = await makeTempDir();
   const install = await pip(venv, "install", ["--no-deps", "--target", target, "--index-url", indexUrl(), name]);
   assert.equal(install.code, 0, describeRun(`pip install ${name}`, install));
   assert.deepEqual(await installedIn(target), [`${moduleName(name)}-1.0`]);
-  assert.equal(
-    await readFile(join(target, moduleName(name), "__init__.py"), "utf8"),
-    `PROJECT = ${JSON.stringify(name)}\nVERSION = "1.0"\n`,
-  );
+  assert.equal(await readFile(join(target, moduleName(name), "__init__.py"), "utf8"), `PROJECT = ${JSON.stringify(name)}\nVERSION = "1.0"\n`);
 
   const pinned = await pip(venv, "install", ["--no-deps", "--target", await makeTempDir(), "--index-url", indexUrl(), `${name}==2.0`]);
   assert.notEqual(pinned.code, 0, describeRun(`pip install ${name}==2.0`, pinned));

@@ -60,10 +60,7 @@ async function envWithNetrc(login: string, password: string): Promise<NodeJS.Pro
   return env;
 }
 
-async function installInto(
-  env: NodeJS.ProcessEnv,
-  extraArgs: readonly string[] = [],
-): Promise<{ target: string; result: Awaited<ReturnType<typeof pip>> }> {
+async function installInto(env: NodeJS.ProcessEnv, extraArgs: readonly string[] = []): Promise<{ target: string; result: Awaited<ReturnType<typeof pip>> }> {
   const target = await makeTempDir();
   const args = ["--no-deps", "--target", target, "--index-url", simpleUrl(), ...extraArgs, project];
   const result = await pip(venv, "install", args, { env });
@@ -81,7 +78,10 @@ test("anonymous reads of a private index get 401 with WWW-Authenticate: Basic", 
   }
 
   const links = await fetchSimpleLinks(`${simpleUrl()}${project}/`, { Authorization: basic(reader.username, reader.password) });
-  assert.deepEqual(links.map((link) => link.filename), [wheel]);
+  assert.deepEqual(
+    links.map((link) => link.filename),
+    [wheel],
+  );
 
   // The file itself is private too: its URL must not be a way around the index's auth.
   const href = new URL(links[0]!.href, `${simpleUrl()}${project}/`);

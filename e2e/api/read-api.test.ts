@@ -15,7 +15,11 @@ const v2: WheelSpec = { name: "Read.Me_Pkg", version: "2.0b1" };
 let wheel1: Buffer;
 
 async function upload(spec: WheelSpec, filename: string, bytes: Buffer) {
-  const response = await fetch(`${registry.url}/legacy/`, { method: "POST", body: uploadForm(spec, filename, bytes), headers: { authorization: basicAuth("__token__", token) } });
+  const response = await fetch(`${registry.url}/legacy/`, {
+    method: "POST",
+    body: uploadForm(spec, filename, bytes),
+    headers: { authorization: basicAuth("__token__", token) },
+  });
   assert.equal(response.status, 200, await response.text());
 }
 
@@ -103,7 +107,11 @@ describe("simple API", () => {
     const json = { project: "read-me-pkg", contentType: page.headers.get("content-type")!, etag: page.headers.get("etag")! };
     const html = { project: "read-me-pkg", contentType: perIndex.headers.get("content-type")!, etag: perIndex.headers.get("etag")! };
     const ask = async (pages: unknown, path = "/simple/-/revalidate") => {
-      const response = await fetch(`${registry.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pages }) });
+      const response = await fetch(`${registry.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ pages }),
+      });
       const text = await response.text();
       return { status: response.status, text, body: (response.ok ? JSON.parse(text) : {}) as { current?: string[] } };
     };
@@ -133,7 +141,11 @@ describe("simple API", () => {
 
   test("batch revalidation asks for read access like the pages", async () => {
     await registry.createIndex("private-batch", { anonymousRead: false });
-    const response = await fetch(`${registry.url}/private-batch/simple/-/revalidate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pages: [] }) });
+    const response = await fetch(`${registry.url}/private-batch/simple/-/revalidate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ pages: [] }),
+    });
     assert.equal(response.status, 401);
   });
 
@@ -223,7 +235,11 @@ describe("uploads, deletes and the audit log", () => {
     await upload(spec, wheelFilename(spec), bytes);
     await upload(spec, wheelFilename(spec), bytes);
     const other = buildWheel({ ...spec, padding: 10 }).body;
-    const response = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), other), headers: { authorization: basicAuth("__token__", token) } });
+    const response = await fetch(`${registry.url}/`, {
+      method: "POST",
+      body: uploadForm(spec, wheelFilename(spec), other),
+      headers: { authorization: basicAuth("__token__", token) },
+    });
     assert.equal(response.status, 400);
     assert.match(await response.text(), /^File already exists \('reupload-1\.0-py3-none-any\.whl', with blake2_256 hash '[0-9a-f]{64}'\)\./);
   });
@@ -234,7 +250,11 @@ describe("uploads, deletes and the audit log", () => {
     await upload(spec, wheelFilename(spec), bytes);
     await registry.admin("DELETE", `/api/admin/indexes/main/files/${wheelFilename(spec)}`);
     assert.equal((await fetch(`${registry.url}/main/files/${wheelFilename(spec)}`)).status, 404);
-    const again = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), bytes), headers: { authorization: basicAuth("__token__", token) } });
+    const again = await fetch(`${registry.url}/`, {
+      method: "POST",
+      body: uploadForm(spec, wheelFilename(spec), bytes),
+      headers: { authorization: basicAuth("__token__", token) },
+    });
     assert.equal(again.status, 400);
     assert.equal((await again.text()).trim(), "This filename has already been used, use a different version.");
     const blobs: string[] = [];
@@ -275,10 +295,17 @@ describe("review fixes", () => {
     const results = await Promise.all(
       specs.map(({ tag, spec }) => {
         const filename = `matrix_built-1.0-${tag}-none-any.whl`;
-        return fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, filename, buildWheel(spec).body), headers: { authorization: basicAuth("__token__", token) } });
+        return fetch(`${registry.url}/`, {
+          method: "POST",
+          body: uploadForm(spec, filename, buildWheel(spec).body),
+          headers: { authorization: basicAuth("__token__", token) },
+        });
       }),
     );
-    assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200, 200]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [200, 200, 200, 200, 200, 200],
+    );
     const page = await (await fetch(`${registry.url}/simple/matrix-built/`, { headers: { accept: PIP_ACCEPT } })).json();
     assert.equal(page.files.length, 6);
     assert.equal(await registry.running.db.projectOwner.count({ where: { project: { name: "matrix-built" } } }), 1);

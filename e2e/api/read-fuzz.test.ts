@@ -36,17 +36,42 @@ interface Sent {
 /** One raw request: the path exactly as given (no URL normalization), the status of the answer. */
 function send({ method, path, headers, body }: Sent): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method, path, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode!));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, method, path, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode!));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
 }
 
 const percentEncodedBytes = fc.uint8Array({ maxLength: 12 }).map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join(""));
-const word = fc.constantFrom("simple", "pypi", "json", "files", "api", "search", "-", "revalidate", "main", "all", "private", "fuzz-pkg", "fuzz-secret", "fuzz_pkg-1.0-py3-none-any.whl", ".metadata", "advisories", "query", "admin", "..", ".", "");
+const word = fc.constantFrom(
+  "simple",
+  "pypi",
+  "json",
+  "files",
+  "api",
+  "search",
+  "-",
+  "revalidate",
+  "main",
+  "all",
+  "private",
+  "fuzz-pkg",
+  "fuzz-secret",
+  "fuzz_pkg-1.0-py3-none-any.whl",
+  ".metadata",
+  "advisories",
+  "query",
+  "admin",
+  "..",
+  ".",
+  "",
+);
 const segment = fc.oneof(
   word,
   fc.string({ unit: "binary", maxLength: 16 }).map(encodeURIComponent),
@@ -56,14 +81,28 @@ const segment = fc.oneof(
 );
 const path = fc.tuple(fc.array(segment, { minLength: 1, maxLength: 6 }), fc.boolean()).map(([parts, slash]) => `/${parts.join("/")}${slash ? "/" : ""}`);
 const query = fc.option(
-  fc.array(fc.tuple(fc.constantFrom("q", "format", "limit", "project", "index", "username", "x"), fc.oneof(segment, fc.string({ maxLength: 20 }).map(encodeURIComponent))), { maxLength: 3 }).map(
-    (pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}`,
-  ),
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom("q", "format", "limit", "project", "index", "username", "x"),
+        fc.oneof(segment, fc.string({ maxLength: 20 }).map(encodeURIComponent)),
+      ),
+      { maxLength: 3 },
+    )
+    .map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}`),
   { nil: "" },
 );
 const accept = fc.option(
   fc.oneof(
-    fc.constantFrom("application/vnd.pypi.simple.v1+json", "text/html", "application/json", "*/*", "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01", "text/html;q=abc", ";;,,q="),
+    fc.constantFrom(
+      "application/vnd.pypi.simple.v1+json",
+      "text/html",
+      "application/json",
+      "*/*",
+      "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01",
+      "text/html;q=abc",
+      ";;,,q=",
+    ),
     fc.stringMatching(/^[\x20-\x7e]{0,60}$/),
   ),
   { nil: undefined },
@@ -79,22 +118,42 @@ const authorization = fc.option(
 );
 const revalidateBody = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.array(fc.record({ project: fc.oneof(word, fc.string({ unit: "binary", maxLength: 20 })), contentType: fc.oneof(fc.constantFrom("text/html", "application/vnd.pypi.simple.v1+json"), fc.string()), etag: fc.oneof(fc.constant("*"), fc.string()) }), { maxLength: 5 }).map((pages) => JSON.stringify({ pages })),
+  fc
+    .array(
+      fc.record({
+        project: fc.oneof(word, fc.string({ unit: "binary", maxLength: 20 })),
+        contentType: fc.oneof(fc.constantFrom("text/html", "application/vnd.pypi.simple.v1+json"), fc.string()),
+        etag: fc.oneof(fc.constant("*"), fc.string()),
+      }),
+      { maxLength: 5 },
+    )
+    .map((pages) => JSON.stringify({ pages })),
   fc.string({ unit: "binary", maxLength: 60 }),
 );
 
 const sent: fc.Arbitrary<Sent> = fc.oneof(
-  fc.record({ method: fc.constantFrom("GET" as const, "HEAD" as const), path, query, accept, authorization }).map(({ method, path, query, accept, authorization }) => ({
-    method,
-    path: `${path}${query}`,
-    headers: { ...(accept === undefined ? {} : { accept }), ...(authorization === undefined ? {} : { authorization: authorization.replace("TOKEN", token) }) },
-  })),
-  fc.record({ root: fc.constantFrom("/simple/-/revalidate", "/all/simple/-/revalidate", "/private/simple/-/revalidate", "/api/advisories/query"), body: revalidateBody, authorization }).map(({ root, body, authorization }) => ({
-    method: "POST" as const,
-    path: root,
-    headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization: authorization.replace("TOKEN", token) }) },
-    body: Buffer.from(body, "utf8"),
-  })),
+  fc
+    .record({ method: fc.constantFrom("GET" as const, "HEAD" as const), path, query, accept, authorization })
+    .map(({ method, path, query, accept, authorization }) => ({
+      method,
+      path: `${path}${query}`,
+      headers: {
+        ...(accept === undefined ? {} : { accept }),
+        ...(authorization === undefined ? {} : { authorization: authorization.replace("TOKEN", token) }),
+      },
+    })),
+  fc
+    .record({
+      root: fc.constantFrom("/simple/-/revalidate", "/all/simple/-/revalidate", "/private/simple/-/revalidate", "/api/advisories/query"),
+      body: revalidateBody,
+      authorization,
+    })
+    .map(({ root, body, authorization }) => ({
+      method: "POST" as const,
+      path: root,
+      headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization: authorization.replace("TOKEN", token) }) },
+      body: Buffer.from(body, "utf8"),
+    })),
 );
 
 test(`${RUNS} generated read requests: never a 5xx, and the server keeps answering`, { timeout: 120_000 }, async () => {

@@ -18,8 +18,15 @@ test("upload, download with ranges, and delete against S3", async () => {
   assert.equal(registry.running.store.kind, "s3");
   const spec: WheelSpec = { name: "in-s3", version: "1.0+local.1" };
   const wheel = buildWheel(spec).body;
-  for (const [filename, bytes] of [[wheelFilename(spec), wheel], [sdistFilename(spec), buildSdist(spec).body]] as const) {
-    const response = await fetch(`${registry.url}/`, { method: "POST", body: uploadForm(spec, filename, bytes), headers: { authorization: basicAuth("__token__", token) } });
+  for (const [filename, bytes] of [
+    [wheelFilename(spec), wheel],
+    [sdistFilename(spec), buildSdist(spec).body],
+  ] as const) {
+    const response = await fetch(`${registry.url}/`, {
+      method: "POST",
+      body: uploadForm(spec, filename, bytes),
+      headers: { authorization: basicAuth("__token__", token) },
+    });
     assert.equal(response.status, 200, await response.text());
   }
   const url = `${registry.url}/main/files/${encodeURIComponent(wheelFilename(spec))}`;
@@ -37,5 +44,8 @@ test("upload, download with ranges, and delete against S3", async () => {
   assert.equal((await fetch(url)).status, 404);
   const remaining: string[] = [];
   for await (const blob of registry.running.store.list("files/")) remaining.push(blob.key);
-  assert.deepEqual(remaining.map((k) => k.split("/").pop()), [sdistFilename(spec)]);
+  assert.deepEqual(
+    remaining.map((k) => k.split("/").pop()),
+    [sdistFilename(spec)],
+  );
 });

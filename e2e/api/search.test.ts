@@ -110,7 +110,16 @@ describe("GET /api/search", () => {
 
   test("limit: default 20, at most 100; an empty or too long query is a 400 problem", async () => {
     assert.deepEqual(names((await search("/api/search?q=req&limit=2")).body.results), ["req", "Requests"]);
-    for (const path of ["/api/search", "/api/search?q=", "/api/search?q=%20%20", `/api/search?q=${"x".repeat(201)}`, "/api/search?q=req&limit=0", "/api/search?q=req&limit=101", "/api/search?q=req&limit=ten", "/main/api/search?q="]) {
+    for (const path of [
+      "/api/search",
+      "/api/search?q=",
+      "/api/search?q=%20%20",
+      `/api/search?q=${"x".repeat(201)}`,
+      "/api/search?q=req&limit=0",
+      "/api/search?q=req&limit=101",
+      "/api/search?q=req&limit=ten",
+      "/main/api/search?q=",
+    ]) {
       const { status, body, response } = await search(path);
       assert.equal(status, 400, path);
       assert.match(response.headers.get("content-type")!, /^application\/problem\+json/, path);
@@ -125,11 +134,15 @@ describe("GET /api/search", () => {
   test("a group: each name once, from the first member that has it; a hidden project's summary finds nothing", async () => {
     const dup = await search("/root/api/search?q=dup");
     assert.deepEqual(dup.body.results, [{ name: "dup-name", version: "1.0", summary: "The private one", index: "acme" }]);
-    assert.deepEqual((await search("/root/api/search?q=magic")).body.results, [{ name: "shared-only", version: "1.0", summary: "Also magic", index: "shared" }]);
+    assert.deepEqual((await search("/root/api/search?q=magic")).body.results, [
+      { name: "shared-only", version: "1.0", summary: "Also magic", index: "shared" },
+    ]);
     // A name let through mixes the members' versions.
     await registry.admin("PATCH", "/api/admin/indexes/root", { passThroughNames: ["dup-name"] });
     try {
-      assert.deepEqual((await search("/root/api/search?q=dup-name")).body.results, [{ name: "dup-name", version: "5.0", summary: "The public one, with magic", index: "acme" }]);
+      assert.deepEqual((await search("/root/api/search?q=dup-name")).body.results, [
+        { name: "dup-name", version: "5.0", summary: "The public one, with magic", index: "acme" },
+      ]);
     } finally {
       await registry.admin("PATCH", "/api/admin/indexes/root", { passThroughNames: [] });
     }
@@ -140,7 +153,10 @@ describe("GET /api/search", () => {
     assert.deepEqual((await search("/root/api/search?q=leftpad")).body, { results: [] });
     assert.equal((await fetch(`${registry.url}/pypi/simple/leftpad-public/`)).status, 200);
     const hits = (await search("/root/api/search?q=leftpad")).body.results as Hit[];
-    assert.deepEqual(hits.map((h) => [h.name, h.version, h.index]), [["leftpad-public", "1.0", "pypi"]]);
+    assert.deepEqual(
+      hits.map((h) => [h.name, h.version, h.index]),
+      [["leftpad-public", "1.0", "pypi"]],
+    );
   });
 
   test("a private index: 401 with a Basic challenge without credentials, results with them", async () => {
@@ -166,7 +182,10 @@ describe("wheelhouse search", () => {
   test("prints pip's columns, best match first; 23 and a note when nothing matches", async () => {
     const result = await wheelhouse(["search", "--python", venv.python, "--index-url", `${registry.url}/simple/`, "requests"]);
     assert.equal(result.code, 0, describeRun("wheelhouse search", result));
-    assert.equal(result.stdout, ["Requests (2.0)             - HTTP for Humans, version two", "requests_toolbelt (0.1a1)  - A toolbelt of useful classes", ""].join("\n"));
+    assert.equal(
+      result.stdout,
+      ["Requests (2.0)             - HTTP for Humans, version two", "requests_toolbelt (0.1a1)  - A toolbelt of useful classes", ""].join("\n"),
+    );
     const none = await wheelhouse(["search", "--index-url", `${registry.url}/simple/`, "nothing-like-this"]);
     assert.equal(none.code, 23, describeRun("wheelhouse search", none));
     assert.equal(none.stdout, "");

@@ -49,18 +49,16 @@ test("twine uploads a wheel and an sdist; the simple page lists both with their 
   const expected = await sha256ByFilename(files);
   for (const page of [`${registry.url}/simple/${name}/`, `${registry.url}/main/simple/${name}/`]) {
     const links = await fetchSimpleLinks(page);
-    assert.deepEqual(
-      links.map((link) => link.filename).sort(),
-      [...expected.keys()].sort(),
-      `${page} should list exactly the uploaded files`,
-    );
+    assert.deepEqual(links.map((link) => link.filename).sort(), [...expected.keys()].sort(), `${page} should list exactly the uploaded files`);
     for (const link of links) {
       assert.equal(link.sha256, expected.get(link.filename), `#sha256= of ${link.filename} on ${page}`);
       assert.equal(link.requiresPython, ">=3.8", `data-requires-python of ${link.filename}`);
       // The served bytes are the uploaded bytes.
       const response = await fetch(new URL(link.href, page));
       assert.equal(response.status, 200, `GET ${link.href}`);
-      const served = createHash("sha256").update(Buffer.from(await response.arrayBuffer())).digest("hex");
+      const served = createHash("sha256")
+        .update(Buffer.from(await response.arrayBuffer()))
+        .digest("hex");
       assert.equal(served, expected.get(link.filename), `bytes served for ${link.filename}`);
     }
   }
@@ -89,9 +87,7 @@ test("a different file under an already used filename is refused with 'File alre
   const first = await twineUpload(`${registry.url}/`, original, asToken(uploader.token));
   assert.equal(first.code, 0, describeRun("first twine upload", first));
 
-  const rebuilt = await makeDist(
-    packageSpec(name, "1.0", { modules: { [`${moduleName(name)}/__init__.py`]: "REBUILT = True\n" } }),
-  );
+  const rebuilt = await makeDist(packageSpec(name, "1.0", { modules: { [`${moduleName(name)}/__init__.py`]: "REBUILT = True\n" } }));
   assert.equal(basename(rebuilt[0]!), basename(original[0]!));
   const originalHashes = await sha256ByFilename(original);
   const rebuiltHashes = await sha256ByFilename(rebuilt);
@@ -157,7 +153,10 @@ test("a token scoped to another index cannot upload to this one (403), but can t
   const links = await fetchSimpleLinks(`${registry.url}/${other}/simple/${name}/`, {
     Authorization: `Basic ${Buffer.from(`__token__:${registry.adminToken}`).toString("base64")}`,
   });
-  assert.deepEqual(links.map((link) => link.filename), files.map((file) => basename(file)));
+  assert.deepEqual(
+    links.map((link) => link.filename),
+    files.map((file) => basename(file)),
+  );
 });
 
 test("a project first uploaded by user A refuses user B's upload token (403)", TIMEOUT, async () => {
@@ -179,7 +178,10 @@ test("a project first uploaded by user A refuses user B's upload token (403)", T
   );
 
   const links = await fetchSimpleLinks(`${registry.url}/simple/${name}/`);
-  assert.deepEqual(links.map((link) => link.filename), v1.map((file) => basename(file)));
+  assert.deepEqual(
+    links.map((link) => link.filename),
+    v1.map((file) => basename(file)),
+  );
 });
 
 test("a wheel whose METADATA disagrees with its filename is refused with 400", TIMEOUT, async () => {

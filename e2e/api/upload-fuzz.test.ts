@@ -40,38 +40,90 @@ function send(body: Buffer, headers: Record<string, string>): Promise<number | n
 }
 
 const wheel = buildWheel({ name: "fuzzed", version: "1.0" }).body;
-const brokenUtf8 = fc.constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from([0xc3]), Buffer.from([0xe0, 0xa4]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]));
+const brokenUtf8 = fc.constantFrom(
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from([0xc3]),
+  Buffer.from([0xe0, 0xa4]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xf8, 0x88, 0x80, 0x80, 0x80]),
+);
 const text = fc.oneof(
   fc.string({ maxLength: 40 }).map((s) => Buffer.from(s)),
   fc.string({ unit: "binary", maxLength: 40 }).map((s) => Buffer.from(s)),
   fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
   fc.tuple(fc.string({ maxLength: 10 }), brokenUtf8).map(([s, broken]) => Buffer.concat([Buffer.from(s), broken])),
-  fc.constantFrom("\0", "a\0b", "file_upload", "1", "bdist_wheel", "sdist", "fuzzed", "1.0", "py3", digestsOf(wheel).sha256, "0".repeat(64)).map((s) => Buffer.from(s)),
+  fc
+    .constantFrom("\0", "a\0b", "file_upload", "1", "bdist_wheel", "sdist", "fuzzed", "1.0", "py3", digestsOf(wheel).sha256, "0".repeat(64))
+    .map((s) => Buffer.from(s)),
   // Past the 512 KiB field limit, now and then.
   fc.integer({ min: 1, max: 20 }).map((n) => Buffer.alloc(n === 20 ? 600 * 1024 : n * 1000, "v")),
 );
-const fieldName = fc.oneof(
-  fc.constantFrom(":action", "protocol_version", "name", "version", "filetype", "pyversion", "metadata_version", "sha256_digest", "md5_digest", "blake2_256_digest", "content", "classifiers", "a[3]", "a[99999999]", "__proto__", ""),
-  fc.string({ maxLength: 20 }),
-  fc.string({ unit: "binary", maxLength: 20 }),
-).map((s) => Buffer.from(s));
-const filename = fc.oneof(
-  fc.constantFrom(wheelFilename({ name: "fuzzed", version: "1.0" }), "../fuzzed-1.0-py3-none-any.whl", "/etc/passwd", "..\\x.whl", "x\0y.whl", "x%0Ay.whl", ".whl", "", "a".repeat(5000) + "-1.0-py3-none-any.whl", "fuzzed-1.0.tar.gz", "fuzzed-1.0.zip", "évil-1.0-py3-none-any.whl"),
-  fc.string({ maxLength: 30 }),
-  fc.string({ unit: "binary", maxLength: 30 }),
-).map((s) => Buffer.from(s));
-const content = fc.oneof(fc.constant(wheel), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), fc.constant(Buffer.alloc(0)));
+const fieldName = fc
+  .oneof(
+    fc.constantFrom(
+      ":action",
+      "protocol_version",
+      "name",
+      "version",
+      "filetype",
+      "pyversion",
+      "metadata_version",
+      "sha256_digest",
+      "md5_digest",
+      "blake2_256_digest",
+      "content",
+      "classifiers",
+      "a[3]",
+      "a[99999999]",
+      "__proto__",
+      "",
+    ),
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: "binary", maxLength: 20 }),
+  )
+  .map((s) => Buffer.from(s));
+const filename = fc
+  .oneof(
+    fc.constantFrom(
+      wheelFilename({ name: "fuzzed", version: "1.0" }),
+      "../fuzzed-1.0-py3-none-any.whl",
+      "/etc/passwd",
+      "..\\x.whl",
+      "x\0y.whl",
+      "x%0Ay.whl",
+      ".whl",
+      "",
+      `${"a".repeat(5000)}-1.0-py3-none-any.whl`,
+      "fuzzed-1.0.tar.gz",
+      "fuzzed-1.0.zip",
+      "évil-1.0-py3-none-any.whl",
+    ),
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: "binary", maxLength: 30 }),
+  )
+  .map((s) => Buffer.from(s));
+const content = fc.oneof(
+  fc.constant(wheel),
+  fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)),
+  fc.constant(Buffer.alloc(0)),
+);
 
 const part = fc.oneof(
-  fc.tuple(fieldName, text).map(([name, value]) => Buffer.concat([Buffer.from('Content-Disposition: form-data; name="'), name, Buffer.from('"\r\n\r\n'), value])),
-  fc.tuple(filename, content, fc.boolean()).map(([file, bytes, star]) =>
-    Buffer.concat([
-      Buffer.from('Content-Disposition: form-data; name="content"; '),
-      star ? Buffer.concat([Buffer.from("filename*=UTF-8''"), Buffer.from(encodeURIComponent(file.toString("latin1")))]) : Buffer.concat([Buffer.from('filename="'), file, Buffer.from('"')]),
-      Buffer.from("\r\nContent-Type: application/octet-stream\r\n\r\n"),
-      bytes,
-    ]),
-  ),
+  fc
+    .tuple(fieldName, text)
+    .map(([name, value]) => Buffer.concat([Buffer.from('Content-Disposition: form-data; name="'), name, Buffer.from('"\r\n\r\n'), value])),
+  fc
+    .tuple(filename, content, fc.boolean())
+    .map(([file, bytes, star]) =>
+      Buffer.concat([
+        Buffer.from('Content-Disposition: form-data; name="content"; '),
+        star
+          ? Buffer.concat([Buffer.from("filename*=UTF-8''"), Buffer.from(encodeURIComponent(file.toString("latin1")))])
+          : Buffer.concat([Buffer.from('filename="'), file, Buffer.from('"')]),
+        Buffer.from("\r\nContent-Type: application/octet-stream\r\n\r\n"),
+        bytes,
+      ]),
+    ),
   // A part with headers that are not headers at all.
   fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
 );
@@ -82,7 +134,13 @@ const form = fc.record({
   cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 3 }),
   closed: fc.boolean(),
   authorized: fc.boolean(),
-  contentType: fc.constantFrom(`multipart/form-data; boundary=${BOUNDARY}`, `multipart/form-data; boundary="${BOUNDARY}"`, "multipart/form-data", "multipart/form-data; boundary=", "text/plain"),
+  contentType: fc.constantFrom(
+    `multipart/form-data; boundary=${BOUNDARY}`,
+    `multipart/form-data; boundary="${BOUNDARY}"`,
+    "multipart/form-data",
+    "multipart/form-data; boundary=",
+    "text/plain",
+  ),
 });
 
 function encode(parts: Buffer[], closed: boolean): Buffer {

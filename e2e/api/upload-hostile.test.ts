@@ -179,7 +179,11 @@ async function encodedForm(form: FormData): Promise<{ body: Buffer; contentType:
 }
 
 async function uploadBytes(body: Buffer, contentType: string) {
-  const response = await fetch(`${registry.url}/`, { method: "POST", body: new Uint8Array(body), headers: { authorization: auth, "content-type": contentType } });
+  const response = await fetch(`${registry.url}/`, {
+    method: "POST",
+    body: new Uint8Array(body),
+    headers: { authorization: auth, "content-type": contentType },
+  });
   return { status: response.status, body: (await response.text()).trim() };
 }
 
@@ -240,14 +244,17 @@ describe("wheels with hostile members", () => {
       const wheel = wheelWithMembers(spec, [{ name: "linky/passwd", data: target, method: 0, externalAttributes: ((S_IFLNK | 0o777) << 16) >>> 0 }]);
       const result = await twineWheel(spec, wheel);
       assert.notEqual(result.code, 0, result.stdout);
-      assert.match(result.stdout + result.stderr, /400 Invalid distribution file: member "linky\/passwd" is a symbolic link; a distribution may hold only regular files and directories\./);
+      assert.match(
+        result.stdout + result.stderr,
+        /400 Invalid distribution file: member "linky\/passwd" is a symbolic link; a distribution may hold only regular files and directories\./,
+      );
       await assertNothingStored(registry, "linky");
     });
   }
 
   test("a regular file's mode bits are fine", async () => {
     const spec: WheelSpec = { name: "mode-bits", version: "1.0" };
-    const wheel = wheelWithMembers(spec, [{ name: "mode_bits/tool.py", data: "X = 1\n", externalAttributes: ((0o100755 << 16) >>> 0) }]);
+    const wheel = wheelWithMembers(spec, [{ name: "mode_bits/tool.py", data: "X = 1\n", externalAttributes: (0o100755 << 16) >>> 0 }]);
     const result = await twineWheel(spec, wheel);
     assert.equal(result.code, 0, result.stdout + result.stderr);
   });

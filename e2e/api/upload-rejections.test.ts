@@ -118,7 +118,11 @@ describe("upload rejections", () => {
 
   test("a wrong password or token: 403", async () => {
     const spec: WheelSpec = { name: "wrong-credential", version: "1.0" };
-    for (const auth of [basicAuth("uploader", "not-the-password"), basicAuth("__token__", "whk_0000000000000000_" + "A".repeat(43)), basicAuth("__token__", "garbage")]) {
+    for (const auth of [
+      basicAuth("uploader", "not-the-password"),
+      basicAuth("__token__", `whk_0000000000000000_${"A".repeat(43)}`),
+      basicAuth("__token__", "garbage"),
+    ]) {
       const result = await upload(uploadForm(spec, wheelFilename(spec), buildWheel(spec).body), auth);
       assert.equal(result.status, 403);
       assert.equal(result.body.trim(), "Invalid or non-existent authentication information.");
@@ -186,7 +190,11 @@ describe("upload rejections", () => {
     const noDigest = await upload(uploadForm(spec, wheelFilename(spec), buildWheel(spec).body, { sha256_digest: undefined }));
     assert.equal(noDigest.status, 400);
     assert.match(noDigest.body, /at least one message digest/);
-    const json = await fetch(`${registry.url}/`, { method: "POST", body: "{}", headers: { "content-type": "application/json", authorization: basicAuth("__token__", uploader.token) } });
+    const json = await fetch(`${registry.url}/`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json", authorization: basicAuth("__token__", uploader.token) },
+    });
     assert.equal(json.status, 400);
     await assertNothingStored("form-errors");
   });

@@ -26,7 +26,9 @@ after(() => registry.stop());
 
 /** The upload form, made `descriptionBytes` longer by a README (as twine sends it) that does not compress. */
 function form(spec: WheelSpec, descriptionBytes = 0) {
-  return uploadForm(spec, wheelFilename(spec), buildWheel(spec).body, { description: randomBytes(descriptionBytes).toString("base64").slice(0, descriptionBytes) });
+  return uploadForm(spec, wheelFilename(spec), buildWheel(spec).body, {
+    description: randomBytes(descriptionBytes).toString("base64").slice(0, descriptionBytes),
+  });
 }
 
 async function encoded(spec: WheelSpec, descriptionBytes = 0) {
@@ -124,8 +126,15 @@ test("keep-alive still holds for requests without a body and for bodies that wer
       await send(agent, "POST", "/api/advisories/query", JSON.stringify({ packages: [{ name: "x", version: "1.0" }] })),
       await send(agent, "GET", "/simple/"),
     ];
-    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
-    assert.deepEqual(answers.map((a) => a.reused), [false, true, true, true], "one connection for all four");
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200, 200],
+    );
+    assert.deepEqual(
+      answers.map((a) => a.reused),
+      [false, true, true, true],
+      "one connection for all four",
+    );
   } finally {
     agent.destroy();
   }

@@ -103,12 +103,17 @@ test("registry A exports app and its dependencies as one tar", TIMEOUT, async ()
   // The manifest is the first member (a ustar header, then the JSON).
   assert.equal(bundle.subarray(0, 22).toString("latin1"), "wheelhouse-bundle.json");
   for (const spec of chain) assert.ok(bundle.includes(wheels.get(spec)!), `${wheelFilename(spec)} is in the bundle`);
-  for (const spec of [specs[0]!, specs[2]!, specs[5]!]) assert.ok(!bundle.includes(Buffer.from(`files/${wheelFilename(spec)}`)), `${wheelFilename(spec)} is not`);
+  for (const spec of [specs[0]!, specs[2]!, specs[5]!])
+    assert.ok(!bundle.includes(Buffer.from(`files/${wheelFilename(spec)}`)), `${wheelFilename(spec)} is not`);
 });
 
 test("a bad export request gets a 4xx that names the problem", TIMEOUT, async () => {
   const api = bundleApi(a);
-  const missing = await fetch(`${api}/export`, { method: "POST", headers: adminHeaders(a, "application/json"), body: JSON.stringify({ index: "main", projects: ["no-such-project"] }) });
+  const missing = await fetch(`${api}/export`, {
+    method: "POST",
+    headers: adminHeaders(a, "application/json"),
+    body: JSON.stringify({ index: "main", projects: ["no-such-project"] }),
+  });
   assert.equal(missing.status, 400);
   assert.match((await missing.json()).detail, /Index 'main' has no project 'no-such-project'\./);
   const anonymous = await fetch(`${api}/export`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -127,14 +132,19 @@ test("registry B imports the bundle, and pip installs from B with --require-hash
   );
   const install = await pip(venv, "install", ["--require-hashes", "-r", requirements, "--index-url", `${b.url}/simple/`]);
   assert.equal(install.code, 0, describeRun("pip install --require-hashes from B", install));
-  const check = await run(venv.python, ["-c", `import ${chain.map((s) => moduleName(s.name)).join(", ")}; print(${moduleName(base)}.VERSION)`], { env: isolatedPipEnv() });
+  const check = await run(venv.python, ["-c", `import ${chain.map((s) => moduleName(s.name)).join(", ")}; print(${moduleName(base)}.VERSION)`], {
+    env: isolatedPipEnv(),
+  });
   assert.equal(check.code, 0, describeRun("python -c import", check));
   assert.equal(check.stdout.trim(), "1.5");
 
   // Only what the bundle carried: the unrelated project never crossed.
   assert.equal((await fetch(`${b.url}/simple/${other}/`)).status, 404);
   const audit = await b.admin<any[]>("GET", `/api/admin/audit?index=main&project=${app}`);
-  assert.ok(audit.some((e) => e.action === "bundle.import"), JSON.stringify(audit));
+  assert.ok(
+    audit.some((e) => e.action === "bundle.import"),
+    JSON.stringify(audit),
+  );
 });
 
 test("importing the same bundle again changes nothing", TIMEOUT, async () => {
@@ -154,7 +164,10 @@ test("a bundle with one flipped byte in a file is refused, and nothing becomes v
   const keys = await blobKeys(b);
   const refused = await importInto(b, "tampered", tampered);
   assert.equal(refused.status, 400, JSON.stringify(refused.json));
-  assert.match(refused.json.detail, new RegExp(`^Invalid bundle: files/${wheelFilename(specs[3]!).replace(/\./g, "\\.")} does not match the manifest: its sha256 is `));
+  assert.match(
+    refused.json.detail,
+    new RegExp(`^Invalid bundle: files/${wheelFilename(specs[3]!).replace(/\./g, "\\.")} does not match the manifest: its sha256 is `),
+  );
   assert.equal(await visibleFiles(b, "tampered"), 0);
   assert.deepEqual(await blobKeys(b), keys, "staged blobs removed");
   assert.equal((await fetch(`${b.url}/tampered/simple/${app}/`)).status, 404);
@@ -278,10 +291,14 @@ test("a bundle with a symlink member is refused whole", TIMEOUT, async () => {
 test("a hand-made bundle of valid files imports: the checks refuse only what an upload would", TIMEOUT, async () => {
   const fine: WheelSpec = { name: uniqueName("fine"), version: "1.0" };
   await b.createIndex("hand-made");
-  const imported = await importInto(b, "hand-made", await packBundle([
-    { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine).body },
-    { project: fine, filename: sdistFilename(fine), bytes: buildSdist(fine).body },
-  ]));
+  const imported = await importInto(
+    b,
+    "hand-made",
+    await packBundle([
+      { project: fine, filename: wheelFilename(fine), bytes: buildWheel(fine).body },
+      { project: fine, filename: sdistFilename(fine), bytes: buildSdist(fine).body },
+    ]),
+  );
   assert.equal(imported.status, 200, JSON.stringify(imported.json));
   assert.deepEqual(imported.json, { created: 2, unchanged: 0 });
 });
@@ -290,9 +307,11 @@ test("a manifest whose core metadata differs from the wheel's: the index serves 
   const honest: WheelSpec = { name: uniqueName("honest"), version: "1.0", requiresDist: ["dep>=1"] };
   const lie = metadataText({ ...honest, requiresDist: [] });
   await b.createIndex("lying-manifest");
-  const imported = await importInto(b, "lying-manifest", await packBundle([
-    { project: honest, filename: wheelFilename(honest), bytes: buildWheel(honest).body, claimedMetadata: lie },
-  ]));
+  const imported = await importInto(
+    b,
+    "lying-manifest",
+    await packBundle([{ project: honest, filename: wheelFilename(honest), bytes: buildWheel(honest).body, claimedMetadata: lie }]),
+  );
   assert.equal(imported.status, 200, JSON.stringify(imported.json));
   const served = await fetch(`${b.url}/lying-manifest/files/${wheelFilename(honest)}.metadata`);
   assert.equal(served.status, 200);

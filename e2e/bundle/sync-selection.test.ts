@@ -86,7 +86,10 @@ test("a sync selection export that cannot be made gets a 400 that names the prob
     [{ index: "pypi" }, /give exactly one of 'projects', 'requirements' or 'syncSelection'/],
     [{ index: "pypi", syncSelection: false }, /'syncSelection': must be true \(the mirror index's own sync selection\) or a sync selection object/],
     [{ index: "main", syncSelection: true }, /^Index 'main' is a hosted index; a sync selection can only be exported from a mirror index\.$/],
-    [{ index: "bare", syncSelection: true }, /^Mirror index 'bare' has no sync selection; set one \(syncSelection\) or give projects or a requirements text\.$/],
+    [
+      { index: "bare", syncSelection: true },
+      /^Mirror index 'bare' has no sync selection; set one \(syncSelection\) or give projects or a requirements text\.$/,
+    ],
     [{ index: "bare", syncSelection: { allow: [app], sdist: false } }, /^Invalid sync selection: syncSelection\.sdist: unknown field/],
     [{ index: "bare", syncSelection: { allow: [uniqueName("missing")] } }, /^The sync selection cannot be resolved against index 'bare': .*not found upstream/],
   ];
@@ -121,7 +124,10 @@ test("registry C imports the bundle and serves every file with upstream's sha256
 
   for (const spec of selected) {
     const links = await fetchSimpleLinks(`${c.url}/main/simple/${spec.name}/`);
-    assert.deepEqual(links.map((l) => l.filename), [wheelFilename(spec)]);
+    assert.deepEqual(
+      links.map((l) => l.filename),
+      [wheelFilename(spec)],
+    );
     const expected = sha256(wheels.get(spec)!);
     assert.equal(links[0]!.sha256, expected);
     const file = await fetch(new URL(links[0]!.href, `${c.url}/main/simple/${spec.name}/`));
@@ -141,7 +147,9 @@ test("a requirements export from a mirror of a plain PEP 503 upstream (no metada
     for (const spec of [specs[1]!, specs[3]!]) assert.ok(!bytes.includes(Buffer.from(`files/${wheelFilename(spec)}`)), `${wheelFilename(spec)} is not`);
     // The manifest states what the bundle holds: sizes and hashes learnt on the fetch.
     const manifest = JSON.parse(bytes.subarray(512, bytes.indexOf(0, 512)).toString("utf8"));
-    const files = manifest.projects.flatMap((p: { releases: { files: { filename: string; size: number; sha256: string }[] }[] }) => p.releases.flatMap((r) => r.files));
+    const files = manifest.projects.flatMap((p: { releases: { files: { filename: string; size: number; sha256: string }[] }[] }) =>
+      p.releases.flatMap((r) => r.files),
+    );
     for (const spec of selected) {
       const entry = files.find((f: { filename: string }) => f.filename === wheelFilename(spec));
       assert.deepEqual([entry.size, entry.sha256], [wheels.get(spec)!.length, sha256(wheels.get(spec)!)]);

@@ -54,7 +54,14 @@ interface PythonWheel {
   filename: string;
   error?: string;
   text?: string;
-  raw?: { metadata_version: string | null; name: string | null; version: string | null; requires_dist: string[] | null; requires_python: string | null; provides_extra: string[] | null };
+  raw?: {
+    metadata_version: string | null;
+    name: string | null;
+    version: string | null;
+    requires_dist: string[] | null;
+    requires_python: string | null;
+    provides_extra: string[] | null;
+  };
   typed?: Fields;
   spec_versions?: string[];
   valid?: boolean;
@@ -174,10 +181,12 @@ function filenameVersion(filename: string): string {
 
 /** Sorts as dump_metadata.py's sort_versions does: by version, ties by the string. */
 function ourVersionOrder(strings: readonly string[]): { normalized: Record<string, string>; order: string[] } {
-  const parsed = new Map(strings.flatMap((s) => {
-    const v = tryParseVersion(s);
-    return v === null ? [] : [[s, v] as const];
-  }));
+  const parsed = new Map(
+    strings.flatMap((s) => {
+      const v = tryParseVersion(s);
+      return v === null ? [] : [[s, v] as const];
+    }),
+  );
   const order = [...parsed.keys()].sort((a, b) => parsed.get(a)!.compare(parsed.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
   return { normalized: Object.fromEntries([...parsed].map(([s, v]) => [s, v.toString()])), order };
 }
@@ -221,10 +230,12 @@ export async function checkCorpus(python: string, wheels: readonly LocalWheel[],
     else report.parseFailures.push({ filename: theirs.filename, errors: mine.errors });
     const found: Disagreement[] = [];
     for (const field of Object.keys(mine.raw!) as (keyof NonNullable<PythonWheel["raw"]>)[]) {
-      if (!same(mine.raw![field], theirs.raw![field])) found.push({ filename: theirs.filename, field: `raw ${field}`, ours: mine.raw![field], packaging: theirs.raw![field] });
+      if (!same(mine.raw![field], theirs.raw![field]))
+        found.push({ filename: theirs.filename, field: `raw ${field}`, ours: mine.raw![field], packaging: theirs.raw![field] });
     }
     for (const field of Object.keys(mine.typed) as (keyof Fields)[]) {
-      if (!same(mine.typed[field], theirs.typed![field])) found.push({ filename: theirs.filename, field, ours: mine.typed[field], packaging: theirs.typed![field] });
+      if (!same(mine.typed[field], theirs.typed![field]))
+        found.push({ filename: theirs.filename, field, ours: mine.typed[field], packaging: theirs.typed![field] });
     }
     if (theirs.valid && mine.errors !== null) found.push({ filename: theirs.filename, field: "validity", ours: mine.errors, packaging: "valid" });
     if (!theirs.valid && mine.errors === null) report.lenient.push({ filename: theirs.filename, problems: theirs.problems ?? [] });
@@ -247,7 +258,12 @@ export async function checkCorpus(python: string, wheels: readonly LocalWheel[],
   report.versions.sortedAlike = same(myOrder.order, theirOrder.order);
   if (!report.versions.sortedAlike) {
     const i = myOrder.order.findIndex((s, k) => s !== theirOrder.order[k]);
-    report.versions.disagreements.push({ filename: "(order)", field: `first difference at position ${i}`, ours: myOrder.order.slice(i, i + 3), packaging: theirOrder.order.slice(i, i + 3) });
+    report.versions.disagreements.push({
+      filename: "(order)",
+      field: `first difference at position ${i}`,
+      ours: myOrder.order.slice(i, i + 3),
+      packaging: theirOrder.order.slice(i, i + 3),
+    });
   }
 
   if (options.upload) {
@@ -278,7 +294,10 @@ async function uploadAll(
   const worker = async (): Promise<void> => {
     while (next < wheels.length) {
       const wheel = wheels[next++]!;
-      const [name, version, pythonTag] = wheel.filename.replace(/\.whl$/, "").split("-").filter((_, i, parts) => i === 0 || i === 1 || i === parts.length - 3);
+      const [name, version, pythonTag] = wheel.filename
+        .replace(/\.whl$/, "")
+        .split("-")
+        .filter((_, i, parts) => i === 0 || i === 1 || i === parts.length - 3);
       const form = new FormData();
       const fields: Record<string, string> = {
         ":action": "file_upload",
@@ -308,7 +327,10 @@ export function formatReport(report: ConformanceReport): string[] {
   const lines = [
     `Python packaging ${report.packagingVersion}`,
     `wheels: ${report.wheels}; METADATA read: ${report.read}${report.unreadable.length ? ` (unreadable: ${report.unreadable.map((u) => `${u.filename}: ${u.error}`).join("; ")})` : ""}`,
-    `Metadata-Version: ${Object.entries(report.metadataVersions).sort().map(([v, n]) => `${v} ×${n}`).join(", ")}`,
+    `Metadata-Version: ${Object.entries(report.metadataVersions)
+      .sort()
+      .map(([v, n]) => `${v} ×${n}`)
+      .join(", ")}`,
     `parsed by our parser (validated, as upload does): ${report.parsed}/${report.read}`,
     ...report.parseFailures.map((f) => `  parse failure: ${f.filename}: ${f.errors.join("; ")}`),
     `agreements with Python's packaging (name, version, requires-dist, requires-python, provides-extra, raw headers, validity): ${report.agreements}/${report.read}`,

@@ -32,7 +32,9 @@ export function localSimpleDirs(python = process.env.WHEELHOUSE_E2E_PYTHON ?? "p
 
 /** Why the corpus is missing, for a skip message; null when it is there. */
 export function missingCorpusReason(): string | null {
-  return localSimpleDirs().length > 0 ? null : "no file:// index in `pip config get global.extra-index-url` (the local corpus of real PyPI wheels is not on this machine)";
+  return localSimpleDirs().length > 0
+    ? null
+    : "no file:// index in `pip config get global.extra-index-url` (the local corpus of real PyPI wheels is not on this machine)";
 }
 
 /** Every wheel the local index pages link to, each file once, sorted by filename. */

@@ -94,17 +94,34 @@ test("a newer major Metadata-Version (3.0) is refused with one sentence, and not
   assert.equal(response.status, 400, body);
   assert.match(body, /"Metadata-Version" \\?"3\.0\\?" is a newer major version than this tool reads \(up to 2\.x\); use a newer release of it/);
   assert.equal((await fetch(`${registry.url}/simple/${spec.name}/`)).status, 404);
-
 });
 
 test("`wheelhouse upload` sends a 2.6 wheel, and shows the registry's one sentence for a 3.0 one", TIMEOUT, async () => {
   const ok = { name: uniqueName("md26-cli-up"), version: "1.0" };
-  const uploaded = await wheelhouse(["upload", "--repository-url", `${registry.url}/`, "--username", "__token__", "--password", token, await wheelFile("2.6", ok)]);
+  const uploaded = await wheelhouse([
+    "upload",
+    "--repository-url",
+    `${registry.url}/`,
+    "--username",
+    "__token__",
+    "--password",
+    token,
+    await wheelFile("2.6", ok),
+  ]);
   assert.equal(uploaded.code, 0, describeRun("wheelhouse upload (2.6)", uploaded));
   assert.equal((await fetch(`${registry.url}/simple/${ok.name}/`)).status, 200);
 
   const future = { name: uniqueName("md30-cli-up"), version: "1.0" };
-  const refused = await wheelhouse(["upload", "--repository-url", `${registry.url}/`, "--username", "__token__", "--password", token, await wheelFile("3.0", future)]);
+  const refused = await wheelhouse([
+    "upload",
+    "--repository-url",
+    `${registry.url}/`,
+    "--username",
+    "__token__",
+    "--password",
+    token,
+    await wheelFile("3.0", future),
+  ]);
   assert.equal(refused.code, 1, describeRun("wheelhouse upload (3.0)", refused));
   assert.match(refused.stderr, /"Metadata-Version" "3\.0" is a newer major version than this tool reads/);
   assert.doesNotMatch(refused.stderr, /Exception|\n\s+at /);
@@ -133,14 +150,25 @@ test("bundle export and import carry a metadata 2.5 wheel to another registry", 
   const uploaded = await upload(await wheelFile("2.5", spec), spec, "2.5");
   assert.ok(uploaded.ok, uploaded.output);
   const admin = (r: TestRegistry, contentType: string) => ({ authorization: basicAuth("__token__", r.adminToken), "content-type": contentType });
-  const exported = await fetch(`${registry.url}/api/admin/bundles/export`, { method: "POST", headers: admin(registry, "application/json"), body: JSON.stringify({ index: "main", projects: [spec.name] }) });
+  const exported = await fetch(`${registry.url}/api/admin/bundles/export`, {
+    method: "POST",
+    headers: admin(registry, "application/json"),
+    body: JSON.stringify({ index: "main", projects: [spec.name] }),
+  });
   assert.equal(exported.status, 200, exported.status === 200 ? "" : await exported.text());
   const other = await startRegistry();
   try {
-    const imported = await fetch(`${other.url}/api/admin/bundles/import?index=main`, { method: "POST", headers: admin(other, "application/x-tar"), body: new Uint8Array(await exported.arrayBuffer()) });
+    const imported = await fetch(`${other.url}/api/admin/bundles/import?index=main`, {
+      method: "POST",
+      headers: admin(other, "application/x-tar"),
+      body: new Uint8Array(await exported.arrayBuffer()),
+    });
     assert.equal(imported.status, 200, await imported.text());
     const page = await fetch(`${other.url}/simple/${spec.name}/`, { headers: { accept: "application/vnd.pypi.simple.v1+json" } });
-    assert.deepEqual(((await page.json()) as { files: { filename: string }[] }).files.map((f) => f.filename), [wheelFilename(spec)]);
+    assert.deepEqual(
+      ((await page.json()) as { files: { filename: string }[] }).files.map((f) => f.filename),
+      [wheelFilename(spec)],
+    );
   } finally {
     await other.stop();
   }
@@ -150,11 +178,24 @@ test("a mirror serves an upstream's metadata 2.5 wheel, and wheelhouse installs 
   const spec = { name: uniqueName("md25-mirrored"), version: "1.0" };
   let upstream: StaticUpstream | null = null;
   try {
-    upstream = await startStaticUpstream({ projects: { [spec.name]: [{ filename: wheelFilename(spec), bytes: buildWheel({ ...spec, metadata: metadata("2.5", spec) }).body }] } });
+    upstream = await startStaticUpstream({
+      projects: { [spec.name]: [{ filename: wheelFilename(spec), bytes: buildWheel({ ...spec, metadata: metadata("2.5", spec) }).body }] },
+    });
     const mirror = uniqueName("md-mirror");
     await registry.admin("POST", "/api/admin/indexes", { name: mirror, kind: "mirror", upstreamUrl: upstream.simpleUrl });
     const target = await makeTempDir("wh-md-target-");
-    const installed = await wheelhouse(["install", "--python", venv.python, "--target", target, "--cache-dir", await makeTempDir("wh-md-cache-"), "--index-url", `${registry.url}/${mirror}/simple/`, spec.name]);
+    const installed = await wheelhouse([
+      "install",
+      "--python",
+      venv.python,
+      "--target",
+      target,
+      "--cache-dir",
+      await makeTempDir("wh-md-cache-"),
+      "--index-url",
+      `${registry.url}/${mirror}/simple/`,
+      spec.name,
+    ]);
     assert.equal(installed.code, 0, describeRun("wheelhouse install (mirror)", installed));
     assert.doesNotMatch(installed.stderr, /Exception|\n\s+at /, installed.stderr);
   } finally {
@@ -172,6 +213,9 @@ test("wheelhouse given a wheel with a newer major Metadata-Version says so in on
     assert.doesNotMatch(result.stderr, /Exception|\n\s+at /, result.stderr);
     const errors = result.stderr.split("\n").filter((line) => line.startsWith("ERROR: "));
     assert.equal(errors.length, 1, result.stderr);
-    assert.match(errors[0]!, new RegExp(`${wheelFilename(spec).replace(/\./g, "\\.")}.*"Metadata-Version" "3\\.0" is a newer major version than this tool reads`));
+    assert.match(
+      errors[0]!,
+      new RegExp(`${wheelFilename(spec).replace(/\./g, "\\.")}.*"Metadata-Version" "3\\.0" is a newer major version than this tool reads`),
+    );
   }
 });

@@ -51,7 +51,12 @@ test("a hosted page revalidates every time: a new upload shows at once, and ETag
   const v2 = { name, version: "2.0" };
   await uploadWheel(`${registry.url}/`, token, v1);
 
-  for (const page of [`${registry.url}/simple/${name}/`, `${registry.url}/main/simple/${name}/`, `${registry.url}/everything/simple/${name}/`, `${registry.url}/simple/`]) {
+  for (const page of [
+    `${registry.url}/simple/${name}/`,
+    `${registry.url}/main/simple/${name}/`,
+    `${registry.url}/everything/simple/${name}/`,
+    `${registry.url}/simple/`,
+  ]) {
     const first = await get(page);
     assert.equal(first.status, 200, page);
     assert.match(first.headers.get("cache-control") ?? "", REVALIDATE, page);
@@ -109,7 +114,26 @@ test("pip 26.2 (which caches pages by Cache-Control) sees a release uploaded aft
     const dest = await makeTempDir("wh-pip-dl-");
     const result = await run(
       venv.python,
-      ["-m", "pip", "download", "--isolated", "--disable-pip-version-check", "--no-input", "--retries", "0", "--cache-dir", cacheDir, "--no-deps", "--dest", dest, "--trusted-host", new URL(registry.url).host, "--index-url", `${registry.url}/simple/`, name],
+      [
+        "-m",
+        "pip",
+        "download",
+        "--isolated",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--retries",
+        "0",
+        "--cache-dir",
+        cacheDir,
+        "--no-deps",
+        "--dest",
+        dest,
+        "--trusted-host",
+        new URL(registry.url).host,
+        "--index-url",
+        `${registry.url}/simple/`,
+        name,
+      ],
       { env },
     );
     assert.equal(result.code, 0, describeRun("pip download", result));

@@ -15,7 +15,7 @@ import { makeTempDir, removeTempDirs } from "../support/temp-dir.ts";
 const PYTHON = process.env.WHEELHOUSE_E2E_PYTHON ?? "python3";
 const ENV = { WH_PINNED: "2.31.0" };
 
-const PIP_SIDE = String.raw`
+const PIP_SIDE = `
 import json, os, sys
 from pip._internal.network.session import PipSession
 from pip._internal.req.constructors import install_req_from_parsed_requirement

@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import { startRegistry, type TestRegistry } from "../support/registry.ts";
 import { buildWheel, wheelFilename, type WheelSpec } from "@wheelhouse/testing";
 import { basicAuth, uploadForm } from "../support/upload-form.ts";
-import { uploadWheel } from "../support/legacy-upload.ts";
 import { createVenv, makeDist, pip, type Venv } from "../support/python.ts";
 import { twineUpload } from "../support/twine.ts";
 import { describeRun, output, run } from "../support/run.ts";
@@ -22,15 +21,14 @@ let upstreamToken: string;
 let acmeToken: string;
 let venv: Venv;
 
-function uploadTo(target: TestRegistry, path: string, token: string, spec: WheelSpec): Promise<void> {
-  return uploadWheel(`${target.url}${path}`, token, spec);
-}
-
 before(async () => {
   [upstream, registry, venv] = await Promise.all([startRegistry(), startRegistry(), makeTempDir("wh-group-venv-").then(createVenv)]);
   upstreamToken = (await upstream.createUser("public-uploader", { scope: "upload" })).token;
   // Upstream: a public package, and an attacker's release under the company's private name.
-  for (const [name, version] of [["leftpad-public", "1.0"], ["acme-secret", "99.0"]] as const) {
+  for (const [name, version] of [
+    ["leftpad-public", "1.0"],
+    ["acme-secret", "99.0"],
+  ] as const) {
     const files = await makeDist(packageSpec(name, version));
     const result = await twineUpload(`${upstream.url}/`, files, { username: "__token__", password: upstreamToken });
     assert.equal(result.code, 0, describeRun("twine", result));
@@ -104,12 +102,16 @@ test("public files are cached: installs keep working when the upstream is down",
   const batch = await fetch(`${registry.url}/root/simple/-/revalidate`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ pages: [{ project: "leftpad-public", contentType, etag: page.headers.get("etag") }, { project: "never-fetched", contentType, etag: '"x"' }] }),
+    body: JSON.stringify({
+      pages: [
+        { project: "leftpad-public", contentType, etag: page.headers.get("etag") },
+        { project: "never-fetched", contentType, etag: '"x"' },
+      ],
+    }),
   });
   assert.equal(batch.status, 200);
   assert.deepEqual(await batch.json(), { current: ["leftpad-public"] });
 });
-
 
 test("groups refuse bad configuration with a clear message", async () => {
   const attempts: [unknown, RegExp][] = [
@@ -130,7 +132,14 @@ test("groups refuse bad configuration with a clear message", async () => {
   });
   assert.equal(noTarget.status, 201);
   const spec: WheelSpec = { name: "nowhere", version: "1.0" };
-  const refused = await fetch(`${registry.url}/readonly-group/`, { method: "POST", body: uploadForm(spec, wheelFilename(spec), buildWheel(spec).body), headers: { authorization: basicAuth("__token__", registry.adminToken) } });
+  const refused = await fetch(`${registry.url}/readonly-group/`, {
+    method: "POST",
+    body: uploadForm(spec, wheelFilename(spec), buildWheel(spec).body),
+    headers: { authorization: basicAuth("__token__", registry.adminToken) },
+  });
   assert.equal(refused.status, 400);
-  assert.equal((await refused.text()).trim(), "Index 'readonly-group' is a group index and does not take uploads: it has no upload target; upload to one of its hosted members.");
+  assert.equal(
+    (await refused.text()).trim(),
+    "Index 'readonly-group' is a group index and does not take uploads: it has no upload target; upload to one of its hosted members.",
+  );
 });

@@ -20,7 +20,9 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
 
 /** The local index directory (the parent of `simple/`) that has every project we install. */
 const simpleDir = localSimpleDirs().find((dir) => PROJECTS.every((p) => existsSync(join(dir, p, "index.html"))));
-const skip = simpleDir ? false : `no local index from \`pip config get global.extra-index-url\` lists ${PROJECTS.join(" and ")} (the corpus of real wheels is not on this machine)`;
+const skip = simpleDir
+  ? false
+  : `no local index from \`pip config get global.extra-index-url\` lists ${PROJECTS.join(" and ")} (the corpus of real wheels is not on this machine)`;
 
 let registry: TestRegistry;
 let tree: StaticTree;
@@ -53,10 +55,16 @@ test("pip installs real packages through a mirror of the local static index, has
   const venv = await createVenv(await makeTempDir("wh-local-venv-"));
   const result = await pip(venv, "install", ["--index-url", `${registry.url}/local/simple/`, "--only-binary", ":all:", ...PROJECTS]);
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-  const check = await run(venv.python, ["-c", "import packaging.version, six; print(packaging.version.Version('2.0') > packaging.version.Version('1.0'), six.PY3)"]);
+  const check = await run(venv.python, [
+    "-c",
+    "import packaging.version, six; print(packaging.version.Version('2.0') > packaging.version.Version('1.0'), six.PY3)",
+  ]);
   assert.equal(check.stdout.trim(), "True True", check.stderr);
   // The mirror fetched from the static tree (nothing came from pip's own sources).
-  assert.ok(tree.paths.some((p) => p.startsWith("/files/packaging-")), tree.paths.join("\n"));
+  assert.ok(
+    tree.paths.some((p) => p.startsWith("/files/packaging-")),
+    tree.paths.join("\n"),
+  );
 });
 
 test("every file on the mirrored pages: the bytes served equal the local files and what the pages state", { skip, timeout: 180_000 }, async () => {

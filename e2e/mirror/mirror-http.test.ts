@@ -27,7 +27,9 @@ before(async () => {
         { filename: wheelFilename(old), bytes: buildWheel(old).body, uploadTime: new Date(Date.now() - 30 * DAY) },
         { filename: wheelFilename(fresh), bytes: buildWheel(fresh).body, uploadTime: new Date(Date.now() - DAY) },
       ],
-      flaky: [{ filename: "flaky-1.0-py3-none-any.whl", bytes: buildWheel({ name: "flaky", version: "1.0" }).body, uploadTime: new Date(Date.now() - 30 * DAY) }],
+      flaky: [
+        { filename: "flaky-1.0-py3-none-any.whl", bytes: buildWheel({ name: "flaky", version: "1.0" }).body, uploadTime: new Date(Date.now() - 30 * DAY) },
+      ],
     },
   });
   registry = await startRegistry();
@@ -55,7 +57,9 @@ test("quarantine: a release younger than quarantineDays is invisible to installe
   const anonymous = await (await fetch(`${registry.url}/pypi/simple/fresh-release/`, { headers: PIP_JSON })).json();
   assert.deepEqual(anonymous.versions, ["1.0"]);
   assert.equal((await fetch(`${registry.url}/pypi/files/${wheelFilename(fresh)}`)).status, 404);
-  const admin = await (await fetch(`${registry.url}/pypi/simple/fresh-release/`, { headers: { ...PIP_JSON, authorization: basicAuth("__token__", registry.adminToken) } })).json();
+  const admin = await (
+    await fetch(`${registry.url}/pypi/simple/fresh-release/`, { headers: { ...PIP_JSON, authorization: basicAuth("__token__", registry.adminToken) } })
+  ).json();
   assert.deepEqual(admin.versions, ["1.0", "2.0"]);
   await registry.admin("PATCH", "/api/admin/indexes/pypi", { quarantineExceptions: ["Fresh_Release"] });
   const excepted = await (await fetch(`${registry.url}/pypi/simple/fresh-release/`, { headers: PIP_JSON })).json();
@@ -70,7 +74,10 @@ test("upstream faults: a clear error, the stale page, and never corrupt bytes", 
   upstream.setFault("/simple/flaky/", { status: 500 });
   const stale = await fetch(pageUrl, { headers: PIP_JSON });
   assert.equal(stale.status, 200, "the last good copy is served");
-  assert.deepEqual((await stale.json()).files.map((f: { filename: string }) => f.filename), ["flaky-1.0-py3-none-any.whl"]);
+  assert.deepEqual(
+    (await stale.json()).files.map((f: { filename: string }) => f.filename),
+    ["flaky-1.0-py3-none-any.whl"],
+  );
 
   upstream.setFault("/files/flaky-1.0-py3-none-any.whl", { status: 500 });
   const failed = await fetch(fileUrl);
@@ -79,14 +86,24 @@ test("upstream faults: a clear error, the stale page, and never corrupt bytes", 
 
   upstream.setFault("/files/flaky-1.0-py3-none-any.whl", "wrong-bytes");
   const corrupt = await fetch(fileUrl).then(
-    async (r) => ({ status: r.status, bytes: await r.arrayBuffer().then((b) => b.byteLength, () => -1) }),
+    async (r) => ({
+      status: r.status,
+      bytes: await r.arrayBuffer().then(
+        (b) => b.byteLength,
+        () => -1,
+      ),
+    }),
     () => ({ status: 0, bytes: -1 }),
   );
   assert.ok(corrupt.status === 502 || corrupt.bytes < first.files[0].size, `the corrupt file never arrives complete (${JSON.stringify(corrupt)})`);
 
   upstream.setFault("/files/flaky-1.0-py3-none-any.whl", "close-mid-file");
   const cut = await fetch(fileUrl).then(
-    async (r) => r.arrayBuffer().then((b) => b.byteLength, () => -1),
+    async (r) =>
+      r.arrayBuffer().then(
+        (b) => b.byteLength,
+        () => -1,
+      ),
     () => -1,
   );
   assert.ok(cut < first.files[0].size, "a file cut upstream is cut for the client too");
@@ -113,7 +130,10 @@ test("sync on demand through the admin API, progress visible", async () => {
   }
   assert.equal(runs[0]?.state, "finished", JSON.stringify(runs));
   const files = await registry.running.db.file.findMany({ where: { project: { name: "fresh-release" } } });
-  assert.ok(files.every((f) => f.storageKey !== null), "every selected file is cached");
+  assert.ok(
+    files.every((f) => f.storageKey !== null),
+    "every selected file is cached",
+  );
   const jobs = await registry.admin("GET", "/api/admin/jobs");
   assert.equal(jobs.queue, "in-process");
 });

@@ -27,7 +27,10 @@ function addProject(prefix: string, padding = 50_000): { name: string; files: Ma
     [sdistFilename(spec), buildSdist(spec).body],
   ]);
   projects.set(name, files);
-  upstream.setProject(name, [...files].map(([filename, bytes]) => ({ filename, bytes })));
+  upstream.setProject(
+    name,
+    [...files].map(([filename, bytes]) => ({ filename, bytes })),
+  );
   return { name, files };
 }
 
@@ -45,7 +48,10 @@ after(async () => {
 async function jsonPage(name: string) {
   const response = await fetch(`${registry.url}/plain/simple/${name}/`, { headers: PIP_JSON });
   assert.equal(response.status, 200);
-  return (await response.json()) as { meta: { "api-version": string }; files: { filename: string; url: string; hashes: Record<string, string>; size?: number }[] };
+  return (await response.json()) as {
+    meta: { "api-version": string };
+    files: { filename: string; url: string; hashes: Record<string, string>; size?: number }[];
+  };
 }
 
 test("a file whose upstream page gives no size is fetched, streamed and verified, never an empty 200", async () => {
@@ -96,7 +102,8 @@ test("upstream down and the file not cached: a 502 naming the upstream, never ca
       assert.equal(response.status, 502, `${method} ${filename}`);
       assert.equal(response.headers.get("cache-control"), "no-store");
       assert.equal(response.headers.get("etag"), null);
-      if (method === "GET") assert.match(await response.text(), new RegExp(`^Upstream ${upstream.url}/files/${filename.replace(/\./g, "\\.")} is unavailable: HTTP 503\\.$`, "m"));
+      if (method === "GET")
+        assert.match(await response.text(), new RegExp(`^Upstream ${upstream.url}/files/${filename.replace(/\./g, "\\.")} is unavailable: HTTP 503\\.$`, "m"));
     }
     const ranged = await fetch(`${registry.url}/plain/files/${filename}`, { headers: { range: "bytes=0-9" } });
     assert.equal(ranged.status, 502);

@@ -61,7 +61,13 @@ function upstreamProject(files?: (name: string) => StaticFile[]): { name: Return
   const display = `${uniqueName("Demo")}_Pkg`;
   const spec: WheelSpec = { name: display, version: "1.0", requiresPython: ">=3.8" };
   const made = files?.(display) ?? [
-    { filename: wheelFilename(spec), bytes: buildWheel(spec).body, requiresPython: ">=3.8", metadata: metadataText(spec), uploadTime: new Date("2024-05-01T10:00:00Z") },
+    {
+      filename: wheelFilename(spec),
+      bytes: buildWheel(spec).body,
+      requiresPython: ">=3.8",
+      metadata: metadataText(spec),
+      uploadTime: new Date("2024-05-01T10:00:00Z"),
+    },
     { filename: sdistFilename(spec), bytes: buildSdist(spec).body, requiresPython: ">=3.8" },
   ];
   upstream.setProject(display, made);
@@ -116,9 +122,15 @@ describe("project pages", () => {
     const first = await ensureMirrorProject(deps, index, name);
     assert.ok(first);
     assert.equal(upstream.requests(path), 1);
-    const project = await database.db.project.findUniqueOrThrow({ where: { id: first.projectId }, include: { releases: true, files: { orderBy: { filename: "asc" } } } });
+    const project = await database.db.project.findUniqueOrThrow({
+      where: { id: first.projectId },
+      include: { releases: true, files: { orderBy: { filename: "asc" } } },
+    });
     assert.equal(project.name, name);
-    assert.deepEqual(project.releases.map((r) => [r.version, r.canonicalVersion, r.requiresPython]), [["1.0", "1", ">=3.8"]]);
+    assert.deepEqual(
+      project.releases.map((r) => [r.version, r.canonicalVersion, r.requiresPython]),
+      [["1.0", "1", ">=3.8"]],
+    );
     const wheel = project.files.find((f) => f.filename === wheelFilename(spec))!;
     assert.equal(wheel.storageKey, null);
     assert.equal(wheel.upstreamUrl, `${upstream.url}/files/${wheelFilename(spec)}`);
@@ -172,8 +184,15 @@ describe("project pages", () => {
     upstream.setProject(spec.name, [v2Wheel]);
     await ensureMirrorProject(deps, index, name, { force: true });
 
-    const project = await database.db.project.findUniqueOrThrow({ where: { id: projectId }, include: { files: true, releases: { orderBy: { canonicalVersion: "asc" } } } });
-    assert.deepEqual(project.files.map((f) => f.filename).sort(), [wheelFilename(spec), wheelFilename(v2)].sort(), "the cached wheel stays, the never-fetched sdist goes");
+    const project = await database.db.project.findUniqueOrThrow({
+      where: { id: projectId },
+      include: { files: true, releases: { orderBy: { canonicalVersion: "asc" } } },
+    });
+    assert.deepEqual(
+      project.files.map((f) => f.filename).sort(),
+      [wheelFilename(spec), wheelFilename(v2)].sort(),
+      "the cached wheel stays, the never-fetched sdist goes",
+    );
     const added = project.files.find((f) => f.filename === wheelFilename(v2))!;
     assert.deepEqual([added.yanked, added.yankedReason, added.requiresPython], [true, "broken build", "<4,>=3.9"]);
     const release2 = project.releases.find((r) => r.version === "2.0")!;
@@ -239,7 +258,10 @@ describe("project pages", () => {
       const warningsBefore = logs.filter((l) => l.level === 40).length;
       await expire(index, name, 601);
       assert.deepEqual(await ensureMirrorProject(deps, index, name), copy);
-      const warning = logs.filter((l) => l.level === 40).slice(warningsBefore).find((l) => l.msg.includes("stale"));
+      const warning = logs
+        .filter((l) => l.level === 40)
+        .slice(warningsBefore)
+        .find((l) => l.msg.includes("stale"));
       assert.ok(warning, `a warning for ${JSON.stringify(fault)}`);
       assert.equal(warning.reason, fault === "hang" ? "timed out after 0.4 s" : "HTTP 500");
     }
@@ -402,7 +424,10 @@ describe("files", () => {
 
       assert.equal((await fileRow(index, file.filename)).storageKey, null);
       assert.deepEqual(await blobKeys("incoming/"), []);
-      assert.deepEqual((await blobKeys("files/")).filter((k) => k.endsWith(`/${file.filename}`)), []);
+      assert.deepEqual(
+        (await blobKeys("files/")).filter((k) => k.endsWith(`/${file.filename}`)),
+        [],
+      );
 
       upstream.setFault(path, null);
       const retry = await openMirrorFile(deps, index, row.id);
@@ -427,7 +452,10 @@ describe("files", () => {
     assert.ok(result.bytes < size, `received ${result.bytes} of ${size}`);
     assert.equal((await fileRow(index, file.filename)).storageKey, null);
     assert.deepEqual(await blobKeys("incoming/"), []);
-    assert.deepEqual((await blobKeys("files/")).filter((k) => k.endsWith(`/${file.filename}`)), []);
+    assert.deepEqual(
+      (await blobKeys("files/")).filter((k) => k.endsWith(`/${file.filename}`)),
+      [],
+    );
 
     // The same for a sync job and for a small file (one chunk: the client gets nothing at all).
     await assert.rejects(cacheMirrorFile(deps, index, row.id), UpstreamHashMismatch);
@@ -450,7 +478,10 @@ describe("files", () => {
     const path = `/files/${files[0]!.filename}`;
     upstream.setFault(path, { status: 500 });
     const row = await fileRow(index, files[0]!.filename);
-    await assert.rejects(openMirrorFile(deps, index, row.id), { name: "UpstreamUnavailable", message: `Upstream ${upstream.url}${path} is unavailable: HTTP 500.` });
+    await assert.rejects(openMirrorFile(deps, index, row.id), {
+      name: "UpstreamUnavailable",
+      message: `Upstream ${upstream.url}${path} is unavailable: HTTP 500.`,
+    });
     upstream.setFault(path, null);
   });
 
@@ -492,7 +523,9 @@ describe("core metadata", () => {
     const index = await mirrorIndex();
     const display = `${uniqueName("Meta")}`;
     const spec: WheelSpec = { name: display, version: "1.0" };
-    upstream.setProject(display, [{ filename: wheelFilename(spec), bytes: buildWheel(spec).body, metadata: metadataText(spec), metadataSha256: "0".repeat(64) }]);
+    upstream.setProject(display, [
+      { filename: wheelFilename(spec), bytes: buildWheel(spec).body, metadata: metadataText(spec), metadataSha256: "0".repeat(64) },
+    ]);
     await ensureMirrorProject(deps, index, canonicalizeName(display));
     const row = await fileRow(index, wheelFilename(spec));
     await assert.rejects(ensureMirrorMetadata(deps, index, row.id), {

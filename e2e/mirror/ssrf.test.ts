@@ -97,7 +97,11 @@ test("upstreamFileHosts: PyPI's file host by default for a PyPI mirror, none oth
   assert.deepEqual(pypi.upstreamFileHosts, ["files.pythonhosted.org"]);
   const other = await registry.admin("GET", "/api/admin/indexes/linking");
   assert.ok(Array.isArray(other.upstreamFileHosts));
-  const fresh = await registry.admin("POST", "/api/admin/indexes", { name: "devpi-mirror", kind: "mirror", upstreamUrl: "https://devpi.example/root/pypi/+simple/" });
+  const fresh = await registry.admin("POST", "/api/admin/indexes", {
+    name: "devpi-mirror",
+    kind: "mirror",
+    upstreamUrl: "https://devpi.example/root/pypi/+simple/",
+  });
   assert.deepEqual(fresh.upstreamFileHosts, []);
   for (const bad of ["http://evil.example/", "evil.example/path", "user@evil.example", ""]) {
     const response = await fetch(`${registry.url}/api/admin/indexes/devpi-mirror`, {

@@ -3,7 +3,9 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 
 export async function sha256File(path: string): Promise<string> {
-  return createHash("sha256").update(await readFile(path)).digest("hex");
+  return createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
 }
 
 /** filename → sha256 hex for each path. */

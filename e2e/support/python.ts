@@ -87,12 +87,7 @@ export const PIP_ISOLATION_FLAGS = [
  * Runs `<venv python> -m pip <subcommand> <isolation flags> <args>` in an
  * isolated environment (`env` defaults to a fresh `isolatedPipEnv()`).
  */
-export function pip(
-  venv: Venv,
-  subcommand: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): Promise<RunResult> {
+export function pip(venv: Venv, subcommand: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
   return run(venv.python, ["-m", "pip", subcommand, ...PIP_ISOLATION_FLAGS, ...args], {
     env: options.env ?? isolatedPipEnv(),
     cwd: options.cwd,

@@ -20,7 +20,10 @@ export interface TestRegistry {
   /** Calls the admin JSON API with the admin token; throws on non-2xx with the body in the message. */
   admin<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /** Creates a user (password = a random string returned) and an API token for it. */
-  createUser(username: string, token: { scope: "read" | "upload" | "admin"; index?: string; project?: string }): Promise<{ username: string; password: string; token: string }>;
+  createUser(
+    username: string,
+    token: { scope: "read" | "upload" | "admin"; index?: string; project?: string },
+  ): Promise<{ username: string; password: string; token: string }>;
   createIndex(name: string, opts?: { anonymousRead?: boolean }): Promise<void>;
   /** The running parts, for tests that look behind the HTTP surface. */
   running: RunningRegistry;
@@ -62,10 +65,13 @@ export async function startRegistry(opts: TestRegistryOptions = {}): Promise<Tes
   if (opts.defaultIndexAnonymousRead === false) await db.index.update({ where: { name: "main" }, data: { anonymousRead: false } });
   const adminToken = (await createApiToken(db, null, { username: "admin", scope: "admin" })).token;
 
-  const admin = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${running.url}${path}`, {
       method,
-      headers: { authorization: `Basic ${Buffer.from(`__token__:${adminToken}`).toString("base64")}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Basic ${Buffer.from(`__token__:${adminToken}`).toString("base64")}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -179,7 +179,11 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
     }
     const range = opts.noRanges ? null : byteRange(req.headers.range, body.length);
     if (range) {
-      res.writeHead(206, { "content-type": "application/octet-stream", "content-length": range.end - range.start + 1, "content-range": `bytes ${range.start}-${range.end}/${body.length}` });
+      res.writeHead(206, {
+        "content-type": "application/octet-stream",
+        "content-length": range.end - range.start + 1,
+        "content-range": `bytes ${range.start}-${range.end}/${body.length}`,
+      });
       res.end(body.subarray(range.start, range.end + 1));
       return;
     }
@@ -323,7 +327,11 @@ export async function startStaticTree(root: string): Promise<StaticTree> {
       const type = target.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream";
       const range = byteRange(req.headers.range, info.size);
       if (range) {
-        res.writeHead(206, { "content-type": type, "content-length": range.end - range.start + 1, "content-range": `bytes ${range.start}-${range.end}/${info.size}` });
+        res.writeHead(206, {
+          "content-type": type,
+          "content-length": range.end - range.start + 1,
+          "content-range": `bytes ${range.start}-${range.end}/${info.size}`,
+        });
         createReadStream(target, range).pipe(res);
         return;
       }

@@ -36,15 +36,23 @@ export async function startCountingProxy(target: string, opts: { fileDelayMs?: n
   const requests: ProxiedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const isFile = /\/files\/.*\.(whl|tar\.gz)$/.test(req.url ?? "");
-    setTimeout(() => {
-      const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (upRes) => {
-        requests.push({ method: req.method ?? "GET", path: req.url ?? "", status: upRes.statusCode ?? 0, conditional: req.headers["if-none-match"] !== undefined });
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-      });
-      up.on("error", () => res.destroy());
-      req.pipe(up);
-    }, isFile ? (opts.fileDelayMs ?? 0) : 0);
+    setTimeout(
+      () => {
+        const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (upRes) => {
+          requests.push({
+            method: req.method ?? "GET",
+            path: req.url ?? "",
+            status: upRes.statusCode ?? 0,
+            conditional: req.headers["if-none-match"] !== undefined,
+          });
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+        });
+        up.on("error", () => res.destroy());
+        req.pipe(up);
+      },
+      isFile ? (opts.fileDelayMs ?? 0) : 0,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -28,7 +28,10 @@ const specs: WheelSpec[] = [
   { name: winOnly, version: "1.0" },
 ];
 /** What `allow: [app]` for Linux reaches: every version of each name that matches, not win-only, not lib-c 2. */
-const closure = specs.filter((s) => s.name !== winOnly && !(s.name === libC && s.version === "2.0")).map(wheelFilename).sort();
+const closure = specs
+  .filter((s) => s.name !== winOnly && !(s.name === libC && s.version === "2.0"))
+  .map(wheelFilename)
+  .sort();
 
 function tree(): Record<string, StaticFile[]> {
   const projects: Record<string, StaticFile[]> = {};
@@ -63,7 +66,11 @@ after(async () => {
 
 async function syncOnce({ side, queue }: Side) {
   await triggerMirrorSync(queue, side.index.id);
-  await waitFor(async () => (await side.db.syncRun.count({ where: { indexId: side.index.id, state: { in: ["finished", "failed"] } } })) === 1, 60_000, "the sync to finish");
+  await waitFor(
+    async () => (await side.db.syncRun.count({ where: { indexId: side.index.id, state: { in: ["finished", "failed"] } } })) === 1,
+    60_000,
+    "the sync to finish",
+  );
   await waitFor(async () => Object.values(await queue.counts()).every((s) => s.waiting + s.active + s.delayed === 0), 30_000, "the queue to drain");
   return (await listSyncRuns(side.db, side.index.id, 1))[0]!;
 }

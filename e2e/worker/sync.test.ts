@@ -37,12 +37,20 @@ after(async () => {
 
 async function syncAndWait(expectedRuns: number) {
   await triggerMirrorSync(queue, side.index.id);
-  await waitFor(async () => (await side.db.syncRun.count({ where: { indexId: side.index.id, state: { in: ["finished", "failed"] } } })) === expectedRuns, 60_000, "the sync to finish");
+  await waitFor(
+    async () => (await side.db.syncRun.count({ where: { indexId: side.index.id, state: { in: ["finished", "failed"] } } })) === expectedRuns,
+    60_000,
+    "the sync to finish",
+  );
   // Follow-up work (metadata extraction) settles too.
-  await waitFor(async () => {
-    const c = await queue.counts();
-    return Object.values(c).every((s) => s.waiting + s.active + s.delayed === 0);
-  }, 30_000, "the queue to drain");
+  await waitFor(
+    async () => {
+      const c = await queue.counts();
+      return Object.values(c).every((s) => s.waiting + s.active + s.delayed === 0);
+    },
+    30_000,
+    "the queue to drain",
+  );
   return (await listSyncRuns(side.db, side.index.id, 1))[0]!;
 }
 
@@ -68,15 +76,29 @@ test("a repeat sync skips pages by upstream serial and fetches no file again", a
   assert.equal(run.state, "finished");
   assert.equal(run.filesQueued, 0);
   const made = proxy.requests.slice(before);
-  assert.deepEqual(made.filter((r) => /\/files\//.test(r.path)), [], "no file fetched again");
-  assert.deepEqual(made.map((r) => r.path), ["/main/simple/"], "only the root index, for its serials");
+  assert.deepEqual(
+    made.filter((r) => /\/files\//.test(r.path)),
+    [],
+    "no file fetched again",
+  );
+  assert.deepEqual(
+    made.map((r) => r.path),
+    ["/main/simple/"],
+    "only the root index, for its serials",
+  );
 });
 
 test("without serials, a repeat makes one conditional request per project, each a 304", async () => {
   const before = proxy.requests.length;
-  const result = await selectMirrorFiles({ db: side.db, log, mirror: side.mirror }, side.index, side.index.syncSelection as object, { force: true, useUpstreamSerials: false });
+  const result = await selectMirrorFiles({ db: side.db, log, mirror: side.mirror }, side.index, side.index.syncSelection as object, {
+    force: true,
+    useUpstreamSerials: false,
+  });
   assert.equal(result.files.length, PROJECTS * VERSIONS);
   const made = proxy.requests.slice(before);
   assert.equal(made.length, PROJECTS);
-  assert.ok(made.every((r) => r.conditional && r.status === 304), JSON.stringify(made.slice(0, 3)));
+  assert.ok(
+    made.every((r) => r.conditional && r.status === 304),
+    JSON.stringify(made.slice(0, 3)),
+  );
 });

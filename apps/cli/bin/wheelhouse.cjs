@@ -4,7 +4,7 @@
 // (The two lines above are a shell script that is also JavaScript, so that Node starts without
 // NODE_EXTRA_CA_CERTS: Node 20 parses that file at start-up, ~50 ms on every command, HTTPS or
 // not. The installer adds those certificates itself on its first TLS connection, see
-// src/index/extra-ca.ts; here they go back into the environment for the processes it starts.)
+// src/core/net/extra-ca.ts; here they go back into the environment for the processes it starts.)
 //
 // `wheelhouse` from a checkout (npm link / npx / npm run wheelhouse), from any working directory.
 // Runs the built CLI (apps/cli/dist/bundle/, from scripts/build-cli.mjs) while it is newer than

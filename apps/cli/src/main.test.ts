@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { loadOptions } from "./config/load-options.ts";
+import { loadOptions } from "./core/config/load-options.ts";
 import { main, parseCommandLine } from "./main.ts";
 
 class Collector {

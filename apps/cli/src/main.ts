@@ -1,7 +1,7 @@
 /**
- * `wheelhouse`: pip's command line. Parses argv with commander (built from cli-options.ts), layers
- * the options with pip.conf and PIP_* (config/), and runs `./commands/<name>.ts`, imported only
- * when that command is asked for.
+ * `wheelhouse`: pip's command line. Parses argv with commander (built from core/config/cli-options.ts), layers
+ * the options with pip.conf and PIP_* (core/config/), and runs the command's module from
+ * command-table.ts, imported only when that command is asked for.
  *
  * General options (`-v`, `--isolated`, `--cache-dir`, …) are accepted before and after the command
  * name, as in pip; a command's own options (`-i`, `-r`, `--pre`, …) after it.
@@ -12,20 +12,20 @@ import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
-import { redactUrlsInText } from "./auth/redact.ts";
+import { redactUrlsInText } from "./core/auth/redact.ts";
 import {
   COMMANDS,
   OPTION_SPECS,
   commanderFlags,
   type CommandContext,
-  type CommandModule,
   type CommandName,
   type OptionSpec,
   type OutputStream,
-} from "./cli-options.ts";
-import { ConfigurationError, findSitePrefix } from "./config/configuration.ts";
-import { InvalidOptionValue, loadOptions, type CliOption } from "./config/load-options.ts";
-import { InterpreterError } from "./environment/inspect-python.ts";
+} from "./core/config/cli-options.ts";
+import { CliError } from "./core/cli-error.ts";
+import { findSitePrefix } from "./core/config/configuration.ts";
+import { loadOptions, type CliOption } from "./core/config/load-options.ts";
+import { COMMAND_TABLE } from "./command-table.ts";
 
 export const VERSION = "0.1.0";
 
@@ -54,6 +54,10 @@ export async function main(argv: readonly string[], io: Partial<MainIo> = {}): P
     stderr.write(`ERROR: ${redactUrlsInText(message)}\n`);
     return status;
   };
+  const reported = (e: CliError): number => {
+    stderr.write(`${redactUrlsInText(e.report())}\n`);
+    return e.exitCode;
+  };
 
   const parsed = await parseCommandLine(argv, stdout);
   if (parsed.kind === "exit") {
@@ -67,8 +71,7 @@ export async function main(argv: readonly string[], io: Partial<MainIo> = {}): P
     const { options, origins } = loadOptions({ commandName: command, argv: parsed.options, env, cwd });
     ctx = { command, options, origins, args, stdout, stderr, env, cwd };
   } catch (e) {
-    if (e instanceof InvalidOptionValue) return error(e.message, USAGE_ERROR);
-    if (e instanceof ConfigurationError) return error(e.message, ERROR);
+    if (e instanceof CliError) return reported(e);
     throw e;
   }
 
@@ -77,39 +80,15 @@ export async function main(argv: readonly string[], io: Partial<MainIo> = {}): P
   }
 
   try {
-    const module = await loadCommand(command);
-    if (module === null) return error(`the ${command} command is not available yet in this version of wheelhouse`, ERROR);
+    const module = await COMMAND_TABLE[command]();
     return await module.run(ctx);
   } catch (e) {
-    if (e instanceof InvalidOptionValue) return error(e.message, USAGE_ERROR);
-    if (e instanceof ConfigurationError) return error(e.message, ERROR);
-    // An interpreter that cannot be used (missing, too old): one sentence, for every command.
-    if (e instanceof InterpreterError) return error(e.message, ERROR);
+    // A failure the CLI knows (a bad option value, an interpreter that cannot be used, …): pip's sentence and status.
+    if (e instanceof CliError) return reported(e);
     // pip: an unexpected exception is reported with its traceback and status 2.
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     stderr.write(`ERROR: Exception:\n${redactUrlsInText(detail)}\n`);
     return USAGE_ERROR;
-  }
-}
-
-/**
- * Imports `./commands/<command>.ts`; null when there is no such module (yet). The template
- * literal is deliberate: tsx resolves it at run time, and esbuild (scripts/build-cli.mjs) bundles
- * every `commands/*.ts` for it, so the single-file CLI has each command without this file naming
- * them one by one. Only names from COMMANDS reach it.
- */
-async function loadCommand(command: CommandName): Promise<CommandModule | null> {
-  try {
-    return (await import(`./commands/${command}.ts`)) as CommandModule;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : "";
-    const code = (e as { code?: unknown }).code;
-    // tsx / Node: the module itself is missing (not something it imports); esbuild bundle: not in the glob.
-    const missing =
-      (code === "ERR_MODULE_NOT_FOUND" && new RegExp(`^Cannot find module '[^']*/commands/${command}\\.ts'`).test(message)) ||
-      message.startsWith(`Module not found in bundle: ./commands/${command}.ts`);
-    if (missing) return null;
-    throw e;
   }
 }
 

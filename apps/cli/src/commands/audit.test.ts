@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { AdvisoryServer } from "../audit/test-advisory-server.ts";
-import { sha256 } from "../index/test-fixtures.ts";
-import { pip, removeDir, tempDir } from "../installer/test-support.ts";
-import { freshVenv, makeTestWheel, TestIndex, wheelhouse } from "./test-index.ts";
+import { AdvisoryServer } from "../../test/advisory-server.ts";
+import { sha256 } from "../../test/index-fixtures.ts";
+import { pip, removeDir, tempDir } from "../../test/installer-support.ts";
+import { freshVenv, makeTestWheel, TestIndex, wheelhouse } from "../../test/test-index.ts";
 
 describe("wheelhouse audit", () => {
   let server: AdvisoryServer;

@@ -2,34 +2,34 @@
  * `wheelhouse audit [-r FILE …] [--format columns|json] [--fix [--dry-run]]` — pip-audit against
  * the registry's advisories: every distribution installed in the target environment (or every pin
  * of the `-r` files, which must be pinned) is looked up with one query to the index's registry
- * (`POST {root}/api/advisories/query`, see audit/advisory-client.ts), and nothing else is
+ * (`POST {root}/api/advisories/query`, see features/audit/advisory-client.ts), and nothing else is
  * contacted, so it works offline against the registry.
  *
  * With --extra-index-url, only the primary index (`-i`) is asked: advisories are the registry's,
  * not per index, and an extra index is often not a Wheelhouse registry at all.
  *
- * --fix: for an environment, upgrade through the install pipeline (audit/fix-environment.ts); for
- * `-r` files, rewrite the pins and their hashes (audit/fix-requirements.ts). Then audit again.
+ * --fix: for an environment, upgrade through the install pipeline (features/audit/fix-environment.ts); for
+ * `-r` files, rewrite the pins and their hashes (features/audit/fix-requirements.ts). Then audit again.
  *
  * Exit status: 0 nothing found (or everything fixed), 1 something found (or left unfixed), 1 an
  * error (`ERROR: …`), 2 usage.
  */
-import { redactUrlsInText } from "../auth/index.ts";
-import type { CommandContext } from "../cli-options.ts";
-import type { InspectedEnvironment } from "../environment/inspect-python.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { openSession } from "../index/command-support.ts";
-import { HttpClient } from "../index/http-client.ts";
-import type { IndexOptions, IndexSession } from "../index/index-session.ts";
-import { failureMessage } from "../resolution/failure-message.ts";
+import { redactUrlsInText } from "../core/auth/index.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import type { InspectedEnvironment } from "../core/environment/inspect-python.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { openSession } from "../pipeline/command-session.ts";
+import { HttpClient } from "../core/net/http-client.ts";
+import type { IndexOptions, IndexSession } from "../core/index/index-session.ts";
+import { failureMessage } from "../ui/failure-message.ts";
 import { progressFor } from "../ui/progress.ts";
-import { AdvisoriesUnavailable, InvalidAdvisoryResponse, queryAdvisories } from "../audit/advisory-client.ts";
-import { NotAWheelhouseIndex } from "../index/registry-api.ts";
-import { foundLine, formatColumns, formatFixes, formatJson, vulnerableResults, type AuditResult, type FixReport } from "../audit/audit-report.ts";
-import { environmentSource, requirementsSource, UnpinnedRequirements, type AuditedDependency, type AuditSource } from "../audit/audit-sources.ts";
-import { fixEnvironment } from "../audit/fix-environment.ts";
-import { fixRequirementFiles } from "../audit/fix-requirements.ts";
-import { fixCandidates, nearestFix } from "../audit/fix-versions.ts";
+import { AdvisoriesUnavailable, InvalidAdvisoryResponse, queryAdvisories } from "../features/audit/advisory-client.ts";
+import { NotAWheelhouseIndex } from "../core/index/registry-api.ts";
+import { foundLine, formatColumns, formatFixes, formatJson, vulnerableResults, type AuditResult, type FixReport } from "../features/audit/audit-report.ts";
+import { environmentSource, requirementsSource, UnpinnedRequirements, type AuditedDependency, type AuditSource } from "../features/audit/audit-sources.ts";
+import { fixEnvironment } from "../features/audit/fix-environment.ts";
+import { fixRequirementFiles } from "../features/audit/fix-requirements.ts";
+import { fixCandidates, nearestFix } from "../features/audit/fix-versions.ts";
 
 const FOUND = 1;
 const ERROR = 1;

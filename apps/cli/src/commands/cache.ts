@@ -1,16 +1,17 @@
 /**
  * `wheelhouse cache dir|info|list [pattern]|remove <pattern>|purge` — pip's `cache` command
  * (pip/_internal/commands/cache.py) for wheelhouse's cache: index pages, metadata, and the
- * downloaded wheels and sdists (see index/cache-layout.ts). Patterns match filenames as pip's do:
+ * downloaded wheels and sdists (see core/cache/cache-layout.ts). Patterns match filenames as pip's do:
  * `demo` matches `demo-*`, `demo-1.0` matches `demo-1.0*`, globs allowed.
  */
-import type { CommandContext } from "../cli-options.ts";
-import { cacheInfo, formatSize, listCachedDistributions, purgeCache, removeCachedDistributions } from "../index/cache-admin.ts";
+import { CliError } from "../core/cli-error.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { cacheInfo, formatSize, listCachedDistributions, purgeCache, removeCachedDistributions } from "../core/cache/cache-admin.ts";
 
 const ACTIONS = ["dir", "info", "list", "purge", "remove"] as const;
 type Action = (typeof ACTIONS)[number];
 
-class CommandError extends Error {}
+class CommandError extends CliError {}
 
 export async function run(ctx: CommandContext): Promise<number> {
   const error = (message: string): number => {

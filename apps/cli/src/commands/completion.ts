@@ -2,9 +2,9 @@
  * `wheelhouse completion bash|zsh|fish` — prints a completion script for the shell, generated
  * from the command and option tables (completion/), with how to load it in its first lines.
  */
-import type { CommandContext } from "../cli-options.ts";
-import { SHELLS, type Shell } from "../completion/completion-model.ts";
-import { completionScript } from "../completion/scripts.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { SHELLS, type Shell } from "../features/completion/completion-model.ts";
+import { completionScript } from "../features/completion/scripts.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   const shell = ctx.args[0] ?? "";

@@ -7,15 +7,15 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import type { CommandContext } from "../cli-options.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
 import {
   Configuration,
   ConfigurationError,
   configLocations,
   findSitePrefix,
   type FileVariant,
-} from "../config/configuration.ts";
-import { pyRepr } from "../config/load-options.ts";
+} from "../core/config/configuration.ts";
+import { pyRepr } from "../core/config/load-options.ts";
 
 const ACTIONS = ["debug", "edit", "get", "list", "set", "unset"] as const;
 type Action = (typeof ACTIONS)[number];

@@ -6,29 +6,32 @@
  * Dependencies are followed by the resolver (resolution/, or `deps.resolve` in tests); with
  * `--no-deps`, only the named requirements are downloaded.
  */
+import { CliError } from "../core/cli-error.ts";
 import { mkdir, stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import { canonicalizeName, parseDistributionFilename, type NormalizedName } from "@wheelhouse/packaging";
 import { filenameFromUrl } from "@wheelhouse/simple-index";
-import type { CommandContext } from "../cli-options.ts";
-import type { Candidate, DistFile } from "../core-types.ts";
-import type { InspectedEnvironment } from "../environment/inspect-python.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { findTarget, openSession, type CommandTarget, type IndexCommandDeps } from "../index/command-support.ts";
-import { formatSize } from "../index/cache-admin.ts";
-import { HashMismatch, HttpError, NetworkError, type HashMismatchItem } from "../index/errors.ts";
-import { toDistFile } from "../index/index-client.ts";
-import type { IndexSession } from "../index/index-session.ts";
-import type { PackageFinder } from "../index/package-finder.ts";
-import { RequirementsFileError, type RequirementLine } from "../requirements/index.ts";
-import { allowedCandidates } from "../resolver/allowed-candidates.ts";
-import { reportFailure } from "../resolution/failure-message.ts";
-import { fileForHashes } from "../resolution/hash-checking.ts";
-import { limiter } from "../resolution/limit.ts";
-import { readRequirements, type ReadRequirements } from "../resolution/read-requirements.ts";
-import { saveArchive, savedLine } from "../resolution/save-archive.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import type { Candidate, DistFile } from "../core/types.ts";
+import type { InspectedEnvironment } from "../core/environment/inspect-python.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { findTarget, openSession, type CommandTarget, type IndexCommandDeps } from "../pipeline/command-session.ts";
+import { formatSize } from "../core/cache/cache-admin.ts";
+import { HashMismatch, type HashMismatchItem } from "../core/hashes/hash-mismatch.ts";
+import { HttpError, NetworkError } from "../core/net/errors.ts";
+import { toDistFile } from "../core/index/index-client.ts";
+import type { IndexSession } from "../core/index/index-session.ts";
+import type { PackageFinder } from "../core/finder/package-finder.ts";
+import { InvalidRequirements } from "../core/requirements/requirements-files.ts";
+import { type RequirementLine } from "@wheelhouse/packaging";
+import { allowedCandidates } from "../core/resolver/allowed-candidates.ts";
+import { reportFailure } from "../ui/failure-message.ts";
+import { fileForHashes } from "../pipeline/hash-checking.ts";
+import { limiter } from "../core/concurrency/limit.ts";
+import { readRequirements, type ReadRequirements } from "../pipeline/read-requirements.ts";
+import { saveArchive, savedLine } from "../pipeline/save-archive.ts";
 import { progressFor } from "../ui/progress.ts";
-import { resolveRequirements } from "../resolution/resolve-requirements.ts";
+import { resolveRequirements } from "../pipeline/resolve-requirements.ts";
 
 /** Downloads run at most this many at a time. */
 const CONCURRENCY = 8;
@@ -56,7 +59,7 @@ interface Item {
   announce?: boolean;
 }
 
-class DownloadError extends Error {}
+class DownloadError extends CliError {}
 
 export async function run(ctx: CommandContext, deps: DownloadDeps = {}): Promise<number> {
   const error = (message: string): number => {
@@ -67,7 +70,7 @@ export async function run(ctx: CommandContext, deps: DownloadDeps = {}): Promise
   try {
     read = await readRequirements(ctx);
   } catch (e) {
-    if (e instanceof RequirementsFileError) return error(e.message);
+    if (e instanceof InvalidRequirements) return error(e.message);
     throw e;
   }
   const { requirements: lines, constraints, options } = read;

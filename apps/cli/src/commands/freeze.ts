@@ -6,11 +6,11 @@
  * Python 3.12) unless --all.
  */
 import { canonicalizeName, tryParseVersion } from "@wheelhouse/packaging";
-import type { CommandContext } from "../cli-options.ts";
-import type { InspectedEnvironment } from "../environment/inspect-python.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { editableInfo } from "../installer/editable-vcs.ts";
-import { installedDistributions, type InstalledDistributionDetails } from "../installer/installed-distributions.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import type { InspectedEnvironment } from "../core/environment/inspect-python.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { editableInfo } from "../core/installer/editable-vcs.ts";
+import { installedDistributions, localOnly, type InstalledDistributionDetails } from "../core/installer/installed-distributions.ts";
 
 const STDLIB_PKGS = ["python", "wsgiref", "argparse"];
 
@@ -39,13 +39,6 @@ export async function freezeLines(env: InspectedEnvironment, options: FreezeOpti
 export function devPackages(env: InspectedEnvironment): string[] {
   const [major, minor] = env.info.versionInfo;
   return major === 3 && minor < 12 ? ["pip", "setuptools", "distribute", "wheel"] : ["pip"];
-}
-
-/** pip's `local_only`: in a virtual environment, only what is installed inside it. */
-export function localOnly<T extends { location: string }>(dists: T[], env: InspectedEnvironment, local: boolean): T[] {
-  if (!local || !env.isVirtualEnv) return dists;
-  const prefix = env.info.prefix.endsWith("/") ? env.info.prefix : `${env.info.prefix}/`;
-  return dists.filter((d) => d.location.startsWith(prefix));
 }
 
 /** pip's FrozenRequirement.from_dist, as output lines (comments first). */

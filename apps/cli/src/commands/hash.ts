@@ -3,8 +3,8 @@
  * put in a requirements file for each archive (pip/_internal/commands/hash.py).
  */
 import { resolve } from "node:path";
-import type { CommandContext } from "../cli-options.ts";
-import { hashFile } from "../index/hashing.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { hashFile } from "../core/hashes/hashing.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.args.length === 0) {

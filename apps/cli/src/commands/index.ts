@@ -3,8 +3,8 @@
  * versions the indexes and find-links offer for the target interpreter, newest first.
  */
 import { canonicalizeName, isValidProjectName } from "@wheelhouse/packaging";
-import type { CommandContext } from "../cli-options.ts";
-import { findTarget, openSession, type IndexCommandDeps } from "../index/command-support.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { findTarget, openSession, type IndexCommandDeps } from "../pipeline/command-session.ts";
 
 const ACTIONS = ["versions"] as const;
 

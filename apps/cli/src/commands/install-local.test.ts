@@ -7,9 +7,9 @@ import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { pip, removeDir, run, snapshot, tempDir } from "../installer/test-support.ts";
-import { freshVenv, makeTestWheel, TestIndex, wheelhouse } from "./test-index.ts";
-import { makeTestProject } from "./test-project.ts";
+import { pip, removeDir, run, snapshot, tempDir } from "../../test/installer-support.ts";
+import { freshVenv, makeTestWheel, TestIndex, wheelhouse } from "../../test/test-index.ts";
+import { makeTestProject } from "../../test/test-project.ts";
 
 describe("wheelhouse install of a project directory", () => {
   let index: TestIndex;

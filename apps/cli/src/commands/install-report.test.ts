@@ -7,24 +7,16 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { strToU8, zipSync } from "fflate";
 import { canonicalizeName } from "@wheelhouse/packaging";
-import { pip, removeDir, tempDir } from "../installer/test-support.ts";
-import { freshVenv, makeTestSdist, makeTestWheel, TestIndex, wheelhouse, type Dist } from "./test-index.ts";
-import { makeTestProject } from "./test-project.ts";
+import { buildWheel } from "@wheelhouse/testing";
+import { pip, removeDir, tempDir } from "../../test/installer-support.ts";
+import { freshVenv, makeTestSdist, makeTestWheel, TestIndex, wheelhouse, type Dist } from "../../test/test-index.ts";
+import { makeTestProject } from "../../test/test-project.ts";
 
 /** A wheel whose METADATA is exactly `metadata` (its Name and Version lines first). */
 function wheelWithMetadata(name: string, version: string, metadata: string): Dist {
-  const dist = name.replace(/[-_.]+/g, "_");
-  const info = `${dist}-${version}.dist-info`;
-  const members: Record<string, Uint8Array> = {
-    [`${dist}/__init__.py`]: strToU8(`VERSION = "${version}"\n`),
-    [`${info}/METADATA`]: strToU8(metadata),
-    [`${info}/WHEEL`]: strToU8("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
-  };
-  const record = Object.entries(members).map(([file, data]) => `${file},sha256=${createHash("sha256").update(data).digest("base64url")},${data.length}`);
-  members[`${info}/RECORD`] = strToU8(`${[...record, `${info}/RECORD,,`].join("\n")}\n`);
-  return { name, version, filename: `${dist}-${version}-py3-none-any.whl`, body: Buffer.from(zipSync(members)), metadata };
+  const built = buildWheel({ name, version, metadata });
+  return { name, version, filename: built.filename, body: built.body, metadata };
 }
 
 type Report = { version: string; pip_version: string; install: Record<string, unknown>[]; environment: Record<string, string> };

@@ -7,9 +7,9 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { sha256 } from "../index/test-fixtures.ts";
-import { removeDir, run, tempDir } from "../installer/test-support.ts";
-import { freshVenv, makeTestSdist, makeTestWheel, TestIndex, wheelhouse, type Dist } from "./test-index.ts";
+import { sha256 } from "../../test/index-fixtures.ts";
+import { removeDir, run, tempDir } from "../../test/installer-support.ts";
+import { freshVenv, makeTestSdist, makeTestWheel, TestIndex, wheelhouse, type Dist } from "../../test/test-index.ts";
 
 describe("wheelhouse install", () => {
   let index: TestIndex;

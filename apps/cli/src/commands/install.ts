@@ -3,21 +3,21 @@
  * pip's install: resolve for the target interpreter, keep what is installed unless upgrading,
  * fetch and verify every archive before changing anything, build sdists and project directories
  * (`-e`: PEP 660 editable wheels), install wheels in parallel. The pipeline itself is
- * resolution/install-requirements.ts (builds run it too, for their build requirements).
- * `--report` writes pip's installation report (resolution/installation-report.ts); with
+ * pipeline/install-requirements.ts (builds run it too, for their build requirements).
+ * `--report` writes pip's installation report (pipeline/installation-report.ts); with
  * `--report -` it goes to stdout and the log to stderr, so that stdout is JSON alone.
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { CommandContext } from "../cli-options.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { openSession } from "../index/command-support.ts";
-import { failWith, reportFailure } from "../resolution/failure-message.ts";
-import { installRequirements } from "../resolution/install-requirements.ts";
-import { formatReport, installationReport, writeReportFile } from "../resolution/installation-report.ts";
-import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../resolution/page-prefetch.ts";
-import { readAheadWhileInspecting } from "../resolution/read-ahead.ts";
-import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { openSession } from "../pipeline/command-session.ts";
+import { failWith, reportFailure } from "../ui/failure-message.ts";
+import { installRequirements } from "../pipeline/install-requirements.ts";
+import { formatReport, installationReport, writeReportFile } from "../pipeline/installation-report.ts";
+import { prefetchRememberedPages, rememberPages, type PrefetchKey } from "../pipeline/page-prefetch.ts";
+import { readAheadWhileInspecting } from "../pipeline/read-ahead.ts";
+import { readRequirementsOrReport } from "../pipeline/read-requirements.ts";
 import { commandProgress, commandReporter } from "../ui/command-reporter.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {

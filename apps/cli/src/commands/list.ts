@@ -4,16 +4,15 @@
  * --outdated and --uptodate ask the index (through `ctx.latestVersion` when a test gives one).
  */
 import { canonicalizeName, compareVersions, type NormalizedName } from "@wheelhouse/packaging";
-import type { CommandContext } from "../cli-options.ts";
-import type { InspectedEnvironment } from "../environment/inspect-python.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { activeDependencies, displayVersion } from "../installer/dependencies.ts";
-import { installedDistributions, type InstalledDistributionDetails } from "../installer/installed-distributions.ts";
-import { openSession } from "../index/command-support.ts";
-import type { IndexSession } from "../index/index-session.ts";
-import { limiter } from "../resolution/limit.ts";
-import { latestVersionFrom } from "../resolution/latest-version.ts";
-import { localOnly } from "./freeze.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import type { InspectedEnvironment } from "../core/environment/inspect-python.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { activeDependencies, displayVersion } from "../core/installer/dependencies.ts";
+import { installedDistributions, localOnly, type InstalledDistributionDetails } from "../core/installer/installed-distributions.ts";
+import { openSession } from "../pipeline/command-session.ts";
+import type { IndexSession } from "../core/index/index-session.ts";
+import { limiter } from "../core/concurrency/limit.ts";
+import { latestVersionFrom } from "../core/finder/latest-version.ts";
 import { tabulate } from "../ui/tabulate.ts";
 
 export interface LatestVersion {

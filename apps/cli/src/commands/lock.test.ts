@@ -5,9 +5,9 @@ import { execFileSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { sha256 } from "../index/test-fixtures.ts";
-import { pip, removeDir, tempDir } from "../installer/test-support.ts";
-import { freshVenv, makeTestWheel, TestIndex, wheelhouse, type Dist } from "./test-index.ts";
+import { sha256 } from "../../test/index-fixtures.ts";
+import { pip, removeDir, tempDir } from "../../test/installer-support.ts";
+import { freshVenv, makeTestWheel, TestIndex, wheelhouse, type Dist } from "../../test/test-index.ts";
 
 describe("wheelhouse lock", () => {
   let index: TestIndex;

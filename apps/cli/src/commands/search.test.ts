@@ -5,11 +5,11 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { canonicalizeName } from "@wheelhouse/packaging";
-import { NotAWheelhouseIndex, registryApiRoot } from "../index/registry-api.ts";
-import { removeDir, tempDir } from "../installer/test-support.ts";
-import { formatHits } from "../search/format-hits.ts";
-import type { SearchHit } from "../search/search-client.ts";
-import { wheelhouse } from "./test-index.ts";
+import { NotAWheelhouseIndex, registryApiRoot } from "../core/index/registry-api.ts";
+import { removeDir, tempDir } from "../../test/installer-support.ts";
+import { formatHits } from "../features/search/format-hits.ts";
+import type { SearchHit } from "../features/search/search-client.ts";
+import { wheelhouse } from "../../test/test-index.ts";
 
 describe("registryApiRoot", () => {
   test("the index URL without its simple/ segment, userinfo kept", () => {

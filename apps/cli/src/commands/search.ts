@@ -1,19 +1,19 @@
 /**
  * `wheelhouse search TERM... [-i URL]` — `pip search` against a Wheelhouse registry: the index
- * URL's registry is asked (`{root}api/search`, see search/search-client.ts) for projects whose
+ * URL's registry is asked (`{root}api/search`, see features/search/search-client.ts) for projects whose
  * name or summary match every term, best match first, printed as pip printed them, with what the
  * target interpreter has installed marked. Exit status as pip's: 0 with hits, 23 without
  * (NO_MATCHES_FOUND), 1 on an error.
  */
 import type { NormalizedName } from "@wheelhouse/packaging";
-import type { CommandContext } from "../cli-options.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { openSession } from "../index/command-support.ts";
-import { HttpError, NetworkError } from "../index/errors.ts";
-import { NotAWheelhouseIndex } from "../index/registry-api.ts";
-import { installedDistributions } from "../installer/installed-distributions.ts";
-import { formatHits } from "../search/format-hits.ts";
-import { searchIndex, SearchFailed } from "../search/search-client.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { openSession } from "../pipeline/command-session.ts";
+import { HttpError, NetworkError } from "../core/net/errors.ts";
+import { NotAWheelhouseIndex } from "../core/index/registry-api.ts";
+import { installedDistributions } from "../core/installer/installed-distributions.ts";
+import { formatHits } from "../features/search/format-hits.ts";
+import { searchIndex, SearchFailed } from "../features/search/search-client.ts";
 import type { ProgressStream } from "../ui/progress.ts";
 
 /** pip's status when a search finds nothing. */

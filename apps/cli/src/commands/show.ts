@@ -4,11 +4,11 @@
  * Classifiers, Entry-points, Project-URLs; -f: Files).
  */
 import { canonicalizeName } from "@wheelhouse/packaging";
-import type { CommandContext } from "../cli-options.ts";
-import type { InspectedEnvironment } from "../environment/inspect-python.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { activeDependencies, displayVersion } from "../installer/dependencies.ts";
-import { declaredFiles, distributionEntryPoints, installedDistributions } from "../installer/installed-distributions.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import type { InspectedEnvironment } from "../core/environment/inspect-python.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { activeDependencies, displayVersion } from "../core/installer/dependencies.ts";
+import { declaredFiles, distributionEntryPoints, installedDistributions } from "../core/installer/installed-distributions.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.args.length === 0) {

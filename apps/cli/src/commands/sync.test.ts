@@ -6,8 +6,8 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { removeDir, snapshot, tempDir } from "../installer/test-support.ts";
-import { freshVenv, makeTestWheel, TestIndex, wheelhouse } from "./test-index.ts";
+import { removeDir, snapshot, tempDir } from "../../test/installer-support.ts";
+import { freshVenv, makeTestWheel, TestIndex, wheelhouse } from "../../test/test-index.ts";
 
 describe("wheelhouse sync", () => {
   let index: TestIndex;

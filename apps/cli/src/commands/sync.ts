@@ -1,7 +1,7 @@
 /**
  * `wheelhouse sync [FILE...]` — pip-tools' pip-sync: make the environment hold exactly what the
  * requirements files list (default `requirements.txt` in the current directory). What changes is
- * decided by sync/plan-sync.ts; then, in one transaction, the listed packages that are missing or
+ * decided by features/sync/plan-sync.ts; then, in one transaction, the listed packages that are missing or
  * at another version are installed (through the install pipeline, with --no-deps: the files are
  * the complete set) and the unlisted ones taken out. An interrupted sync is undone by the next run,
  * so the environment is the one before it or the one after it.
@@ -14,24 +14,23 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { CommandContext } from "../cli-options.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { openSession } from "../index/command-support.ts";
-import { UninstallationError } from "../installer/errors.ts";
-import { installedDistributions } from "../installer/installed-distributions.ts";
-import { recoverTransactions } from "../installer/transaction.ts";
-import { uninstallationPaths } from "../installer/uninstall.ts";
-import { reportFailure } from "../resolution/failure-message.ts";
-import { formatHashErrors, hashCheckingEnabled, describeLine } from "../resolution/hash-checking.ts";
-import { installRequirements, type Reporter } from "../resolution/install-requirements.ts";
-import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
-import { IncompatibleRequirements, mergeRequirements, planSync } from "../sync/plan-sync.ts";
-import { planLines } from "../sync/plan-lines.ts";
-import { removeFiles } from "../sync/remove-files.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { openSession } from "../pipeline/command-session.ts";
+import { UninstallationError } from "../core/installer/errors.ts";
+import { installedDistributions, localOnly } from "../core/installer/installed-distributions.ts";
+import { recoverTransactions } from "../core/installer/transaction.ts";
+import { uninstallationPaths } from "../core/installer/uninstall.ts";
+import { reportFailure } from "../ui/failure-message.ts";
+import { formatHashErrors, hashCheckingEnabled, describeLine } from "../pipeline/hash-checking.ts";
+import { installRequirements, type Reporter } from "../pipeline/install-requirements.ts";
+import { readRequirementsOrReport } from "../pipeline/read-requirements.ts";
+import { IncompatibleRequirements, mergeRequirements, planSync } from "../features/sync/plan-sync.ts";
+import { planLines } from "../features/sync/plan-lines.ts";
+import { removeFiles } from "../features/sync/remove-files.ts";
 import { askYesNo } from "../ui/ask-yes-no.ts";
 import { progressFor } from "../ui/progress.ts";
-import { checkInstalled } from "./check.ts";
-import { localOnly } from "./freeze.ts";
+import { checkInstalled } from "../core/installer/check-installed.ts";
 
 export const DEFAULT_REQUIREMENTS_FILE = "requirements.txt";
 

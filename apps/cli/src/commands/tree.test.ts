@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { inspectPython } from "../environment/inspect-python.ts";
-import { installWheels } from "../installer/install-wheel.ts";
-import { makeVenv, makeWheel, removeDir, tempDir } from "../installer/test-support.ts";
-import { wheelhouse } from "./test-index.ts";
+import { inspectPython } from "../core/environment/inspect-python.ts";
+import { installWheels } from "../core/installer/install-wheel.ts";
+import { makeVenv, makeWheel, removeDir, tempDir } from "../../test/installer-support.ts";
+import { wheelhouse } from "../../test/test-index.ts";
 
 describe("wheelhouse tree", () => {
   let dir: string;

@@ -7,12 +7,12 @@
  * pipdeptree's default.
  */
 import { canonicalizeName, type NormalizedName } from "@wheelhouse/packaging";
-import type { CommandContext } from "../cli-options.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { installedDistributions } from "../installer/installed-distributions.ts";
-import { DependencyGraph } from "../tree/dependency-graph.ts";
-import { buildForest } from "../tree/forest.ts";
-import { renderJson, renderText, warningsText } from "../tree/render.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { installedDistributions } from "../core/installer/installed-distributions.ts";
+import { DependencyGraph } from "../features/tree/dependency-graph.ts";
+import { buildForest } from "../features/tree/forest.ts";
+import { renderJson, renderText, warningsText } from "../features/tree/render.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.options;

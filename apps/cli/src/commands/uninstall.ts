@@ -4,12 +4,12 @@
  */
 import path from "node:path";
 import { canonicalizeName } from "@wheelhouse/packaging";
-import type { CommandContext } from "../cli-options.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { UninstallationError } from "../installer/errors.ts";
-import { findInstalledDistribution } from "../installer/installed-distributions.ts";
-import { uninstallDistribution, uninstallationPaths } from "../installer/uninstall.ts";
-import { parseRequirementArgs, parseRequirementsFile } from "../requirements/index.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { UninstallationError } from "../core/installer/errors.ts";
+import { findInstalledDistribution } from "../core/installer/installed-distributions.ts";
+import { uninstallDistribution, uninstallationPaths } from "../core/installer/uninstall.ts";
+import { parseRequirementArgs, parseRequirementsFile } from "../core/requirements/requirements-files.ts";
 import { askYesNo } from "../ui/ask-yes-no.ts";
 
 export interface UninstallContext extends CommandContext {

@@ -4,30 +4,31 @@
  * - the repository from `--repository-url` / `TWINE_REPOSITORY_URL`, or a named section of
  *   ~/.pypirc (`--repository` / `TWINE_REPOSITORY`, default `pypi`) that sets `repository`;
  *   unlike twine there is no implicit upload.pypi.org;
- * - credentials as upload/upload-credentials.ts describes;
+ * - credentials as features/upload/upload-credentials.ts describes;
  * - every file read first (metadata, sha256, BLAKE2b-256), then uploaded one by one, wheels first;
  * - `--skip-existing`: files the repository already lists, or refuses as existing, are skipped.
  * Exit status: 0 when every file was uploaded or skipped, 1 on the first failure, 2 for usage.
  */
+import { CliError } from "../core/cli-error.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { keyringBackend, netrcPath, redactUrl, redactUrlsInText, removeAuthFromUrl, type BasicCredentials } from "../auth/index.ts";
-import type { CommandContext } from "../cli-options.ts";
-import type { Options } from "../config/options.ts";
-import { DistributionNotFound, findDists } from "../upload/find-dists.ts";
-import { InvalidDistribution, readPackageFile, type PackageFile } from "../upload/package-file.ts";
-import { canPrompt, prompt } from "../upload/prompt.ts";
-import { InvalidPypirc, readPypirc, repositoryConfig, type RepositoryConfig } from "../upload/pypirc.ts";
-import { Repository, UploadNetworkError } from "../upload/repository.ts";
-import { appearsToExist, failureMessage, redirectMessage } from "../upload/upload-answer.ts";
-import { resolveCredentials } from "../upload/upload-credentials.ts";
+import { keyringBackend, netrcPath, redactUrl, redactUrlsInText, removeAuthFromUrl, type BasicCredentials } from "../core/auth/index.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import type { Options } from "../core/config/options.ts";
+import { DistributionNotFound, findDists } from "../features/upload/find-dists.ts";
+import { InvalidDistribution, readPackageFile, type PackageFile } from "../features/upload/package-file.ts";
+import { canPrompt, prompt } from "../features/upload/prompt.ts";
+import { InvalidPypirc, readPypirc, repositoryConfig, type RepositoryConfig } from "../features/upload/pypirc.ts";
+import { Repository, UploadNetworkError } from "../features/upload/repository.ts";
+import { appearsToExist, failureMessage, redirectMessage } from "../features/upload/upload-answer.ts";
+import { resolveCredentials } from "../features/upload/upload-credentials.ts";
 
 const SUCCESS = 0;
 const ERROR = 1;
 const USAGE_ERROR = 2;
 
 /** A problem that stops the upload: printed as one `ERROR:` message, exit status 1. */
-class UploadFailed extends Error {
+class UploadFailed extends CliError {
   override name = "UploadFailed";
 }
 

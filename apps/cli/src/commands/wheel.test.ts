@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { removeDir, run, tempDir } from "../installer/test-support.ts";
-import { freshVenv, makeTestSdist, makeTestWheel, TestIndex, wheelhouse } from "./test-index.ts";
+import { removeDir, run, tempDir } from "../../test/installer-support.ts";
+import { freshVenv, makeTestSdist, makeTestWheel, TestIndex, wheelhouse } from "../../test/test-index.ts";
 
 describe("wheelhouse wheel", () => {
   let index: TestIndex;

@@ -5,21 +5,22 @@
  * fetched through the download cache and saved, sdists built through PEP 517 (with build
  * isolation unless `--no-build-isolation`). DIR then serves `pip install --no-index --find-links DIR`.
  *
- * It is the install pipeline (resolution/install-requirements.ts) up to the install. As in pip, a
+ * It is the install pipeline (pipeline/install-requirements.ts) up to the install. As in pip, a
  * failed build does not stop the others; the run then ends with "Failed to build one or more
  * wheels" and status 1.
  */
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import type { CommandContext } from "../cli-options.ts";
-import { targetEnvironment } from "../environment/target-environment.ts";
-import { openSession } from "../index/command-support.ts";
-import { hashFile } from "../index/hashing.ts";
-import type { IndexSession } from "../index/index-session.ts";
-import { failureMessage, failWith, reportFailure } from "../resolution/failure-message.ts";
-import { prepareRequirements, type Planned, type PreparedRun, type Reporter } from "../resolution/install-requirements.ts";
-import { readRequirementsOrReport } from "../resolution/read-requirements.ts";
-import { saveArchive, savedLine } from "../resolution/save-archive.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import { targetEnvironment } from "../core/environment/target-environment.ts";
+import { openSession } from "../pipeline/command-session.ts";
+import { hashFile } from "../core/hashes/hashing.ts";
+import type { IndexSession } from "../core/index/index-session.ts";
+import { failureMessage, failWith, reportFailure } from "../ui/failure-message.ts";
+import { prepareRequirements, type PreparedRun, type Reporter } from "../pipeline/install-requirements.ts";
+import type { Planned } from "../pipeline/planned.ts";
+import { readRequirementsOrReport } from "../pipeline/read-requirements.ts";
+import { saveArchive, savedLine } from "../pipeline/save-archive.ts";
 import { commandProgress, commandReporter } from "../ui/command-reporter.ts";
 
 export async function run(ctx: CommandContext): Promise<number> {

@@ -4,7 +4,7 @@
  * anything else. Whether there is anyone to ask is the caller's decision.
  */
 import { createInterface } from "node:readline/promises";
-import type { OutputStream } from "../cli-options.ts";
+import type { OutputStream } from "../core/config/cli-options.ts";
 
 /** `out` gets the complaint about an unexpected answer (the question itself goes to the terminal). */
 export async function askYesNo(question: string, out: OutputStream): Promise<boolean> {

@@ -2,8 +2,8 @@
  * Where a resolving command's log goes: pip's INFO lines on stdout (above the progress frame on
  * a terminal), its warnings on stderr; `-q` silences the first, `-qq` the second as well.
  */
-import type { CommandContext } from "../cli-options.ts";
-import type { Reporter } from "../resolution/install-requirements.ts";
+import type { CommandContext } from "../core/config/cli-options.ts";
+import type { Reporter } from "../pipeline/install-requirements.ts";
 import { progressFor, type ProgressRenderer } from "./progress.ts";
 
 export function commandReporter(ctx: Pick<CommandContext, "stdout" | "stderr" | "options">, progress: ProgressRenderer | null): Reporter {

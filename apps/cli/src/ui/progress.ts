@@ -4,8 +4,8 @@
  * library: it is a few ANSI sequences (cursor up, erase line), and the output on a pipe must stay
  * exactly what it is without it — `progressFor` returns null there, and with -q.
  */
-import { formatSize } from "../index/cache-admin.ts";
-import type { DownloadProgress } from "../index/downloader.ts";
+import { formatSize } from "../core/cache/cache-admin.ts";
+import type { DownloadProgress } from "../core/index/downloader.ts";
 
 /** What the renderer writes to: process.stdout, or a fake one in tests. */
 export interface ProgressStream {
