@@ -91,13 +91,16 @@ export async function benchInstall(): Promise<void> {
     const m = Object.fromEntries(kinds.map((k) => [k, median(samples[k])])) as Record<(typeof kinds)[number], number>;
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     console.log(
-      `install 30 packages, cold cache: wheelhouse ${ms(m.whCold)}, pip --no-compile ${ms(m.pipCold)}: ${formatRatio(m.pipCold / m.whCold)}x faster (target ≥ 3)`,
+      `install 30 packages, cold cache: wheelhouse ${ms(m.whCold)}, pip --no-compile ${ms(m.pipCold)}: ` +
+        `${formatRatio(m.pipCold / m.whCold)}x faster (target ≥ 3)`,
     );
     console.log(
-      `install 30 packages, warm cache: wheelhouse ${ms(m.whWarm)}, pip --no-compile ${ms(m.pipWarm)}: ${formatRatio(m.pipWarm / m.whWarm)}x faster (target ≥ 10)`,
+      `install 30 packages, warm cache: wheelhouse ${ms(m.whWarm)}, pip --no-compile ${ms(m.pipWarm)}: ` +
+        `${formatRatio(m.pipWarm / m.whWarm)}x faster (target ≥ 10)`,
     );
     console.log(
-      `resolution alone (--dry-run, backtracking), cold: wheelhouse ${ms(m.whResolve)}, pip ${ms(m.pipResolve)}: ${formatRatio(m.pipResolve / m.whResolve)}x faster`,
+      `resolution alone (--dry-run, backtracking), cold: ` +
+        `wheelhouse ${ms(m.whResolve)}, pip ${ms(m.pipResolve)}: ${formatRatio(m.pipResolve / m.whResolve)}x faster`,
     );
     console.log(`(each run, ms: ${kinds.map((k) => `${k} ${samples[k].map((v) => v.toFixed(0)).join("/")}`).join(", ")})`);
   } finally {

@@ -22,7 +22,8 @@ export async function benchMirrorPage(): Promise<void> {
       const hostedRps = await rps(hosted, { accept });
       const mirrorRps = await rps(mirrored, { accept });
       console.log(
-        `mirror page ${label} (${FILES} files, cached, ${CONNECTIONS} connections): mirror ${mirrorRps.toFixed(0)} req/s, hosted ${hostedRps.toFixed(0)} req/s, ratio ${formatRatio(mirrorRps / hostedRps)}`,
+        `mirror page ${label} (${FILES} files, cached, ${CONNECTIONS} connections): ` +
+          `mirror ${mirrorRps.toFixed(0)} req/s, hosted ${hostedRps.toFixed(0)} req/s, ratio ${formatRatio(mirrorRps / hostedRps)}`,
       );
     }
   } finally {

@@ -26,7 +26,8 @@ export async function benchSimplePage(): Promise<void> {
         const registryRps = await rps(pageUrl, { accept });
         console.log(
           `simple page ${label} (${FILES} files, ${(body.length / 1024).toFixed(0)} KiB, ${CONNECTIONS} connections): ` +
-            `registry ${registryRps.toFixed(0)} req/s, static server ${staticRps.toFixed(0)} req/s, ratio ${formatRatio(registryRps / staticRps)} (target ≥ 0.50)`,
+            `registry ${registryRps.toFixed(0)} req/s, static server ${staticRps.toFixed(0)} req/s, ` +
+            `ratio ${formatRatio(registryRps / staticRps)} (target ≥ 0.50)`,
         );
       } finally {
         await reference.close();

@@ -146,7 +146,8 @@ export async function benchSync(): Promise<void> {
 
     const mb = bytes / 1e6;
     const line = (what: string, ms: number) =>
-      `  ${what.padEnd(34)} ${(count / (ms / 1000)).toFixed(0).padStart(6)} files/s  ${(mb / (ms / 1000)).toFixed(1).padStart(7)} MB/s  (${(ms / 1000).toFixed(2)} s)`;
+      `  ${what.padEnd(34)} ${(count / (ms / 1000)).toFixed(0).padStart(6)} files/s  ` +
+      `${(mb / (ms / 1000)).toFixed(1).padStart(7)} MB/s  (${(ms / 1000).toFixed(2)} s)`;
     console.log(`sync: ${count} files, ${mb.toFixed(1)} MB, ${CONCURRENCY} at a time, from a local static upstream`);
     console.log(line("plain parallel download (reference)", plainMs));
     console.log(line("mirror sync (pages, verify, store)", syncMs));

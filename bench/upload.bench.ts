@@ -72,11 +72,13 @@ export async function benchUpload(): Promise<void> {
 
     const mib = size / 1024 ** 2;
     console.log(
-      `upload ${mib.toFixed(0)} MiB: ${(mib / (uploadMs / 1000)).toFixed(0)} MiB/s through the registry (hashing sha256+md5+blake2b, archive checks, commit), ` +
+      `upload ${mib.toFixed(0)} MiB: ${(mib / (uploadMs / 1000)).toFixed(0)} MiB/s through the registry ` +
+        `(hashing sha256+md5+blake2b, archive checks, commit), ` +
         `${(mib / (bareMs / 1000)).toFixed(0)} MiB/s bare stream copy; throughput ratio ${formatRatio(bareMs / uploadMs)}`,
     );
     console.log(
-      `upload ${mib.toFixed(0)} MiB: registry RSS baseline ${(baseline / 1024 ** 2).toFixed(0)} MiB, peak ${(peak / 1024 ** 2).toFixed(0)} MiB, growth ${((peak - baseline) / 1024 ** 2).toFixed(1)} MiB (target < 100 MB)`,
+      `upload ${mib.toFixed(0)} MiB: registry RSS baseline ${(baseline / 1024 ** 2).toFixed(0)} MiB, peak ${(peak / 1024 ** 2).toFixed(0)} MiB, ` +
+        `growth ${((peak - baseline) / 1024 ** 2).toFixed(1)} MiB (target < 100 MB)`,
     );
   } finally {
     await registry.stop();

@@ -154,6 +154,12 @@ export function checkBoundaries(root: string, layers: readonly Layer[] = LAYERS)
       }
       if (from && from.kind !== "tests" && !isTestCode(file) && isTestCode(target))
         violations.push({ file: rel, rule: "production-imports-test-code", detail: specifier });
+      const targetRel = relative(root, target);
+      for (const layer of isTestCode(file) ? [] : layers) {
+        if (!rel.startsWith(layer.files) || rel === layer.unless) continue;
+        const below = layer.mayNotImport.find((dir) => targetRel.startsWith(dir));
+        if (below) violations.push({ file: rel, rule: "layer", detail: `${layer.files} may not import ${below} (${specifier})` });
+      }
       edges.push(target);
     }
     graph.set(file, edges);

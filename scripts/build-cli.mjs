@@ -50,6 +50,7 @@ const [, bundle] = await Promise.all([
 ]);
 // The launcher reads the bundle as latin1, which is right for ASCII only (esbuild escapes
 // everything else in code; comments, which could hold it, are gone).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, on purpose
 if (/[^\x00-\x7f]/.test(await readFile(`${dist}/bundle/wheelhouse.cjs`, "latin1"))) throw new Error("apps/cli/dist/bundle/wheelhouse.cjs is not ASCII");
 // What went into the bundle, as esbuild saw it: never a test, a test helper (apps/cli/test/) or a
 // devDependency of the CLI (command-table.ts names each command module, so nothing else is pulled in).

@@ -229,7 +229,8 @@ describe("import and the JSON API", () => {
     };
     await assert.rejects(importAdvisories({ db: registry.running.db }, { path: await writeDir(files), actor: SERVER }), {
       message:
-        'Advisory import refused, nothing was imported: nested/GHSA-e2e5-gggg-hhhh.json: affected[0].ranges[0].events[1].fixed: "1.0 final" is not a PEP 440 version',
+        "Advisory import refused, nothing was imported: " +
+        'nested/GHSA-e2e5-gggg-hhhh.json: affected[0].ranges[0].events[1].fixed: "1.0 final" is not a PEP 440 version',
     });
     const response = await importZip(zipOf({ ...files, "nested/GHSA-e2e5-gggg-hhhh.json": '{"id": "GHSA-e2e5-gggg-hhhh", ' }));
     assert.equal(response.status, 400);
@@ -325,7 +326,8 @@ describe("download policies", () => {
     const refused = await fetch(fileUrl("main", v1));
     assert.equal(refused.status, 403);
     const message =
-      "Download of vuln_lib-1.0-py3-none-any.whl refused by index 'main' policy: known vulnerabilities GHSA-e2e1-aaaa-bbbb (CVE-2024-0001) severity high; fixed in 1.2.5, 2.0.4";
+      "Download of vuln_lib-1.0-py3-none-any.whl refused by index 'main' policy: " +
+      "known vulnerabilities GHSA-e2e1-aaaa-bbbb (CVE-2024-0001) severity high; fixed in 1.2.5, 2.0.4";
     assert.equal((await refused.text()).trim(), message);
     assert.equal(refused.headers.get("cache-control"), "no-store");
     assert.equal((await fetch(fileUrl("main", v1), { headers: { accept: "application/json" } }).then((r) => r.json())).detail, message);

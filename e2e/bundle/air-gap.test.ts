@@ -258,7 +258,8 @@ test("a bundle whose wheel has a ../../evil.py member is refused whole, naming t
   await assertRefusedWhole(
     "evil-member",
     payload,
-    `Invalid bundle: files/${wheelFilename(evil)} is refused, as an upload of it would be (Invalid distribution file: member name "../../evil.py" contains a ".." segment); nothing was imported.`,
+    `Invalid bundle: files/${wheelFilename(evil)} is refused, as an upload of it would be ` +
+      `(Invalid distribution file: member name "../../evil.py" contains a ".." segment); nothing was imported.`,
   );
 });
 
@@ -272,7 +273,8 @@ test("a bundle that files requests-99.0.tar.gz under another project is refused 
   await assertRefusedWhole(
     "other-project",
     payload,
-    `Invalid bundle: files/requests-99.0.tar.gz is refused, as an upload of it would be (The filename 'requests-99.0.tar.gz' does not match the project '${fine.name}' version '1.1' of the upload); nothing was imported.`,
+    `Invalid bundle: files/requests-99.0.tar.gz is refused, as an upload of it would be ` +
+      `(The filename 'requests-99.0.tar.gz' does not match the project '${fine.name}' version '1.1' of the upload); nothing was imported.`,
   );
   assert.equal((await fetch(`${b.url}/other-project/simple/requests/`)).status, 404);
 });
@@ -284,7 +286,9 @@ test("a bundle with a symlink member is refused whole", TIMEOUT, async () => {
   await assertRefusedWhole(
     "symlink-member",
     await packBundle([{ project: linky, filename: wheelFilename(linky), bytes: wheel }]),
-    `Invalid bundle: files/${wheelFilename(linky)} is refused, as an upload of it would be (Invalid distribution file: member "${dist}/passwd" is a symbolic link; a distribution may hold only regular files and directories); nothing was imported.`,
+    `Invalid bundle: files/${wheelFilename(linky)} is refused, as an upload of it would be ` +
+      `(Invalid distribution file: member "${dist}/passwd" is a symbolic link; ` +
+      `a distribution may hold only regular files and directories); nothing was imported.`,
   );
 });
 

@@ -89,7 +89,12 @@ after(async () => {
 });
 
 interface JsonAudit {
-  dependencies: { name: string; version?: string; vulns?: { id: string; aliases: string[]; summary: string; fix_versions: string[] }[]; skip_reason?: string }[];
+  dependencies: {
+    name: string;
+    version?: string;
+    vulns?: { id: string; aliases: string[]; summary: string; fix_versions: string[] }[];
+    skip_reason?: string;
+  }[];
   fixes: { name: string; old_version?: string; new_version?: string; skip_reason?: string }[];
 }
 
@@ -107,7 +112,17 @@ function assertJson(stdout: string): void {
   assert.deepEqual(byName.get(vuln), {
     name: vuln,
     version: "1.0",
-    vulns: [{ id: ADVISORY, fix_versions: ["1.1"], aliases: [CVE], summary: `Remote code execution in ${vuln}`, description: "A test advisory.", severity: "high", link: `https://github.com/advisories/${ADVISORY}` }],
+    vulns: [
+      {
+        id: ADVISORY,
+        fix_versions: ["1.1"],
+        aliases: [CVE],
+        summary: `Remote code execution in ${vuln}`,
+        description: "A test advisory.",
+        severity: "high",
+        link: `https://github.com/advisories/${ADVISORY}`,
+      },
+    ],
   });
   assert.deepEqual(byName.get(clean), { name: clean, version: "1.0", vulns: [] });
   // pip itself is audited too (the registry has no advisory for it).
@@ -142,7 +157,10 @@ test("a venv wheelhouse populated: the same finding; --fix upgrades to the fixed
   assert.match(fixed.stdout, /^No known vulnerabilities remain$/m);
   const site = (await readdir(join(ourVenv.dir, "lib"))).find((d) => d.startsWith("python"))!;
   const distInfos = (await readdir(join(ourVenv.dir, "lib", site, "site-packages"))).filter((d) => d.startsWith(vuln.replace(/-/g, "_")));
-  assert.deepEqual(distInfos.filter((d) => d.endsWith(".dist-info")), [`${vuln.replace(/-/g, "_")}-1.1.dist-info`]);
+  assert.deepEqual(
+    distInfos.filter((d) => d.endsWith(".dist-info")),
+    [`${vuln.replace(/-/g, "_")}-1.1.dist-info`],
+  );
 
   const again = await audit(["--python", ourVenv.python, "--index-url", simple()]);
   assert.equal(again.code, 0, describeRun("wheelhouse audit after --fix", again));
@@ -153,7 +171,10 @@ test("a venv wheelhouse populated: the same finding; --fix upgrades to the fixed
 
 test("audit -r a hashed lock file; --fix rewrites the pin and its hashes, and pip installs the result with --require-hashes", TIMEOUT, async () => {
   await writeFile(join(work, "requirements.in"), `${vuln}==1.0\n${clean}\n`);
-  const locked = await wheelhouse(["lock", "--python", ourVenv.python, "--cache-dir", cacheDir, "--index-url", simple(), "--generate-hashes", "-r", "requirements.in", "-o", "lock.txt"], { cwd: work });
+  const locked = await wheelhouse(
+    ["lock", "--python", ourVenv.python, "--cache-dir", cacheDir, "--index-url", simple(), "--generate-hashes", "-r", "requirements.in", "-o", "lock.txt"],
+    { cwd: work },
+  );
   assert.equal(locked.code, 0, describeRun("wheelhouse lock", locked));
   const lock = join(work, "lock.txt");
   const before = await readFile(lock, "utf8");

@@ -42,22 +42,54 @@ function pins(text: string): Record<string, string> {
 
 test("pip chooses the expected 30 versions (the fixture is what we think it is)", TIMEOUT, async () => {
   const report = await makeTempDir("wh-pip-report-");
-  const result = await pip(venv, "install", ["--dry-run", "--ignore-installed", "--report", `${report}/r.json`, "--index-url", `${registry.url}/simple/`, TREE_ROOT]);
+  const result = await pip(venv, "install", [
+    "--dry-run",
+    "--ignore-installed",
+    "--report",
+    `${report}/r.json`,
+    "--index-url",
+    `${registry.url}/simple/`,
+    TREE_ROOT,
+  ]);
   assert.equal(result.code, 0, describeRun("pip --dry-run", result));
   const chosen = JSON.parse(await (await import("node:fs/promises")).readFile(`${report}/r.json`, "utf8"));
-  const byName = Object.fromEntries(chosen.install.map((i: { metadata: { name: string; version: string } }) => [i.metadata.name.toLowerCase().replace(/[-_.]+/g, "-"), i.metadata.version]));
+  const byName = Object.fromEntries(
+    chosen.install.map((i: { metadata: { name: string; version: string } }) => [i.metadata.name.toLowerCase().replace(/[-_.]+/g, "-"), i.metadata.version]),
+  );
   assert.deepEqual(byName, TREE_EXPECTED);
 });
 
 test("wheelhouse --dry-run picks the same set of name==version as pip", TIMEOUT, async () => {
-  const result = await wheelhouse(["install", "--dry-run", "--python", venv.python, "--cache-dir", cacheDir, "--index-url", `${registry.url}/simple/`, TREE_ROOT]);
+  const result = await wheelhouse([
+    "install",
+    "--dry-run",
+    "--python",
+    venv.python,
+    "--cache-dir",
+    cacheDir,
+    "--index-url",
+    `${registry.url}/simple/`,
+    TREE_ROOT,
+  ]);
   assert.equal(result.code, 0, describeRun("wheelhouse install --dry-run", result));
   const line = result.stdout.split("\n").find((l) => l.startsWith("Would install "));
   assert.ok(line, result.stdout);
-  const chosen = Object.fromEntries(line.slice("Would install ".length).trim().split(/\s+/).map((nv) => {
-    const i = nv.lastIndexOf("-");
-    return [nv.slice(0, i).toLowerCase().replace(/[-_.]+/g, "-"), nv.slice(i + 1)];
-  }));
+  const chosen = Object.fromEntries(
+    line
+      .slice("Would install ".length)
+      .trim()
+      .split(/\s+/)
+      .map((nv) => {
+        const i = nv.lastIndexOf("-");
+        return [
+          nv
+            .slice(0, i)
+            .toLowerCase()
+            .replace(/[-_.]+/g, "-"),
+          nv.slice(i + 1),
+        ];
+      }),
+  );
   assert.deepEqual(chosen, TREE_EXPECTED);
 });
 
@@ -114,7 +146,10 @@ test("a warm install revalidates its pages in one request, and still sees what c
     await uploadWheel(`${registry.url}/legacy/`, uploadToken, { name: "tree-fmt", version: "1.1" });
     requests.length = 0;
     assert.deepEqual(await install(), { ...TREE_EXPECTED, "tree-fmt": "1.1" });
-    assert.deepEqual(requests.filter((r) => r.startsWith("GET /simple/")), ["GET /simple/tree-fmt/"]);
+    assert.deepEqual(
+      requests.filter((r) => r.startsWith("GET /simple/")),
+      ["GET /simple/tree-fmt/"],
+    );
     assert.equal(requests.filter((r) => r.startsWith("POST /simple/-/revalidate")).length, 1);
   } finally {
     registry.running.server.off("request", record);
@@ -132,7 +167,10 @@ test("extras that lead back to each other are read ahead once (the install finis
     await uploadWheel(`${registry.url}/legacy/`, uploadToken, spec);
   }
   const target = await createVenv(await makeTempDir("wh-cli-loop-venv-"));
-  const result = await wheelhouse(["install", "--python", target.python, "--cache-dir", await makeTempDir("wh-cli-loop-cache-"), "--index-url", `${registry.url}/simple/`, "loop-root"], { timeoutMs: 60_000 });
+  const result = await wheelhouse(
+    ["install", "--python", target.python, "--cache-dir", await makeTempDir("wh-cli-loop-cache-"), "--index-url", `${registry.url}/simple/`, "loop-root"],
+    { timeoutMs: 60_000 },
+  );
   assert.equal(result.code, 0, describeRun("wheelhouse install loop-root", result));
   const freeze = await wheelhouse(["freeze", "--python", target.python]);
   assert.deepEqual(pins(freeze.stdout), { "loop-root": "1.0", "loop-a": "1.0", "loop-b": "1.0" });

@@ -24,12 +24,18 @@ let requirements: string;
 async function pipFreeze(): Promise<string[]> {
   const result = await run(venv.python, ["-m", "pip", "freeze", "--disable-pip-version-check"], { env: isolatedPipEnv() });
   assert.equal(result.code, 0, describeRun("pip freeze", result));
-  return result.stdout.split("\n").filter((l) => l.trim() !== "").sort();
+  return result.stdout
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .sort();
 }
 
 async function pipList(): Promise<string[]> {
   const result = await run(venv.python, ["-m", "pip", "list", "--format", "freeze", "--disable-pip-version-check"], { env: isolatedPipEnv() });
-  return result.stdout.split("\n").filter((l) => l !== "").map((l) => l.split("==")[0]!.toLowerCase());
+  return result.stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => l.split("==")[0]!.toLowerCase());
 }
 
 const sync = (...args: string[]) => wheelhouse(["sync", "--python", venv.python, "--cache-dir", cacheDir, "--index-url", `${registry.url}/simple/`, ...args]);
@@ -81,7 +87,10 @@ test("sync removes sync-alpha, upgrades sync-beta, adds sync-gamma: pip freeze e
   assert.equal(result.stderr, "");
 
   assert.deepEqual(await pipFreeze(), ["sync-beta==2.0", "sync-gamma==1.0"]);
-  assert.deepEqual((await pipList()).filter((n) => n === "pip" || n === "setuptools"), toolsBefore);
+  assert.deepEqual(
+    (await pipList()).filter((n) => n === "pip" || n === "setuptools"),
+    toolsBefore,
+  );
   const check = await run(venv.python, ["-m", "pip", "check", "--disable-pip-version-check"], { env: isolatedPipEnv() });
   assert.equal(check.code, 0, describeRun("pip check", check));
   const imported = await run(venv.python, ["-c", "import sync_beta, sync_gamma; print(sync_beta.VERSION)"]);

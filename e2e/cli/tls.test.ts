@@ -27,7 +27,23 @@ async function makeCertificates(where: string): Promise<{ ca: string; key: strin
   await openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Wheelhouse Test CA");
   writeFileSync(join(where, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
   await openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
-  await openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf");
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "ext.cnf",
+  );
   return { ca: join(where, "ca.pem"), key: join(where, "server.key"), cert: join(where, "server.pem") };
 }
 
@@ -84,7 +100,7 @@ test("the processes the installer starts see NODE_EXTRA_CA_CERTS as it was set",
   // `config edit` runs $EDITOR: here a shell that writes down the variable it was given.
   const seen = join(dir, "seen.txt");
   const env = isolatedPipEnv({ NODE_EXTRA_CA_CERTS: caFile, EDITOR: `sh -c 'printf "%s|%s" "$NODE_EXTRA_CA_CERTS" "$WHEELHOUSE_EXTRA_CA_CERTS" > ${seen}'` });
-  delete env["PIP_CONFIG_FILE"]; // (else there is no file to edit)
+  delete env.PIP_CONFIG_FILE; // (else there is no file to edit)
   const result = await wheelhouse(["config", "edit"], { env });
   assert.equal(result.code, 0, result.stderr);
   // (And the launcher handed the file over rather than let Node parse it at start-up.)

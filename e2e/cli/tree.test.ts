@@ -76,45 +76,73 @@ test("a diamond wheelhouse installed: dia-base under both sides; reversed, neede
 
   const json = await tree(venv, "--format", "json", "-p", "dia-top", "--depth", "1");
   assert.equal(json.code, 0, describeRun("wheelhouse tree --format json", json));
-  const [top] = JSON.parse(json.stdout) as { key: string; required_version: string; dependencies: { key: string; required_version: string; dependencies: unknown[] }[] }[];
+  const [top] = JSON.parse(json.stdout) as {
+    key: string;
+    required_version: string;
+    dependencies: { key: string; required_version: string; dependencies: unknown[] }[];
+  }[];
   assert.equal(top!.key, "dia-top");
-  assert.deepEqual(top!.dependencies.map((d) => [d.key, d.required_version, d.dependencies.length]), [["dia-left", ">=1.0", 0], ["dia-right", "Any", 0]]);
-});
-
-test("the tree of an environment pip populated: pip's own distributions are roots, the edges are pip show's; a missing dependency is flagged", TIMEOUT, async () => {
-  const venv = await createVenv(await makeTempDir("wh-tree-pip-venv-"));
-  const installed = await pip(venv, "install", ["--index-url", `${registry.url}/simple/`, "dia-top"]);
-  assert.equal(installed.code, 0, describeRun("pip install", installed));
-
-  const whole = await tree(venv);
-  assert.equal(whole.code, 0, describeRun("wheelhouse tree", whole));
-  assert.ok(whole.stdout.includes(DIAMOND_TEXT), whole.stdout);
-  const roots = whole.stdout.split("\n").filter((l) => l !== "" && !l.startsWith(" ")).map((l) => l.split("==")[0]!.toLowerCase());
-  assert.ok(roots.includes("pip"), whole.stdout);
-  assert.ok(!roots.includes("dia-base") && !roots.includes("dia-left"), whole.stdout);
-
-  // Each dia-* package's children are what pip show lists under Requires.
-  const show = await run(venv.python, ["-m", "pip", "show", "--disable-pip-version-check", "dia-top", "dia-left", "dia-right", "dia-base"], { env: isolatedPipEnv() });
-  assert.equal(show.code, 0, describeRun("pip show", show));
-  const requires = Object.fromEntries(
-    show.stdout.split(/^---$/m).map((block) => [/^Name: (.*)$/m.exec(block)![1]!.trim(), /^Requires: (.*)$/m.exec(block)![1]!.split(",").map((s) => s.trim()).filter(Boolean).sort()]),
-  );
-  const json = await tree(venv, "--format", "json");
-  const children = new Map<string, string[]>();
-  const walk = (node: { key: string; dependencies: { key: string }[] }): void => {
-    children.set(node.key, node.dependencies.map((d) => d.key).sort());
-    for (const d of node.dependencies) walk(d as typeof node);
-  };
-  for (const root of JSON.parse(json.stdout)) walk(root);
-  for (const name of ["dia-top", "dia-left", "dia-right", "dia-base"]) assert.deepEqual(children.get(name), requires[name], name);
-
-  const removed = await run(venv.python, ["-m", "pip", "uninstall", "-y", "--disable-pip-version-check", "dia-base"], { env: isolatedPipEnv() });
-  assert.equal(removed.code, 0, describeRun("pip uninstall", removed));
-  const broken = await tree(venv, "-p", "dia-left");
-  assert.equal(broken.code, 0, describeRun("wheelhouse tree (missing)", broken));
-  assert.equal(broken.stdout, "dia-left==1.0\n  - dia-base [required: >=1.0, installed: ?]\n");
-  assert.equal(
-    broken.stderr,
-    "WARNING: Possibly conflicting dependencies found:\n* dia-left==1.0\n - dia-base [required: >=1.0, installed: ?]\n* dia-right==2.0\n - dia-base [required: <2, installed: ?]\n",
+  assert.deepEqual(
+    top!.dependencies.map((d) => [d.key, d.required_version, d.dependencies.length]),
+    [
+      ["dia-left", ">=1.0", 0],
+      ["dia-right", "Any", 0],
+    ],
   );
 });
+
+test(
+  "the tree of an environment pip populated: pip's own distributions are roots, the edges are pip show's; a missing dependency is flagged",
+  TIMEOUT,
+  async () => {
+    const venv = await createVenv(await makeTempDir("wh-tree-pip-venv-"));
+    const installed = await pip(venv, "install", ["--index-url", `${registry.url}/simple/`, "dia-top"]);
+    assert.equal(installed.code, 0, describeRun("pip install", installed));
+
+    const whole = await tree(venv);
+    assert.equal(whole.code, 0, describeRun("wheelhouse tree", whole));
+    assert.ok(whole.stdout.includes(DIAMOND_TEXT), whole.stdout);
+    const roots = whole.stdout
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith(" "))
+      .map((l) => l.split("==")[0]!.toLowerCase());
+    assert.ok(roots.includes("pip"), whole.stdout);
+    assert.ok(!roots.includes("dia-base") && !roots.includes("dia-left"), whole.stdout);
+
+    // Each dia-* package's children are what pip show lists under Requires.
+    const show = await run(venv.python, ["-m", "pip", "show", "--disable-pip-version-check", "dia-top", "dia-left", "dia-right", "dia-base"], {
+      env: isolatedPipEnv(),
+    });
+    assert.equal(show.code, 0, describeRun("pip show", show));
+    const requires = Object.fromEntries(
+      show.stdout.split(/^---$/m).map((block) => [
+        /^Name: (.*)$/m.exec(block)![1]!.trim(),
+        /^Requires: (.*)$/m
+          .exec(block)![1]!
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .sort(),
+      ]),
+    );
+    const json = await tree(venv, "--format", "json");
+    const children = new Map<string, string[]>();
+    const walk = (node: { key: string; dependencies: { key: string }[] }): void => {
+      children.set(node.key, node.dependencies.map((d) => d.key).sort());
+      for (const d of node.dependencies) walk(d as typeof node);
+    };
+    for (const root of JSON.parse(json.stdout)) walk(root);
+    for (const name of ["dia-top", "dia-left", "dia-right", "dia-base"]) assert.deepEqual(children.get(name), requires[name], name);
+
+    const removed = await run(venv.python, ["-m", "pip", "uninstall", "-y", "--disable-pip-version-check", "dia-base"], { env: isolatedPipEnv() });
+    assert.equal(removed.code, 0, describeRun("pip uninstall", removed));
+    const broken = await tree(venv, "-p", "dia-left");
+    assert.equal(broken.code, 0, describeRun("wheelhouse tree (missing)", broken));
+    assert.equal(broken.stdout, "dia-left==1.0\n  - dia-base [required: >=1.0, installed: ?]\n");
+    assert.equal(
+      broken.stderr,
+      "WARNING: Possibly conflicting dependencies found:\n* dia-left==1.0\n - dia-base [required: >=1.0, installed: ?]\n" +
+        "* dia-right==2.0\n - dia-base [required: <2, installed: ?]\n",
+    );
+  },
+);

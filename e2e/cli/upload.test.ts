@@ -188,7 +188,7 @@ describe("wheelhouse upload", { timeout: 120_000 }, () => {
     const spec = { name: uniqueName("up-denied"), version: "1.0" };
     const dists = await writeDists(spec);
     const wrong = `pypi-wrong-${randomBytes(12).toString("hex")}`;
-    const url = `${registry.url.replace("://", "://__token__:" + wrong + "@")}/`;
+    const url = `${registry.url.replace("://", `://__token__:${wrong}@`)}/`;
     const result = await wheelhouse(["-v", "--repository-url", url, dists.wheel], await cleanEnv(), dists.dir);
     assert.equal(result.code, 1, result.output);
     assert.match(result.stderr, /HTTPError: 403 Forbidden from http:\/\/__token__:\*\*\*\*@127\.0\.0\.1/);
@@ -273,7 +273,11 @@ describe("wheelhouse upload", { timeout: 120_000 }, () => {
         if (req.method !== "POST") return void res.writeHead(404).end();
         res.writeHead(409, "Conflict").end("exists");
       };
-      const skipped = await wheelhouse(["--repository-url", `${base}/`, "-u", "__token__", "-p", token, "--skip-existing", dists.wheel], await cleanEnv(), dists.dir);
+      const skipped = await wheelhouse(
+        ["--repository-url", `${base}/`, "-u", "__token__", "-p", token, "--skip-existing", dists.wheel],
+        await cleanEnv(),
+        dists.dir,
+      );
       assert.equal(skipped.code, 0, skipped.output);
       assert.match(skipped.output, /Skipping .* because it appears to already exist/);
 
@@ -287,7 +291,10 @@ describe("wheelhouse upload", { timeout: 120_000 }, () => {
       assert.match(pypiStyle.output, /Skipping .* because it appears to already exist/);
       const refused = await wheelhouse(["--repository-url", `${base}/`, "-p", token, dists.wheel], await cleanEnv(), dists.dir);
       assert.equal(refused.code, 1);
-      assert.equal(refused.stderr, `ERROR: HTTPError: 400 Bad Request from ${base}/\nFile already exists ('x.whl', with blake2_256 hash 'ab').\n400 File already exists\n`);
+      assert.equal(
+        refused.stderr,
+        `ERROR: HTTPError: 400 Bad Request from ${base}/\nFile already exists ('x.whl', with blake2_256 hash 'ab').\n400 File already exists\n`,
+      );
     });
   });
 });
@@ -295,7 +302,8 @@ describe("wheelhouse upload", { timeout: 120_000 }, () => {
 describe("upload helpers", () => {
   it("reads .pypirc as twine does", () => {
     const pypirc = parsePypirc(
-      "[distutils]\nindex-servers =\n  corp\n  pypi\n\n[server-login]\nusername: fallback\n\n# comment\n[corp]\nRepository = https://pypi.corp.example/\npassword = s3cr=t\n[unlisted]\nrepository = https://x/\n",
+      "[distutils]\nindex-servers =\n  corp\n  pypi\n\n[server-login]\nusername: fallback\n\n# comment\n" +
+        "[corp]\nRepository = https://pypi.corp.example/\npassword = s3cr=t\n[unlisted]\nrepository = https://x/\n",
     );
     assert.deepEqual(pypirc.indexServers, ["corp", "pypi"]);
     assert.deepEqual(repositoryConfig(pypirc, "corp"), {

@@ -326,19 +326,23 @@ async function uploadAll(
 export function formatReport(report: ConformanceReport): string[] {
   const lines = [
     `Python packaging ${report.packagingVersion}`,
-    `wheels: ${report.wheels}; METADATA read: ${report.read}${report.unreadable.length ? ` (unreadable: ${report.unreadable.map((u) => `${u.filename}: ${u.error}`).join("; ")})` : ""}`,
+    `wheels: ${report.wheels}; METADATA read: ${report.read}` +
+      `${report.unreadable.length ? ` (unreadable: ${report.unreadable.map((u) => `${u.filename}: ${u.error}`).join("; ")})` : ""}`,
     `Metadata-Version: ${Object.entries(report.metadataVersions)
       .sort()
       .map(([v, n]) => `${v} ×${n}`)
       .join(", ")}`,
     `parsed by our parser (validated, as upload does): ${report.parsed}/${report.read}`,
     ...report.parseFailures.map((f) => `  parse failure: ${f.filename}: ${f.errors.join("; ")}`),
-    `agreements with Python's packaging (name, version, requires-dist, requires-python, provides-extra, raw headers, validity): ${report.agreements}/${report.read}`,
+    `agreements with Python's packaging (name, version, requires-dist, requires-python, provides-extra, raw headers, validity): ` +
+      `${report.agreements}/${report.read}`,
     `disagreements: ${report.disagreements.length}`,
     ...report.disagreements.map((d) => `  ${d.filename}: ${d.field}: ours ${JSON.stringify(d.ours)} packaging ${JSON.stringify(d.packaging)}`),
     `accepted by us, refused by packaging's full validation (older tools' metadata): ${report.lenient.length}`,
     ...report.lenient.slice(0, 20).map((l) => `  ${l.filename}: ${l.problems.join("; ")}`),
-    `version strings: ${report.versions.strings}, valid PEP 440: ${report.versions.valid}, sorted alike: ${report.versions.sortedAlike ? "yes" : "NO"}, disagreements: ${report.versions.disagreements.length}`,
+    `version strings: ${report.versions.strings}, valid PEP 440: ${report.versions.valid}, ` +
+      `sorted alike: ${report.versions.sortedAlike ? "yes" : "NO"}, ` +
+      `disagreements: ${report.versions.disagreements.length}`,
     ...report.versions.disagreements.map((d) => `  ${d.filename} ${d.field}: ours ${JSON.stringify(d.ours)} packaging ${JSON.stringify(d.packaging)}`),
   ];
   if (report.uploads) {

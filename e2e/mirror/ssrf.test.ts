@@ -57,7 +57,8 @@ test("a page pointing at another loopback port: refused with a 502 that says why
   assert.equal(response.headers.get("cache-control"), "no-store");
   assert.equal(
     (await response.text()).trim(),
-    `Upstream ${internal.url}/files/${filename} is unavailable: refused to fetch it: ${internalHost()} is neither the upstream's origin (${linking.url}) nor one of the index's upstreamFileHosts.`,
+    `Upstream ${internal.url}/files/${filename} is unavailable: refused to fetch it: ` +
+      `${internalHost()} is neither the upstream's origin (${linking.url}) nor one of the index's upstreamFileHosts.`,
   );
   assert.equal(internal.requests(`/files/${filename}`), 0, "the other port was never asked");
   assert.deepEqual(await storedCopies("linking"), [null], "nothing stored");
@@ -72,7 +73,8 @@ test("a redirect to another loopback port: refused at that hop, nothing fetched 
   assert.equal(response.status, 502);
   assert.equal(
     (await response.text()).trim(),
-    `Upstream ${redirecting.url}/files/${filename} (redirected to ${internal.url}/cdn/${filename}) is unavailable: refused to fetch it: ${internalHost()} is neither the upstream's origin (${redirecting.url}) nor one of the index's upstreamFileHosts.`,
+    `Upstream ${redirecting.url}/files/${filename} (redirected to ${internal.url}/cdn/${filename}) is unavailable: ` +
+      `refused to fetch it: ${internalHost()} is neither the upstream's origin (${redirecting.url}) nor one of the index's upstreamFileHosts.`,
   );
   assert.equal(redirecting.requests(`/files/${filename}`), 1);
   assert.equal(internal.requests(`/cdn/${filename}`), 0, "the redirect target was never asked");

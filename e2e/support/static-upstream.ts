@@ -139,7 +139,11 @@ export async function startStaticUpstream(opts: StaticUpstreamOptions = {}): Pro
       if (file.yanked !== undefined) attrs += ` data-yanked="${escapeHtml(file.yanked)}"`;
       return `    <a ${attrs}>${escapeHtml(file.filename)}</a><br />\n`;
     });
-    return `<!DOCTYPE html>\n<html>\n  <head><meta name="pypi:repository-version" content="1.0"><title>Links for ${escapeHtml(name)}</title></head>\n  <body>\n    <h1>Links for ${escapeHtml(name)}</h1>\n${anchors.join("")}  </body>\n</html>\n`;
+    return (
+      `<!DOCTYPE html>\n<html>\n  <head><meta name="pypi:repository-version" content="1.0"><title>Links for ${escapeHtml(name)}</title></head>\n` +
+      `  <body>\n    <h1>Links for ${escapeHtml(name)}</h1>\n` +
+      `${anchors.join("")}  </body>\n</html>\n`
+    );
   };
 
   const renderJson = (name: string, files: StaticFile[]): string =>

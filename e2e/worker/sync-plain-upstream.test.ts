@@ -81,7 +81,8 @@ async function cachedFilenames(side: MirrorSide): Promise<string[]> {
 }
 
 for (const noRanges of [false, true]) {
-  test(`one sync run follows the whole closure of a plain PEP 503 upstream (${noRanges ? "no Range support: whole files" : "METADATA by range requests"})`, async () => {
+  const metadataBy = noRanges ? "no Range support: whole files" : "METADATA by range requests";
+  test(`one sync run follows the whole closure of a plain PEP 503 upstream (${metadataBy})`, async () => {
     const started = await startSide({ noRanges });
     const run = await syncOnce(started);
     assert.deepEqual(run.failures, [], "no dependency left unread");

@@ -1,7 +1,8 @@
 #!/bin/sh
-// 2>/dev/null; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then WHEELHOUSE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export WHEELHOUSE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
+// 2>/dev/null; if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then WHEELHOUSE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export WHEELHOUSE_EXTRA_CA_CERTS
+// 2>/dev/null; unset NODE_EXTRA_CA_CERTS; fi; exec node "$0" "$@"
 //
-// (The two lines above are a shell script that is also JavaScript, so that Node starts without
+// (The three lines above are a shell script that is also JavaScript, so that Node starts without
 // NODE_EXTRA_CA_CERTS: Node 20 parses that file at start-up, ~50 ms on every command, HTTPS or
 // not. The installer adds those certificates itself on its first TLS connection, see
 // src/core/net/extra-ca.ts; here they go back into the environment for the processes it starts.)

@@ -70,14 +70,36 @@ test("unknown option and a bad value: status 2", async () => {
 
 test("general options before or after the command; command options after it", async () => {
   const parsed = await parseCommandLine(
-    ["-v", "--cache-dir", "/c", "install", "-i", "https://idx/simple", "pkg[extra]>=1", "-vq", "--no-cache-dir", "--index-url=https://idx2/simple", "other", "--extra-index-url", "https://e1/", "-r", "req.txt"],
+    [
+      "-v",
+      "--cache-dir",
+      "/c",
+      "install",
+      "-i",
+      "https://idx/simple",
+      "pkg[extra]>=1",
+      "-vq",
+      "--no-cache-dir",
+      "--index-url=https://idx2/simple",
+      "other",
+      "--extra-index-url",
+      "https://e1/",
+      "-r",
+      "req.txt",
+    ],
     new Collector(),
   );
   assert.equal(parsed.kind, "command");
   if (parsed.kind !== "command") return;
   assert.equal(parsed.command, "install");
   assert.deepEqual(parsed.args, ["pkg[extra]>=1", "other"]);
-  const { options, origins } = loadOptions({ commandName: parsed.command, argv: parsed.options, env: { PIP_CONFIG_FILE: "/dev/null" }, cwd: "/", sitePrefix: null });
+  const { options, origins } = loadOptions({
+    commandName: parsed.command,
+    argv: parsed.options,
+    env: { PIP_CONFIG_FILE: "/dev/null" },
+    cwd: "/",
+    sitePrefix: null,
+  });
   assert.equal(options.verbose, 2);
   assert.equal(options.quiet, 1);
   assert.equal(options.cacheDir, "/c");

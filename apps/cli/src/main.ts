@@ -35,7 +35,18 @@ export const USAGE_ERROR = 2;
 export const VIRTUALENV_NOT_FOUND = 3;
 
 /** Commands that run outside a virtual environment even with --require-virtualenv (pip's ignore_require_venv). */
-const IGNORE_REQUIRE_VENV: ReadonlySet<CommandName> = new Set(["config", "cache", "hash", "index", "download", "list", "upload", "lock", "search", "completion"]);
+const IGNORE_REQUIRE_VENV: ReadonlySet<CommandName> = new Set([
+  "config",
+  "cache",
+  "hash",
+  "index",
+  "download",
+  "list",
+  "upload",
+  "lock",
+  "search",
+  "completion",
+]);
 
 export interface MainIo {
   stdout: OutputStream;

@@ -103,7 +103,7 @@ export class TestServer {
     }
     const headers: Record<string, string> = { "content-type": file.contentType ?? "application/octet-stream" };
     if (file.etag) {
-      headers["etag"] = file.etag;
+      headers.etag = file.etag;
       if (req.headers["if-none-match"] === file.etag) {
         res.writeHead(304, headers).end();
         return;

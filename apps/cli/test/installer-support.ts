@@ -35,7 +35,7 @@ export async function makeWheel(dir: string, spec: WheelSpec): Promise<string> {
     `Name: ${spec.name}`,
     `Version: ${spec.version}`,
     `Summary: ${spec.summary ?? `The ${spec.name} project`}`,
-    "Home-page: https://example.org/" + spec.name,
+    `Home-page: https://example.org/${spec.name}`,
     "Author: A. Person",
     "Author-email: a@example.org",
     "License: MIT",
@@ -86,7 +86,10 @@ export function isolatedEnv(): NodeJS.ProcessEnv {
 /** Runs the base interpreter's pip against `targetPython` (`pip --python`), isolated. */
 export async function pip(targetPython: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await execFileAsync(PYTHON, ["-m", "pip", "--python", targetPython, "--isolated", ...args], { env: isolatedEnv(), maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await execFileAsync(PYTHON, ["-m", "pip", "--python", targetPython, "--isolated", ...args], {
+      env: isolatedEnv(),
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { stdout, stderr, code: 0 };
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; code?: number };
@@ -94,7 +97,11 @@ export async function pip(targetPython: string, args: string[]): Promise<{ stdou
   }
 }
 
-export async function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function run(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await execFileAsync(cmd, args, { env: options.env ?? isolatedEnv(), cwd: options.cwd });
     return { stdout, stderr, code: 0 };

@@ -1,7 +1,3 @@
-// Test-only: a local PEP 691 index (the index tests' TestServer) holding real wheels with a
-// RECORD and PEP 658 metadata, sdists built with an in-tree PEP 517 backend, fresh venvs, and
-// `wheelhouse` run in-process through main() with no configuration of this machine.
-import path from "node:path";
 import { backendProjectFiles, buildSdist, buildWheel, distName } from "@wheelhouse/testing";
 import { inspectPython } from "../src/core/environment/inspect-python.ts";
 import { jsonPage, sha256, TestServer } from "./index-fixtures.ts";
@@ -101,7 +97,10 @@ export class TestIndex {
 
   /** Requests for files (not pages or metadata) since `from`. */
   fileRequests(from = 0): string[] {
-    return this.server.requests.slice(from).filter((r) => r.path.startsWith("/files/") && !r.path.endsWith(".metadata")).map((r) => r.path);
+    return this.server.requests
+      .slice(from)
+      .filter((r) => r.path.startsWith("/files/") && !r.path.endsWith(".metadata"))
+      .map((r) => r.path);
   }
 
   stop(): Promise<void> {

@@ -82,7 +82,8 @@ export const settings = {
   WHEELHOUSE_MIN_BODY_RATE: {
     schema: z.coerce.number().int().min(0).default(DEFAULT_HTTP_LIMITS.minBodyBytesPerSecond),
     description:
-      "Bytes per second a request body must average once WHEELHOUSE_BODY_RATE_GRACE has passed, or the connection is closed (a client trickling its body); 0 for no minimum.",
+      "Bytes per second a request body must average once WHEELHOUSE_BODY_RATE_GRACE has passed, or the connection is closed " +
+      "(a client trickling its body); 0 for no minimum.",
   },
   WHEELHOUSE_BODY_RATE_GRACE: {
     schema: seconds.default(DEFAULT_HTTP_LIMITS.bodyRateGraceMs / 1000),
@@ -168,7 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = result.data as RawConfig;
   if (raw.WHEELHOUSE_REQUEST_TIMEOUT > 0 && raw.WHEELHOUSE_HEADERS_TIMEOUT > raw.WHEELHOUSE_REQUEST_TIMEOUT) {
     throw new InvalidConfig(
-      `WHEELHOUSE_HEADERS_TIMEOUT: must not be longer than WHEELHOUSE_REQUEST_TIMEOUT (${raw.WHEELHOUSE_HEADERS_TIMEOUT} > ${raw.WHEELHOUSE_REQUEST_TIMEOUT} seconds)`,
+      `WHEELHOUSE_HEADERS_TIMEOUT: must not be longer than WHEELHOUSE_REQUEST_TIMEOUT ` +
+        `(${raw.WHEELHOUSE_HEADERS_TIMEOUT} > ${raw.WHEELHOUSE_REQUEST_TIMEOUT} seconds)`,
     );
   }
   return {

@@ -110,7 +110,8 @@ test("validation collects every problem", () => {
     '"Version" "one" is not a valid PEP 440 version',
     '"Author" may appear only once, found 2 times',
     '"Requires-Dist" "foo>=" is invalid: Invalid requirement: "foo>=" (Invalid specifier: ">=" (missing version))',
-    '"Requires-Dist" "bar; os_name = \'nt\'" is invalid: Invalid requirement: "bar; os_name = \'nt\'" (Invalid marker: "os_name = \'nt\'" (unexpected character "=" at position 8))',
+    '"Requires-Dist" "bar; os_name = \'nt\'" is invalid: ' +
+      'Invalid requirement: "bar; os_name = \'nt\'" (Invalid marker: "os_name = \'nt\'" (unexpected character "=" at position 8))',
     '"Requires-Python" ">=3.x" is invalid: Invalid specifier: ">=3.x" (invalid version)',
     '"Description-Content-Type" must be one of text/plain, text/x-rst, text/markdown, not "text/html"',
     '"Provides-Extra" "a b" is not a valid extra name',

@@ -424,13 +424,17 @@ export function checkMetadataVersion(value: string): CheckedMetadataVersion {
   const major = Number(m[1]);
   if (major > SUPPORTED_METADATA_MAJOR) {
     return {
-      problem: `"Metadata-Version" ${JSON.stringify(value)} is a newer major version than this tool reads (up to ${SUPPORTED_METADATA_MAJOR}.x); use a newer release of it`,
+      problem:
+        `"Metadata-Version" ${JSON.stringify(value)} is a newer major version than this tool reads ` +
+        `(up to ${SUPPORTED_METADATA_MAJOR}.x); use a newer release of it`,
     };
   }
   if (major === SUPPORTED_METADATA_MAJOR && Number(m[2]) > Number(latest.split(".")[1])) {
     return {
       version: `2.${Number(m[2])}`,
-      warning: `"Metadata-Version" ${JSON.stringify(value)} is newer than the latest version this tool knows (${latest}); fields it does not know are kept as they are`,
+      warning:
+        `"Metadata-Version" ${JSON.stringify(value)} is newer than the latest version this tool knows (${latest}); ` +
+        `fields it does not know are kept as they are`,
     };
   }
   // A 1.x or 2.x that never existed (1.3, 2.05): not a version any tool wrote.
@@ -447,9 +451,10 @@ function rank(v: MetadataVersion): number {
 
 // Python's keywords (`keyword.kwlist`, 3.13): not importable names.
 const PYTHON_KEYWORDS = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
-    " ",
-  ),
+  (
+    "False None True and as assert async await break class continue def del elif else except finally for from global " +
+    "if import in is lambda nonlocal not or pass raise return try while with yield"
+  ).split(" "),
 );
 // Python identifiers (PEP 3131): XID_Start (or "_") then XID_Continue; JavaScript's ID_Start /
 // ID_Continue properties are the same sets minus a handful of NFKC oddities.

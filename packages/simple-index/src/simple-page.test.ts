@@ -116,8 +116,10 @@ describe("renderProjectPage HTML", () => {
       "  </head>\n" +
       "  <body>\n" +
       "    <h1>Links for demo</h1>\n" +
-      `    <a href="../../files/demo-1.0-py3-none-any.whl#sha256=${SHA_A}" data-dist-info-metadata="sha256=${SHA_M}" data-core-metadata="sha256=${SHA_M}">demo-1.0-py3-none-any.whl</a><br />\n` +
-      `    <a href="https://files.example/demo-2.0.tar.gz#sha256=${SHA_B}" data-requires-python="&gt;=3.8,&lt;4" data-yanked="bad &quot;build&quot; &lt;oops&gt; &amp; more">demo-2.0.tar.gz</a><br />\n` +
+      `    <a href="../../files/demo-1.0-py3-none-any.whl#sha256=${SHA_A}" ` +
+      `data-dist-info-metadata="sha256=${SHA_M}" data-core-metadata="sha256=${SHA_M}">demo-1.0-py3-none-any.whl</a><br />\n` +
+      `    <a href="https://files.example/demo-2.0.tar.gz#sha256=${SHA_B}" ` +
+      `data-requires-python="&gt;=3.8,&lt;4" data-yanked="bad &quot;build&quot; &lt;oops&gt; &amp; more">demo-2.0.tar.gz</a><br />\n` +
       "  </body>\n" +
       "</html>\n" +
       "<!--SERIAL 42-->\n";

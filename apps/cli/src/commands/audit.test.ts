@@ -26,7 +26,8 @@ describe("wheelhouse audit", () => {
   // stuck needs vuln-pkg below 1.1, in every version.
   const stuck = makeTestWheel("stuck", "1.0", { requires: ["vuln-pkg<1.1"] });
 
-  const cli = (args: string[], options: { cwd?: string; home?: string } = {}) => wheelhouse(args, { home: options.home ?? dir, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const cli = (args: string[], options: { cwd?: string; home?: string } = {}) =>
+    wheelhouse(args, { home: options.home ?? dir, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const common = () => ["--cache-dir", path.join(dir, "cache"), "--index-url", server.url, "--keyring-provider", "disabled"];
   const venv = () => freshVenv(path.join(dir, `venv-${n++}`));
   const install = async (python: string, ...reqs: string[]) => {
@@ -86,11 +87,35 @@ describe("wheelhouse audit", () => {
     assert.deepEqual(data, {
       dependencies: [
         { name: "clean", version: "1.0", vulns: [] },
-        { name: "nofix", version: "1.0", vulns: [{ id: "GHSA-bbbb-0001", fix_versions: [], aliases: [], summary: "No fix yet", description: "Details of GHSA-bbbb-0001.", severity: null, link: "https://osv.dev/vulnerability/GHSA-bbbb-0001" }] },
+        {
+          name: "nofix",
+          version: "1.0",
+          vulns: [
+            {
+              id: "GHSA-bbbb-0001",
+              fix_versions: [],
+              aliases: [],
+              summary: "No fix yet",
+              description: "Details of GHSA-bbbb-0001.",
+              severity: null,
+              link: "https://osv.dev/vulnerability/GHSA-bbbb-0001",
+            },
+          ],
+        },
         {
           name: "vuln-pkg",
           version: "1.1",
-          vulns: [{ id: "GHSA-aaaa-0002", fix_versions: ["1.2"], aliases: ["CVE-2024-0002", "PYSEC-2024-2"], summary: "Path traversal", description: "Details of GHSA-aaaa-0002.", severity: null, link: "https://osv.dev/vulnerability/GHSA-aaaa-0002" }],
+          vulns: [
+            {
+              id: "GHSA-aaaa-0002",
+              fix_versions: ["1.2"],
+              aliases: ["CVE-2024-0002", "PYSEC-2024-2"],
+              summary: "Path traversal",
+              description: "Details of GHSA-aaaa-0002.",
+              severity: null,
+              link: "https://osv.dev/vulnerability/GHSA-aaaa-0002",
+            },
+          ],
         },
       ],
       fixes: [],
@@ -140,7 +165,10 @@ describe("wheelhouse audit", () => {
     const before = server.queries.length;
     const result = await cli(["audit", "-r", reqs, "--format", "json", ...common()]);
     assert.equal(result.code, 1, result.stderr);
-    assert.deepEqual(server.queries.slice(before).map((q) => q.packages.length), [10_000, 1]);
+    assert.deepEqual(
+      server.queries.slice(before).map((q) => q.packages.length),
+      [10_000, 1],
+    );
     const deps = JSON.parse(result.stdout).dependencies as { name: string; vulns: unknown[] }[];
     assert.equal(deps.length, 10_001);
     assert.equal(deps[10_000]!.name, "vuln-pkg");
@@ -156,11 +184,15 @@ describe("wheelhouse audit", () => {
       assert.equal(result.code, 1);
       assert.equal(
         result.stderr,
-        `ERROR: the index at ${plain.url} does not serve advisories (404 Not Found for ${plain.server.url("/api/advisories/query")}); audit needs a Wheelhouse registry that serves /api/advisories/query\n`,
+        `ERROR: the index at ${plain.url} does not serve advisories (404 Not Found for ${plain.server.url("/api/advisories/query")}); ` +
+          `audit needs a Wheelhouse registry that serves /api/advisories/query\n`,
       );
       const other = await cli(["audit", "-r", reqs, "--index-url", plain.server.url("/pypi/"), "--keyring-provider", "disabled"]);
       assert.equal(other.code, 1);
-      assert.match(other.stderr, /^ERROR: audit needs a Wheelhouse index URL \(http\(s\):\/\/…\/simple\/, as the registry serves it\); got http:\/\/127\.0\.0\.1:\d+\/pypi\/\n$/);
+      assert.match(
+        other.stderr,
+        /^ERROR: audit needs a Wheelhouse index URL \(http\(s\):\/\/…\/simple\/, as the registry serves it\); got http:\/\/127\.0\.0\.1:\d+\/pypi\/\n$/,
+      );
     } finally {
       await plain.stop();
     }
@@ -181,7 +213,17 @@ describe("wheelhouse audit", () => {
       assert.match(result.stdout, /^Found 2 known vulnerabilities in 1 package$/m);
       assert.equal(server.queries.at(-1)!.authorization, `Basic ${Buffer.from("alice:s3cret").toString("base64")}`);
       // Userinfo in the index URL is sent too, and never shown.
-      const userinfo = await cli(["audit", "-r", reqs, "--cache-dir", path.join(dir, "cache"), "--keyring-provider", "disabled", "--index-url", server.url.replace("http://", "http://alice:s3cret@")]);
+      const userinfo = await cli([
+        "audit",
+        "-r",
+        reqs,
+        "--cache-dir",
+        path.join(dir, "cache"),
+        "--keyring-provider",
+        "disabled",
+        "--index-url",
+        server.url.replace("http://", "http://alice:s3cret@"),
+      ]);
       assert.equal(userinfo.code, 1, userinfo.stderr);
       assert.doesNotMatch(userinfo.stdout + userinfo.stderr, /s3cret/);
     } finally {
@@ -250,6 +292,9 @@ describe("wheelhouse audit", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^vuln-pkg: 1\.0 → 1\.2\nNo known vulnerabilities remain\n$/m);
     assert.match(result.stderr, /run `wheelhouse lock` to check/);
-    assert.equal(await readFile(lock, "utf8"), text.replace(`vuln-pkg==1.0 \\\n    --hash=sha256:${sha256(vuln10.body)}`, `vuln-pkg==1.2 \\\n    --hash=sha256:${sha256(vuln12.body)}`));
+    assert.equal(
+      await readFile(lock, "utf8"),
+      text.replace(`vuln-pkg==1.0 \\\n    --hash=sha256:${sha256(vuln10.body)}`, `vuln-pkg==1.2 \\\n    --hash=sha256:${sha256(vuln12.body)}`),
+    );
   });
 });

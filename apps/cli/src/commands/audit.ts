@@ -76,7 +76,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     // ---- ask the registry ----
     session = openSession(ctx, {}, indexOptions);
     const audit = async (dependencies: readonly AuditedDependency[]): Promise<AuditResult[]> => {
-      const answers = await queryAdvisories(session!.http, indexOptions.indexUrl, dependencies.map((d) => ({ name: d.displayName, version: d.version })));
+      const answers = await queryAdvisories(
+        session!.http,
+        indexOptions.indexUrl,
+        dependencies.map((d) => ({ name: d.displayName, version: d.version })),
+      );
       return dependencies.map((dependency, i) => ({ dependency, vulnerabilities: answers[i]!.vulnerabilities.filter((v) => v.withdrawn === null) }));
     };
     const results = await audit(source.dependencies);
@@ -103,7 +107,14 @@ export async function run(ctx: CommandContext): Promise<number> {
     }
     if (fixable.length > 0) {
       if (fromFiles) {
-        fixes.push(...(await fixRequirementFiles({ session, cwd: ctx.cwd, targets: fixable.map((f) => ({ dependency: f.result.dependency, candidates: f.candidates })), dryRun: o.dryRun })));
+        fixes.push(
+          ...(await fixRequirementFiles({
+            session,
+            cwd: ctx.cwd,
+            targets: fixable.map((f) => ({ dependency: f.result.dependency, candidates: f.candidates })),
+            dryRun: o.dryRun,
+          })),
+        );
       } else {
         const outcome = await fixEnvironment({
           session,
@@ -119,7 +130,8 @@ export async function run(ctx: CommandContext): Promise<number> {
           progress,
         });
         progress?.clear();
-        for (const u of outcome.upgraded) fixes.push({ kind: "fixed", name: u.name, displayName: u.displayName, from: u.from === "" ? null : u.from, to: u.to });
+        for (const u of outcome.upgraded)
+          fixes.push({ kind: "fixed", name: u.name, displayName: u.displayName, from: u.from === "" ? null : u.from, to: u.to });
         for (const f of outcome.failed) fixes.push({ kind: "skipped", name: f.name, displayName: f.displayName, version: f.version, reason: f.reason });
       }
     }

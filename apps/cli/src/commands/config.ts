@@ -8,13 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { CommandContext } from "../core/config/cli-options.ts";
-import {
-  Configuration,
-  ConfigurationError,
-  configLocations,
-  findSitePrefix,
-  type FileVariant,
-} from "../core/config/configuration.ts";
+import { Configuration, ConfigurationError, configLocations, findSitePrefix, type FileVariant } from "../core/config/configuration.ts";
 import { pyRepr } from "../core/config/load-options.ts";
 
 const ACTIONS = ["debug", "edit", "get", "list", "set", "unset"] as const;
@@ -101,9 +95,7 @@ const HANDLERS: Record<Action, Handler> = {
 
 function nArgs(args: string[], example: string, n: number): string[] {
   if (args.length !== n) {
-    throw new ConfigurationError(
-      `Got unexpected number of arguments, expected ${n}. (example: "${PROG} config ${example}")`,
-    );
+    throw new ConfigurationError(`Got unexpected number of arguments, expected ${n}. (example: "${PROG} config ${example}")`);
   }
   return args;
 }

@@ -23,7 +23,7 @@ import { toDistFile } from "../core/index/index-client.ts";
 import type { IndexSession } from "../core/index/index-session.ts";
 import type { PackageFinder } from "../core/finder/package-finder.ts";
 import { InvalidRequirements } from "../core/requirements/requirements-files.ts";
-import { type RequirementLine } from "@wheelhouse/packaging";
+import type { RequirementLine } from "@wheelhouse/packaging";
 import { allowedCandidates } from "../core/resolver/allowed-candidates.ts";
 import { reportFailure } from "../ui/failure-message.ts";
 import { fileForHashes } from "../pipeline/hash-checking.ts";
@@ -100,7 +100,10 @@ export async function run(ctx: CommandContext, deps: DownloadDeps = {}): Promise
 
 /** Without a resolver: the best candidate of each named requirement, the file of each URL one. */
 async function select(ctx: CommandContext, lines: RequirementLine[], finder: PackageFinder, target: CommandTarget): Promise<Item[]> {
-  if (!ctx.options.noDeps) ctx.stderr.write("WARNING: Dependencies are not resolved by this version of wheelhouse download; only the named requirements are downloaded (as with --no-deps).\n");
+  if (!ctx.options.noDeps)
+    ctx.stderr.write(
+      "WARNING: Dependencies are not resolved by this version of wheelhouse download; only the named requirements are downloaded (as with --no-deps).\n",
+    );
   const items: Item[] = [];
   for (const line of lines) {
     const requirement = line.requirement;
@@ -124,14 +127,17 @@ async function select(ctx: CommandContext, lines: RequirementLine[], finder: Pac
     if (!chosen?.files[0]) {
       const versions = [...new Set(all.map((c) => c.version.toString()))].reverse();
       throw new DownloadError(
-        `Could not find a version that satisfies the requirement ${requirement} (from versions: ${versions.length > 0 ? versions.join(", ") : "none"})\nERROR: No matching distribution found for ${requirement}`,
+        `Could not find a version that satisfies the requirement ${requirement} (from versions: ${versions.length > 0 ? versions.join(", ") : "none"})\n` +
+          `ERROR: No matching distribution found for ${requirement}`,
       );
     }
     const file = chosen.files[0];
     if (chosen.yanked) {
       const reason = file.yanked === false ? "" : file.yanked;
       ctx.stderr.write(
-        `WARNING: The candidate selected for download or install is a yanked version: '${requirement.name}' candidate (version ${chosen.version} at ${file.url})\nReason for being yanked: ${reason || "<none given>"}\n`,
+        `WARNING: The candidate selected for download or install is a yanked version: ` +
+          `'${requirement.name}' candidate (version ${chosen.version} at ${file.url})\n` +
+          `Reason for being yanked: ${reason || "<none given>"}\n`,
       );
     }
     items.push({ label: `${requirement.name}==${chosen.version}`, name: requirement.name, file, hashes: line.hashes });
@@ -157,7 +163,8 @@ async function resolveForDownload(ctx: CommandContext, request: DownloadResolveR
     finder: request.finder,
     markers: target.markers,
     // findTarget inspected the interpreter already; sdists are built with it.
-    env: async () => ("info" in target ? (target as InspectedEnvironment) : targetEnvironment({ ...ctx.options, target: null, prefix: null, user: false }, ctx.env)),
+    env: async () =>
+      "info" in target ? (target as InspectedEnvironment) : targetEnvironment({ ...ctx.options, target: null, prefix: null, user: false }, ctx.env),
     requirements: request.requirements,
     constraints: request.constraints,
     noDeps: ctx.options.noDeps,
@@ -180,7 +187,11 @@ async function fetchAll(ctx: CommandContext, session: IndexSession, items: Item[
     limit(async () => {
       const cached = (await session.downloader.cachedPath(item.file, item.hashes)) !== null;
       try {
-        const path = await session.downloader.fetch(item.file, { expectedHashes: item.hashes, requirement: item.label, ...(progress ? { onProgress: (p) => progress.download(p) } : {}) });
+        const path = await session.downloader.fetch(item.file, {
+          expectedHashes: item.hashes,
+          requirement: item.label,
+          ...(progress ? { onProgress: (p) => progress.download(p) } : {}),
+        });
         return { path, cached };
       } finally {
         progress?.downloaded(item.file.filename);

@@ -130,11 +130,18 @@ describe("hash, index, cache, download", () => {
     const dest = join(tmp.dir, "dl");
     const first = await call(download, "download", ["demo<2"], { dest, noDeps: true });
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, `Collecting demo<2\n  Downloading ${demo1.filename} (${demo1.body.length} bytes)\nSaved ./dl/${demo1.filename}\nSuccessfully downloaded demo\n`);
+    assert.equal(
+      first.stdout,
+      `Collecting demo<2\n  Downloading ${demo1.filename} (${demo1.body.length} bytes)\nSaved ./dl/${demo1.filename}\nSuccessfully downloaded demo\n`,
+    );
     assert.deepEqual(await readFile(join(dest, demo1.filename)), demo1.body);
     const fileRequests = server.requestsFor(`/files/${demo1.filename}`).length;
     const again = await call(download, "download", ["demo<2"], { dest, noDeps: true });
-    assert.equal(again.stdout, `Collecting demo<2\n  Using cached ${demo1.filename} (${demo1.body.length} bytes)\nFile was already downloaded ./dl/${demo1.filename}\nSuccessfully downloaded demo\n`);
+    assert.equal(
+      again.stdout,
+      `Collecting demo<2\n  Using cached ${demo1.filename} (${demo1.body.length} bytes)\n` +
+        `File was already downloaded ./dl/${demo1.filename}\nSuccessfully downloaded demo\n`,
+    );
     assert.equal(server.requestsFor(`/files/${demo1.filename}`).length, fileRequests);
   });
 
@@ -147,7 +154,8 @@ describe("hash, index, cache, download", () => {
     assert.equal(
       result.stderr,
       [
-        "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. Otherwise, examine the package contents carefully; someone may have tampered with them.",
+        "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. " +
+          "Otherwise, examine the package contents carefully; someone may have tampered with them.",
         `    demo==2.0 from ${server.url(`/files/${demo2.filename}`)}:`,
         `        Expected sha256 ${wrong}`,
         `             Got        ${sha256(demo2.body)}`,
@@ -163,7 +171,11 @@ describe("hash, index, cache, download", () => {
   it("download explains a requirement nothing satisfies", async () => {
     const result = await call(download, "download", ["demo>5"], { noDeps: true });
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, "ERROR: Could not find a version that satisfies the requirement demo>5 (from versions: 1.0, 2.0, 3.0b1)\nERROR: No matching distribution found for demo>5\n");
+    assert.equal(
+      result.stderr,
+      "ERROR: Could not find a version that satisfies the requirement demo>5 (from versions: 1.0, 2.0, 3.0b1)\n" +
+        "ERROR: No matching distribution found for demo>5\n",
+    );
   });
 
   it("cache dir, info, list, remove and purge work on the download cache", async () => {
@@ -185,7 +197,10 @@ describe("hash, index, cache, download", () => {
     assert.equal((await call(cache, "cache", ["list"])).stdout, "No cached wheels or sdists.\n");
     assert.match((await call(cache, "cache", ["purge"])).stdout, /^Files removed: \d+\n$/);
     assert.equal((await call(cache, "cache", ["bogus"])).stderr, "ERROR: Need an action (dir, info, list, purge, remove) to perform.\n");
-    assert.equal((await call(cache, "cache", ["dir"], { noCacheDir: true })).stderr, "ERROR: wheelhouse cache commands can not function since cache is disabled.\n");
+    assert.equal(
+      (await call(cache, "cache", ["dir"], { noCacheDir: true })).stderr,
+      "ERROR: wheelhouse cache commands can not function since cache is disabled.\n",
+    );
     await mkdir(cacheDir, { recursive: true });
   });
 });

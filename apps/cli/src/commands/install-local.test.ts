@@ -32,7 +32,11 @@ describe("wheelhouse install of a project directory", () => {
     dir = await tempDir("wh-install-local-");
     index = await new TestIndex().start();
     index.publish(speedup, helper);
-    project = await makeTestProject(path.join(dir, "proj"), "Local-Proj", "1.0", { dependencies: ["speedup"], buildRequires: ["helper-req"], imports: ["helper_req"] });
+    project = await makeTestProject(path.join(dir, "proj"), "Local-Proj", "1.0", {
+      dependencies: ["speedup"],
+      buildRequires: ["helper-req"],
+      imports: ["helper_req"],
+    });
     projectUrl = pathToFileURL(project).href;
   });
   after(async () => {
@@ -114,7 +118,10 @@ describe("wheelhouse install of a project directory", () => {
       return JSON.parse(ours.stdout) as { name: string }[];
     };
     assert.deepEqual(await list(["-e"]), [{ name: "Local-Proj", version: "1.0", editable_project_location: project }]);
-    assert.deepEqual((await list(["--exclude-editable"])).map((p) => p.name), ["speedup"]);
+    assert.deepEqual(
+      (await list(["--exclude-editable"])).map((p) => p.name),
+      ["speedup"],
+    );
     const columns = await cli(["list", "--python", python, "-e"]);
     assert.match(columns.stdout, new RegExp(`^Local-Proj 1\\.0\\s+${project}$`, "m"));
 
@@ -147,7 +154,10 @@ describe("wheelhouse install of a project directory", () => {
     // Each uninstaller removes the other's install.
     const removed = await cli(["uninstall", "-y", "--python", theirs.python, "local-proj"]);
     assert.equal(removed.code, 0, removed.stderr);
-    assert.equal((await snapshot(theirs.site)).some((f) => /local_proj/i.test(f)), false);
+    assert.equal(
+      (await snapshot(theirs.site)).some((f) => /local_proj/i.test(f)),
+      false,
+    );
   });
 
   test("freeze of an editable project in a Git checkout: pip's lines, with no remote, then with one (and a subdirectory)", async () => {
@@ -156,7 +166,8 @@ describe("wheelhouse install of a project directory", () => {
     const { python } = await venv();
     const result = await cli(["install", "--python", python, ...common(), "-e", sub]);
     assert.equal(result.code, 0, result.stderr);
-    const git = (args: string[]) => run("git", ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main", ...args], { cwd: repo });
+    const git = (args: string[]) =>
+      run("git", ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main", ...args], { cwd: repo });
     const freeze = async () => {
       const ours = await cli(["freeze", "--python", python]);
       const theirs = await pipIn(python, ["freeze"]);
@@ -178,12 +189,18 @@ describe("wheelhouse install of a project directory", () => {
     const { python, site } = await venv();
     const result = await cli(["install", "--python", python, ...common(), "-e", "./plain"]);
     assert.equal(result.code, 1);
-    const message = `ERROR: Project ${pathToFileURL(plain).href} has a 'pyproject.toml' and its build backend is missing the 'build_editable' hook. Since it does not have a 'setup.py' nor a 'setup.cfg', it cannot be installed in editable mode. Consider using a build backend that supports PEP 660.`;
+    const message =
+      `ERROR: Project ${pathToFileURL(plain).href} has a 'pyproject.toml' and its build backend is missing the 'build_editable' hook. ` +
+      `Since it does not have a 'setup.py' nor a 'setup.cfg', it cannot be installed in editable mode. ` +
+      `Consider using a build backend that supports PEP 660.`;
     assert.equal(result.stderr, `${message}\n`);
     const pipped = await pip(python, ["install", "--no-cache-dir", "--no-index", "-e", plain]);
     assert.notEqual(pipped.code, 0);
     assert.ok(pipped.stderr.includes(message), pipped.stderr);
-    assert.equal((await readdir(site)).some((f) => f.startsWith("plain")), false);
+    assert.equal(
+      (await readdir(site)).some((f) => f.startsWith("plain")),
+      false,
+    );
   });
 
   test("--dry-run prepares metadata only (PEP 660's hook for -e) and installs nothing", async () => {

@@ -21,7 +21,7 @@ function wheelWithMetadata(name: string, version: string, metadata: string): Dis
 
 type Report = { version: string; pip_version: string; install: Record<string, unknown>[]; environment: Record<string, string> };
 const byName = (report: Report) =>
-  new Map<string, Record<string, unknown>>(report.install.map((item) => [canonicalizeName((item["metadata"] as { name: string }).name), item]));
+  new Map<string, Record<string, unknown>>(report.install.map((item) => [canonicalizeName((item.metadata as { name: string }).name), item]));
 
 describe("wheelhouse install --report", () => {
   let index: TestIndex;
@@ -72,7 +72,10 @@ describe("wheelhouse install --report", () => {
     index.publish(app, lib1, lib2, fast, sdist);
     localWheel = path.join(dir, direct.filename);
     await writeFile(localWheel, direct.body);
-    await makeTestProject(path.join(dir, "proj"), "edit-proj", "0.1", { dependencies: ["report-fast"], headers: ["Summary: edited in place", "Keywords: a b"] });
+    await makeTestProject(path.join(dir, "proj"), "edit-proj", "0.1", {
+      dependencies: ["report-fast"],
+      headers: ["Summary: edited in place", "Keywords: a b"],
+    });
     await makeTestProject(path.join(dir, "proj2"), "dir-proj", "0.2");
   });
   after(async () => {
@@ -90,7 +93,17 @@ describe("wheelhouse install --report", () => {
     assert.match(ours.stderr, /^Would install /m);
 
     const pipFile = path.join(dir, "pip-report.json");
-    const theirs = await pip(python, ["install", "--no-cache-dir", "--dry-run", "--ignore-installed", "--report", pipFile, "--index-url", index.url, ...requirements]);
+    const theirs = await pip(python, [
+      "install",
+      "--no-cache-dir",
+      "--dry-run",
+      "--ignore-installed",
+      "--report",
+      pipFile,
+      "--index-url",
+      index.url,
+      ...requirements,
+    ]);
     assert.equal(theirs.code, 0, theirs.stderr);
     const expected = JSON.parse(await readFile(pipFile, "utf8")) as Report;
 
@@ -106,12 +119,12 @@ describe("wheelhouse install --report", () => {
       // pip 23.2 predates is_yanked (pip 24 added it, after is_direct).
       const keys = Object.keys(other).includes("is_yanked") ? Object.keys(item) : Object.keys(item).filter((k) => k !== "is_yanked");
       assert.deepEqual(keys, Object.keys(other), name);
-      assert.equal(item["is_yanked"], false, name);
+      assert.equal(item.is_yanked, false, name);
       for (const key of Object.keys(other)) assert.deepEqual(item[key], other[key], `${name}: ${key}`);
     }
-    assert.deepEqual(mine.get("report-app")!["requested_extras"], ["fast"]);
-    assert.deepEqual(mine.get("edit-proj")!["download_info"], { url: `file://${path.join(dir, "proj")}`, dir_info: { editable: true } });
-    assert.deepEqual(mine.get("dir-proj")!["download_info"], { url: `file://${path.join(dir, "proj2")}`, dir_info: {} });
+    assert.deepEqual(mine.get("report-app")!.requested_extras, ["fast"]);
+    assert.deepEqual(mine.get("edit-proj")!.download_info, { url: `file://${path.join(dir, "proj")}`, dir_info: { editable: true } });
+    assert.deepEqual(mine.get("dir-proj")!.download_info, { url: `file://${path.join(dir, "proj2")}`, dir_info: {} });
   });
 
   test("--report FILE (relative to the current directory) after a real install; stdout keeps the log", async () => {
@@ -119,8 +132,14 @@ describe("wheelhouse install --report", () => {
     // A report that cannot be written is found out before anything is installed.
     const result = await cli(["install", "--python", python, ...common(), "--report", "out/report.json", "report-lib==1.0"]);
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, `ERROR: Could not write the installation report to ${path.join(dir, "out", "report.json")}: ${path.join(dir, "out")} is not a directory.\n`);
-    assert.deepEqual((await readdir(site)).filter((f) => f.startsWith("report")), []);
+    assert.equal(
+      result.stderr,
+      `ERROR: Could not write the installation report to ${path.join(dir, "out", "report.json")}: ${path.join(dir, "out")} is not a directory.\n`,
+    );
+    assert.deepEqual(
+      (await readdir(site)).filter((f) => f.startsWith("report")),
+      [],
+    );
 
     const installed = await cli(["install", "--python", python, ...common(), "--report", "report.json", "report-lib==1.0"]);
     assert.equal(installed.code, 0, installed.stderr);

@@ -28,7 +28,11 @@ describe("wheelhouse install", () => {
   const cache = () => path.join(dir, "cache");
   const common = () => ["--cache-dir", cache(), "--index-url", index.url];
   const venv = () => freshVenv(path.join(dir, `venv-${n++}`));
-  const installedNames = async (site: string) => (await readdir(site)).filter((f) => f.endsWith(".dist-info")).map((f) => f.toLowerCase()).sort();
+  const installedNames = async (site: string) =>
+    (await readdir(site))
+      .filter((f) => f.endsWith(".dist-info"))
+      .map((f) => f.toLowerCase())
+      .sort();
 
   before(async () => {
     dir = await tempDir("wh-install-test-");
@@ -123,7 +127,10 @@ describe("wheelhouse install", () => {
     assert.equal(
       missing.stderr,
       [
-        "ERROR: Hashes are required in --require-hashes mode, but they are missing from some requirements. Here is a list of those requirements along with the hashes their downloaded archives actually had. Add lines like these to your requirements files to prevent tampering. (If you did not enable --require-hashes manually, note that it turns on automatically when any package has a hash.)",
+        "ERROR: Hashes are required in --require-hashes mode, but they are missing from some requirements. " +
+          "Here is a list of those requirements along with the hashes their downloaded archives actually had. " +
+          "Add lines like these to your requirements files to prevent tampering. " +
+          "(If you did not enable --require-hashes manually, note that it turns on automatically when any package has a hash.)",
         `    lib==2.0 --hash=sha256:${sha256(lib2.body)}`,
         `    speedup==1.0 --hash=sha256:${sha256(speedup.body)}`,
         "",
@@ -146,7 +153,8 @@ describe("wheelhouse install", () => {
     assert.equal(
       mismatch.stderr,
       [
-        "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. Otherwise, examine the package contents carefully; someone may have tampered with them.",
+        "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. " +
+          "Otherwise, examine the package contents carefully; someone may have tampered with them.",
         `    lib==2.0 from ${index.server.url(`/files/${lib2.filename}`)}:`,
         `        Expected sha256 ${wrong}`,
         `             Got        ${sha256(lib2.body)}`,
@@ -165,7 +173,10 @@ describe("wheelhouse install", () => {
     assert.match(result.stderr, /^The conflict is caused by:\n {4}The user requested lib<2 \(from command line\)\n {4}needs-new 1\.0 depends on lib>=2$/m);
     assert.match(result.stderr, /^ERROR: ResolutionImpossible: /m);
     const none = await cli(["install", "--python", python, ...common(), "lib>5"]);
-    assert.equal(none.stderr, "ERROR: Could not find a version that satisfies the requirement lib>5 (from versions: 1.0, 2.0)\nERROR: No matching distribution found for lib>5\n");
+    assert.equal(
+      none.stderr,
+      "ERROR: Could not find a version that satisfies the requirement lib>5 (from versions: 1.0, 2.0)\nERROR: No matching distribution found for lib>5\n",
+    );
   });
 
   test("--no-index --find-links DIR, a wheel path, and --target", async () => {
@@ -201,7 +212,17 @@ describe("wheelhouse install", () => {
     assert.equal(existsSync(path.join(site, "helper_req.py")), false);
     // Without isolation the backend cannot import it.
     const other = await venv();
-    const noIsolation = await cli(["install", "--python", other.python, "--cache-dir", path.join(dir, "other-cache"), "--index-url", index.url, "--no-build-isolation", "built-proj"]);
+    const noIsolation = await cli([
+      "install",
+      "--python",
+      other.python,
+      "--cache-dir",
+      path.join(dir, "other-cache"),
+      "--index-url",
+      index.url,
+      "--no-build-isolation",
+      "built-proj",
+    ]);
     assert.equal(noIsolation.code, 1);
     assert.match(noIsolation.stderr, /No module named 'helper_req'/);
   });

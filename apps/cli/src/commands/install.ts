@@ -58,7 +58,12 @@ export async function run(ctx: CommandContext): Promise<number> {
     inspected.catch(() => {}); // (awaited below; this only keeps a quick failure from counting as unhandled)
     // On a cold cache, the named projects' trees are read ahead meanwhile (see read-ahead.ts).
     if ((await remembered) === null) {
-      readAheadWhileInspecting(session, requirements.flatMap((r) => (r.requirement ? [r.requirement] : [])), inspected, { followDependencies: !o.noDeps });
+      readAheadWhileInspecting(
+        session,
+        requirements.flatMap((r) => (r.requirement ? [r.requirement] : [])),
+        inspected,
+        { followDependencies: !o.noDeps },
+      );
     }
     const env = await inspected;
     const previous = await remembered;

@@ -51,10 +51,12 @@ export async function run(ctx: ListContext): Promise<number> {
       const ask = latestVersion;
       const limit = limiter(8);
       const latest = await Promise.all(rows.map((row) => limit(() => ask(row.dist.name))));
-      rows = rows.flatMap((row, i) => (latest[i] ? [{ ...row, latest: latest[i] }] : [])).filter((r) => {
-        const cmp = compareVersions(r.latest!.version, r.version);
-        return o.outdated ? cmp > 0 : cmp === 0;
-      });
+      rows = rows
+        .flatMap((row, i) => (latest[i] ? [{ ...row, latest: latest[i] }] : []))
+        .filter((r) => {
+          const cmp = compareVersions(r.latest!.version, r.version);
+          return o.outdated ? cmp > 0 : cmp === 0;
+        });
     } finally {
       await session?.close();
     }
@@ -123,7 +125,9 @@ export function formatListing(rows: Row[], options: { format: "columns" | "freez
 function pythonJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(", ")}]`;
   if (value !== null && typeof value === "object") {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(", ")}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
+      .join(", ")}}`;
   }
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
@@ -132,4 +136,3 @@ function usage(ctx: CommandContext, message: string): number {
   ctx.stderr.write(`ERROR: ${message}\n`);
   return 1;
 }
-

@@ -47,7 +47,17 @@ export async function run(ctx: CommandContext): Promise<number> {
         warning: (line) => void ctx.stderr.write(`WARNING: ${line}\n`),
       },
     });
-    const pins = await lockedPins({ result, provider, session, requirements: read.requirements, markers: env.markers, generateHashes: o.generateHashes, findLinks: read.options.findLinks, base, cwd: ctx.cwd });
+    const pins = await lockedPins({
+      result,
+      provider,
+      session,
+      requirements: read.requirements,
+      markers: env.markers,
+      generateHashes: o.generateHashes,
+      findLinks: read.options.findLinks,
+      base,
+      cwd: ctx.cwd,
+    });
     const command = ["wheelhouse lock"];
     if (o.generateHashes) command.push("--generate-hashes");
     if (output !== null) command.push(`--output-file=${relative(output, base)}`);
@@ -68,4 +78,3 @@ export async function run(ctx: CommandContext): Promise<number> {
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./<>~!-]+$/.test(arg) && !/[<>]/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
-

@@ -41,7 +41,11 @@ describe("formatHits", () => {
   ];
 
   test("pip's column: the widest name and version plus four, then ' - summary'", () => {
-    assert.deepEqual(formatHits(hits), ["requests (2.0)              - HTTP for humans", "requests-toolbelt (1.0rc1)  - A toolbelt", "gone (-)                    - "]);
+    assert.deepEqual(formatHits(hits), [
+      "requests (2.0)              - HTTP for humans",
+      "requests-toolbelt (1.0rc1)  - A toolbelt",
+      "gone (-)                    - ",
+    ]);
     assert.deepEqual(formatHits([]), []);
   });
 
@@ -77,7 +81,11 @@ describe("wheelhouse search", () => {
   const requests: { url: string; authorization: string | undefined; accept: string | undefined }[] = [];
   /** What the fake registry answers for a path (query ignored). */
   const answers = new Map<string, { status: number; type: string; body: unknown }>();
-  const problem = (status: number, code: string, title: string) => ({ status, type: "application/problem+json", body: { type: `urn:wheelhouse:error:${code}`, title, status, detail: title } });
+  const problem = (status: number, code: string, title: string) => ({
+    status,
+    type: "application/problem+json",
+    body: { type: `urn:wheelhouse:error:${code}`, title, status, detail: title },
+  });
 
   // No interpreter: nothing is marked installed (and the search goes on without one).
   const search = (args: string[]) => wheelhouse(["search", "--python", "/nonexistent/python", "--retries", "0", ...args], { home });
@@ -121,7 +129,10 @@ describe("wheelhouse search", () => {
     assert.equal(result.stdout, "Requests (2.0)           - HTTP for humans\nrequests-toolbelt (1.0)  - Useful classes\n");
     assert.equal(result.stderr, "");
     const sent = requests.slice(from);
-    assert.deepEqual(sent.map((r) => r.url), ["/api/search?q=requests+http&limit=100"]);
+    assert.deepEqual(
+      sent.map((r) => r.url),
+      ["/api/search?q=requests+http&limit=100"],
+    );
     assert.equal(sent[0]!.accept, "application/json");
   });
 
@@ -129,7 +140,10 @@ describe("wheelhouse search", () => {
     const from = requests.length;
     const result = await search(["-i", `${origin}/acme/simple`, "nothing"]);
     assert.deepEqual([result.code, result.stdout, result.stderr], [23, "", "No packages found matching 'nothing'.\n"]);
-    assert.deepEqual(requests.slice(from).map((r) => r.url), ["/acme/api/search?q=nothing&limit=100"]);
+    assert.deepEqual(
+      requests.slice(from).map((r) => r.url),
+      ["/acme/api/search?q=nothing&limit=100"],
+    );
   });
 
   test("credentials in the index URL are sent and never shown", async () => {
@@ -148,11 +162,13 @@ describe("wheelhouse search", () => {
       [`${origin}/bad/simple/`, `ERROR: The search query is too long: at most 200 characters. (400 for ${origin}/bad/api/search?q=x&limit=100)\n`],
       [
         `${origin}/old/simple/`,
-        `ERROR: the index at ${origin}/old/simple/ does not serve search (404 Not Found for ${origin}/old/api/search?q=x&limit=100); search needs the index URL of a Wheelhouse registry\n`,
+        `ERROR: the index at ${origin}/old/simple/ does not serve search (404 Not Found for ${origin}/old/api/search?q=x&limit=100); ` +
+          `search needs the index URL of a Wheelhouse registry\n`,
       ],
       [
         `${origin}/other/simple/`,
-        `ERROR: the index at ${origin}/other/simple/ does not serve search (404 Not Found for ${origin}/other/api/search?q=x&limit=100); search needs the index URL of a Wheelhouse registry\n`,
+        `ERROR: the index at ${origin}/other/simple/ does not serve search (404 Not Found for ${origin}/other/api/search?q=x&limit=100); ` +
+          `search needs the index URL of a Wheelhouse registry\n`,
       ],
       [`${origin}/broken/simple/`, `ERROR: the search at ${origin}/broken/api/search?q=x&limit=100 answered with an unexpected body: no "results" list\n`],
       [`${origin}/pypi`, `ERROR: search needs a Wheelhouse index URL (http(s)://…/simple/, as the registry serves it); got ${origin}/pypi\n`],

@@ -40,7 +40,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     }
     const stream = ctx.stdout as ProgressStream;
     const terminalWidth = stream.isTTY === true && typeof stream.columns === "number" ? stream.columns : undefined;
-    for (const line of formatHits(hits, { installed: await installed, ...(terminalWidth !== undefined ? { terminalWidth } : {}) })) ctx.stdout.write(`${line}\n`);
+    for (const line of formatHits(hits, { installed: await installed, ...(terminalWidth !== undefined ? { terminalWidth } : {}) }))
+      ctx.stdout.write(`${line}\n`);
     return 0;
   } catch (e) {
     if (e instanceof NotAWheelhouseIndex || e instanceof SearchFailed || e instanceof HttpError || e instanceof NetworkError) return fail(e.message);

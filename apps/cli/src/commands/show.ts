@@ -36,7 +36,9 @@ export async function showText(
     if (!dist) continue;
     if (printed++ > 0) lines.push("---");
     const m = dist.metadata;
-    const requires = activeDependencies(dist, env.markers).map((r) => r.name).sort(byLower);
+    const requires = activeDependencies(dist, env.markers)
+      .map((r) => r.name)
+      .sort(byLower);
     const requiredBy = [...installed.values()]
       .filter((other) => activeDependencies(other, env.markers).some((r) => canonicalizeName(r.name) === dist.name))
       .map((other) => other.metadata.name ?? "UNKNOWN")

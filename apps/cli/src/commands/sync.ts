@@ -97,7 +97,8 @@ export async function run(ctx: SyncContext): Promise<number> {
     });
     if (plan.keptOutside.length > 0) {
       reporter.warning(
-        `Not listed, but installed outside ${env.paths.purelib} and left alone: ${plan.keptOutside.map((d) => `${d.displayName} ${d.version} (${d.location})`).join(", ")}`,
+        `Not listed, but installed outside ${env.paths.purelib} and left alone: ` +
+          `${plan.keptOutside.map((d) => `${d.displayName} ${d.version} (${d.location})`).join(", ")}`,
       );
     }
 
@@ -107,7 +108,9 @@ export async function run(ctx: SyncContext): Promise<number> {
         return 1;
       }
       reporter.warning(
-        `These requirements are not pinned to one version (name==version), so sync keeps any installed version they allow and installs the newest one otherwise: ${plan.unpinned.map(describeLine).join("; ")}`,
+        `These requirements are not pinned to one version (name==version), ` +
+          `so sync keeps any installed version they allow and installs the newest one otherwise: ` +
+          `${plan.unpinned.map(describeLine).join("; ")}`,
       );
     }
 
@@ -128,7 +131,9 @@ export async function run(ctx: SyncContext): Promise<number> {
       for (const line of planLines({ install: [], uninstall: plan.uninstall })) ctx.stdout.write(`${line}\n`);
       const answer = await confirm(ctx, "Proceed (Y/n)? ");
       if (answer === null) {
-        return error(`sync would uninstall ${plan.uninstall.map((d) => d.displayName).join(", ")}: pass -y (--yes) to confirm, there is no terminal to ask on.`);
+        return error(
+          `sync would uninstall ${plan.uninstall.map((d) => d.displayName).join(", ")}: pass -y (--yes) to confirm, there is no terminal to ask on.`,
+        );
       }
       if (!answer) return error("Nothing was changed.");
     }

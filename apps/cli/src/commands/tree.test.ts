@@ -25,7 +25,10 @@ describe("wheelhouse tree", () => {
         { name: "base-pkg", version: "1.5" },
       ].map((spec) => makeWheel(dir, spec)),
     );
-    await installWheels(wheels.map((w) => ({ path: w })), env);
+    await installWheels(
+      wheels.map((w) => ({ path: w })),
+      env,
+    );
   });
   after(async () => removeDir(dir));
 

@@ -24,7 +24,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   const graph = new DependencyGraph(await installedDistributions(env), env.markers);
 
   let roots: NormalizedName[] | undefined;
-  const patterns = o.treePackages.flatMap((p) => p.split(",")).map((p) => p.trim()).filter((p) => p !== "");
+  const patterns = o.treePackages
+    .flatMap((p) => p.split(","))
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
   if (patterns.length > 0) {
     // Reversed, a missing requirement can be asked about too (who needs it?).
     const names = [...graph.distributions.map((d) => d.name), ...(o.reverse ? graph.missingNames() : [])];
@@ -52,6 +55,11 @@ export async function run(ctx: CommandContext): Promise<number> {
 /** A `-p` pattern: a name in any spelling, `*` and `?` as wildcards (pipdeptree's fnmatch). */
 function matcher(pattern: string): (name: string) => boolean {
   const normalized = canonicalizeName(pattern);
-  const re = new RegExp(`^${normalized.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const re = new RegExp(
+    `^${normalized
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return (name) => re.test(name);
 }

@@ -47,7 +47,11 @@ export async function run(ctx: UninstallContext): Promise<number> {
     try {
       if (!ctx.options.yes) {
         const paths = await uninstallationPaths(dist, env);
-        ctx.stdout.write(`  Would remove:\n${compactForDisplay(paths, dist.location).map((p) => `    ${p}\n`).join("")}`);
+        ctx.stdout.write(
+          `  Would remove:\n${compactForDisplay(paths, dist.location)
+            .map((p) => `    ${p}\n`)
+            .join("")}`,
+        );
         if (!(await ask(ctx, "Proceed (Y/n)? "))) continue;
       }
       await uninstallDistribution(dist, env);

@@ -129,7 +129,9 @@ export async function run(ctx: CommandContext, deps: UploadDeps = {}): Promise<n
       if (answer.status < 200 || answer.status > 299) {
         let message = failureMessage(answer, shownUrl);
         if (answer.status === 401 && credentials === null) {
-          message += "\nNo credentials were found for this repository: pass -u/-p (an API token as -u __token__ -p <token>), set TWINE_USERNAME and TWINE_PASSWORD, or add them to its section of ~/.pypirc, netrc or keyring.";
+          message +=
+            "\nNo credentials were found for this repository: pass -u/-p (an API token as -u __token__ -p <token>), " +
+            "set TWINE_USERNAME and TWINE_PASSWORD, or add them to its section of ~/.pypirc, netrc or keyring.";
         }
         return fail(message);
       }
@@ -167,7 +169,9 @@ async function findRepository(ctx: CommandContext, configFile: string | undefine
   const name = explicitName ?? "pypi";
   const path = configFile ?? join(ctx.env.HOME || homedir(), ".pypirc");
   const pypirc = await readPypirc(path);
-  const hint = "Give the repository with --repository-url URL (or TWINE_REPOSITORY_URL), or name a section of ~/.pypirc that sets `repository = URL` with --repository NAME.";
+  const hint =
+    "Give the repository with --repository-url URL (or TWINE_REPOSITORY_URL), " +
+    "or name a section of ~/.pypirc that sets `repository = URL` with --repository NAME.";
   if (pypirc === null) {
     if (explicitName !== null) throw new UploadFailed(`InvalidConfiguration: Missing '${name}' section: there is no ${path}.\n${hint}`);
     throw new UploadFailed(`InvalidConfiguration: No repository to upload to (wheelhouse never uploads to pypi.org by default).\n${hint}`);
@@ -179,7 +183,8 @@ async function findRepository(ctx: CommandContext, configFile: string | undefine
   }
   if (config.repository === null || config.repository === "") {
     throw new UploadFailed(
-      `InvalidConfiguration: The '${name}' section of ${path} sets no repository URL, and wheelhouse never uploads to pypi.org by default.\nAdd \`repository = https://…/\` to it, or pass --repository-url.`,
+      `InvalidConfiguration: The '${name}' section of ${path} sets no repository URL, and wheelhouse never uploads to pypi.org by default.\n` +
+        `Add \`repository = https://…/\` to it, or pass --repository-url.`,
     );
   }
   validateRepositoryUrl(config.repository);

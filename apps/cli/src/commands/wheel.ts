@@ -28,7 +28,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const fail = failWith(ctx.stderr);
   const read = await readRequirementsOrReport(ctx);
   if (!read) return 1;
-  if (read.editables.length > 0) return fail(`ERROR: Editable requirements are not supported by this version of wheelhouse wheel: -e ${read.editables[0]!.text}`);
+  if (read.editables.length > 0)
+    return fail(`ERROR: Editable requirements are not supported by this version of wheelhouse wheel: -e ${read.editables[0]!.text}`);
   if (read.requirements.length === 0) return fail('ERROR: You must give at least one requirement to wheel (see "wheelhouse help wheel")');
 
   const wheelDir = path.resolve(ctx.cwd, o.wheelDir ?? ".");
@@ -115,7 +116,7 @@ async function saveWheels(prepared: PreparedRun, target: SaveTarget): Promise<bo
     }
     const wheel = result.value;
     const [{ size }, digests] = await Promise.all([stat(wheel), hashFile(wheel, ["sha256"])]);
-    reporter.info(`  Created wheel for ${item.displayName}: filename=${path.basename(wheel)} size=${size} sha256=${digests["sha256"]}`);
+    reporter.info(`  Created wheel for ${item.displayName}: filename=${path.basename(wheel)} size=${size} sha256=${digests.sha256}`);
     if (target.cacheDir !== null && wheel.startsWith(target.cacheDir + path.sep)) reporter.info(`  Stored in directory: ${path.dirname(wheel)}`);
     await saveArchive(wheel, wheelDir);
     built.push(item.displayName);

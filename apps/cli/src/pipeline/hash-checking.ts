@@ -10,7 +10,10 @@ import { normalizeHashSet } from "../core/hashes/hashing.ts";
 import type { RequirementLine } from "@wheelhouse/packaging";
 
 const MISSING_HEAD =
-  "Hashes are required in --require-hashes mode, but they are missing from some requirements. Here is a list of those requirements along with the hashes their downloaded archives actually had. Add lines like these to your requirements files to prevent tampering. (If you did not enable --require-hashes manually, note that it turns on automatically when any package has a hash.)";
+  "Hashes are required in --require-hashes mode, but they are missing from some requirements. " +
+  "Here is a list of those requirements along with the hashes their downloaded archives actually had. " +
+  "Add lines like these to your requirements files to prevent tampering. " +
+  "(If you did not enable --require-hashes manually, note that it turns on automatically when any package has a hash.)";
 const UNPINNED_HEAD = "In --require-hashes mode, all requirements must have their versions pinned with ==. These do not:";
 
 /** pip: `--require-hashes`, or a `--hash` on any requirement, turns hash checking on. */
@@ -42,7 +45,11 @@ export interface MissingHash {
 }
 
 /** The whole report, pip's order: missing hashes, unpinned requirements, mismatches. */
-export function formatHashErrors(errors: { missing: readonly MissingHash[]; unpinned: readonly RequirementLine[]; mismatches: readonly HashMismatchItem[] }): string {
+export function formatHashErrors(errors: {
+  missing: readonly MissingHash[];
+  unpinned: readonly RequirementLine[];
+  mismatches: readonly HashMismatchItem[];
+}): string {
   const lines: string[] = [];
   if (errors.missing.length > 0) {
     lines.push(MISSING_HEAD, ...errors.missing.map((m) => `    ${m.requirement} --hash=sha256:${m.sha256}`));

@@ -24,7 +24,7 @@ import type { PackageFinder } from "../core/finder/package-finder.ts";
 import { installWheels } from "../core/installer/install-wheel.ts";
 import { installedDistributions, type InstalledDistributionDetails } from "../core/installer/installed-distributions.ts";
 import { parseRequirementArgs } from "../core/requirements/requirements-files.ts";
-import { type RequirementLine } from "@wheelhouse/packaging";
+import type { RequirementLine } from "@wheelhouse/packaging";
 import { resolve } from "../core/resolver/resolve.ts";
 import { fileForHashes, formatHashErrors, hashCheckingEnabled, HashCheckFailed, unpinnedRequirements, type MissingHash } from "./hash-checking.ts";
 import { IndexProvider, readCandidateMetadata } from "../core/resolver/index-provider.ts";
@@ -370,7 +370,7 @@ async function fetchAll(
         if (item.local) return { path: item.local.dir, cached: false, sha256: null };
         const { path, cached } = await fetches.start(item.file, item.hashes, `${item.name}==${item.version}`);
         const needSha = item.directUrl !== null || (hashMode && Object.keys(item.hashes).length === 0);
-        const sha256 = needSha ? (item.file.hashes["sha256"]?.toLowerCase() ?? (await hashFile(path, ["sha256"]))["sha256"]!) : null;
+        const sha256 = needSha ? (item.file.hashes.sha256?.toLowerCase() ?? (await hashFile(path, ["sha256"])).sha256!) : null;
         return { path, cached, sha256 };
       })(),
     ),
@@ -477,6 +477,7 @@ function directUrlJson(url: string, sha256: string | null): object {
 
 /** pip's order for "Would install" and "Successfully installed": by name as written, then version. */
 function sortItems(items: InstalledItem[]): InstalledItem[] {
-  return [...items].sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
+  return [...items].sort((a, b) =>
+    a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
+  );
 }
-

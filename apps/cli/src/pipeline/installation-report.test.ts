@@ -32,7 +32,9 @@ const SAMPLES: Record<string, string> = {
   ].join("\n"),
   "keywords split on commas": "Metadata-Version: 2.1\nName: k\nVersion: 1\nKeywords: one, two ,three\n",
   "keywords split on whitespace": "Metadata-Version: 2.1\nName: k\nVersion: 1\nKeywords: one  two\tthree\n",
-  "no body, a folded Description header with RFC 822 indentation": "Metadata-Version: 1.2\nName: old\nVersion: 0.1\nDescription: First line\n        second line\n        \n          indented\nLicense: BSD\n        (three clause)\n",
+  "no body, a folded Description header with RFC 822 indentation":
+    "Metadata-Version: 1.2\nName: old\nVersion: 0.1\nDescription: First line\n" +
+    "        second line\n        \n          indented\nLicense: BSD\n        (three clause)\n",
   "a body and a Description header: the body wins": "Metadata-Version: 2.1\nName: both\nVersion: 1\nDescription: from the header\n\nfrom the body\n",
   "unknown fields dropped, names matched in any case": "metadata-version: 2.1\nNAME: Case\nversion: 2\nX-Custom: dropped\nrequires-dist: a\nRequires-Dist: b\n",
   "non-ASCII kept": "Metadata-Version: 2.1\nName: uni\nVersion: 1\nAuthor: Zoë Ñandú\nSummary: déjà vu ✓\n\nCorps du texte — ünïcödé\n",
@@ -60,8 +62,8 @@ describe("metadataToJson", () => {
   test("pip's field order; PEP 639 fields as pip 25.1 reads them", () => {
     const json = metadataToJson("Version: 1\nLicense-File: LICENSE\nName: x\nLicense-Expression: MIT\nLicense-File: NOTICE\nMetadata-Version: 2.4\n");
     assert.deepEqual(Object.keys(json), ["metadata_version", "name", "version", "license_expression", "license_file"]);
-    assert.deepEqual(json["license_file"], ["LICENSE", "NOTICE"]);
-    assert.equal(json["license_expression"], "MIT");
+    assert.deepEqual(json.license_file, ["LICENSE", "NOTICE"]);
+    assert.equal(json.license_expression, "MIT");
   });
 });
 

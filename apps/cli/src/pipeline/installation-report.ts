@@ -17,9 +17,7 @@ import type { Planned } from "./planned.ts";
 export type MetadataJson = Record<string, string | string[]>;
 
 /** PEP 610, as pip writes `download_info`. */
-export type DownloadInfo =
-  | { url: string; archive_info: { hash?: string; hashes?: Record<string, string> } }
-  | { url: string; dir_info: { editable?: true } };
+export type DownloadInfo = { url: string; archive_info: { hash?: string; hashes?: Record<string, string> } } | { url: string; dir_info: { editable?: true } };
 
 export interface InstallationReportItem {
   download_info: DownloadInfo;
@@ -130,7 +128,7 @@ async function downloadInfo(item: Planned, archive: string | null): Promise<Down
   }
   const file = archive ?? (isLocalLocation(item.file.url) ? localPath(item.file.url) : null);
   if (file === null) return { url, archive_info: {} };
-  const sha256 = (await hashFile(file, ["sha256"]))["sha256"]!;
+  const sha256 = (await hashFile(file, ["sha256"])).sha256!;
   return { url, archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } } };
 }
 
@@ -167,7 +165,7 @@ export function metadataToJson(text: string): MetadataJson {
       result[key] = value.includes(",") ? value.split(",").map((k) => k.trim()) : value.split(/\s+/).filter((k) => k !== "");
     } else result[key] = values[0]!;
   }
-  if (body !== "") result["description"] = body;
+  if (body !== "") result.description = body;
   return result;
 }
 

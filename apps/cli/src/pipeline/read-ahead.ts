@@ -19,7 +19,12 @@ import type { IndexSession } from "../core/index/index-session.ts";
 /** Levels of dependencies read below the named projects. */
 const DEPTH = 4;
 
-export function readAheadWhileInspecting(session: IndexSession, named: readonly Requirement[], inspected: Promise<unknown>, { followDependencies = true } = {}): void {
+export function readAheadWhileInspecting(
+  session: IndexSession,
+  named: readonly Requirement[],
+  inspected: Promise<unknown>,
+  { followDependencies = true } = {},
+): void {
   const indexUrls = session.indexUrls;
   if (indexUrls.length === 0) return;
   let stopped = false;

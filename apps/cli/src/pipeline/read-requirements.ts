@@ -8,7 +8,7 @@ import { failureMessage } from "../ui/failure-message.ts";
 import { HttpClient } from "../core/net/http-client.ts";
 import type { IndexOptions } from "../core/index/index-session.ts";
 import { parseEditableArgs, parseRequirementArgs, parseRequirementsFile } from "../core/requirements/requirements-files.ts";
-import { type RequirementLine } from "@wheelhouse/packaging";
+import type { RequirementLine } from "@wheelhouse/packaging";
 
 export interface ReadRequirements {
   /** Command-line arguments and `-r` lines, in order. */

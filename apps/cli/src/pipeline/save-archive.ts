@@ -31,5 +31,5 @@ async function sameContent(a: string, b: string): Promise<boolean> {
   const existing = await stat(b).catch(() => null);
   if (!existing?.isFile() || existing.size !== (await stat(a)).size) return false;
   const [x, y] = await Promise.all([hashFile(a, ["sha256"]), hashFile(b, ["sha256"])]);
-  return x["sha256"] === y["sha256"];
+  return x.sha256 === y.sha256;
 }

@@ -1,4 +1,4 @@
-import type { Db } from "@wheelhouse/db";
+import type { AuditEvent, Db } from "@wheelhouse/db";
 import { pageLimit } from "../http/page-limit.ts";
 
 export interface AuditQuery {
@@ -10,7 +10,7 @@ export interface AuditQuery {
 }
 
 /** The newest audit events first. */
-export function listAuditEvents(db: Db, query: AuditQuery) {
+export function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditEvent[]> {
   const limit = pageLimit(query.limit, 100, 1000);
   return db.auditEvent.findMany({
     where: { indexName: query.index, projectName: query.project, action: query.action },

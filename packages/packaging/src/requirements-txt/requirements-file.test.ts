@@ -316,7 +316,8 @@ const errorCases: Array<[string, Record<string, string>, string]> = [
   [
     "a hash without an algorithm",
     { "requirements.txt": "pkg==1 --hash=abcdef\n" },
-    "Invalid requirement: 'pkg==1 --hash=abcdef' (from line 1 of requirements.txt): Arguments to --hash must be a hash name followed by a value, like --hash=sha256:abcde...",
+    "Invalid requirement: 'pkg==1 --hash=abcdef' (from line 1 of requirements.txt): " +
+      "Arguments to --hash must be a hash name followed by a value, like --hash=sha256:abcde...",
   ],
   [
     "a weak hash",

@@ -30,7 +30,10 @@ exit 1
   chmodSync(join(dir, "keyring"), 0o755);
   return {
     env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir },
-    calls: () => readFileSync(log, "utf8").split("\n").filter((l) => l !== ""),
+    calls: () =>
+      readFileSync(log, "utf8")
+        .split("\n")
+        .filter((l) => l !== ""),
   };
 }
 
@@ -86,9 +89,10 @@ test("a malformed netrc is ignored with a warning", () => {
   const logs: Array<[AuthLogLevel, string]> = [];
   const credentials = new Credentials({ keyring: NO_KEYRING, env: { HOME: dir }, log: (level, m) => logs.push([level, m]) });
   assert.equal(credentials.forUrl("https://pypi.corp/"), null);
-  assert.deepEqual(logs.filter(([level]) => level === "warning"), [
-    ["warning", `Ignoring netrc file: bad toplevel token "nonsense" (${join(dir, ".netrc")}, line 1)`],
-  ]);
+  assert.deepEqual(
+    logs.filter(([level]) => level === "warning"),
+    [["warning", `Ignoring netrc file: bad toplevel token "nonsense" (${join(dir, ".netrc")}, line 1)`]],
+  );
 });
 
 test("after a 401: keyring get <index url> <username>, then remembered for the netloc", async () => {
@@ -116,10 +120,7 @@ test("after a 401 without a username: keyring --mode=creds for the index URL, th
   const credentials = new Credentials({ indexUrls: ["https://pypi.corp:8443/simple/"], keyring: "auto", ...noNetrc(), env: keyring.env });
   const found = await credentials.handle401("https://pypi.corp:8443/simple/x/", { status: 401 });
   assert.deepEqual(found, { username: "kim", password: "kr-pass" });
-  assert.deepEqual(keyring.calls(), [
-    "--mode=creds|--output=json|get|https://pypi.corp:8443/simple/",
-    "--mode=creds|--output=json|get|pypi.corp:8443",
-  ]);
+  assert.deepEqual(keyring.calls(), ["--mode=creds|--output=json|get|https://pypi.corp:8443/simple/", "--mode=creds|--output=json|get|pypi.corp:8443"]);
 });
 
 test("the URL's username is used for keyring; not found anywhere gives null", async () => {

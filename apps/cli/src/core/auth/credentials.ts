@@ -109,8 +109,8 @@ export class Credentials {
   indexUrlFor(url: string): string | null {
     const bare = removeAuthFromUrl(url);
     for (const index of this.indexUrls) {
-      const prefix = removeAuthFromUrl(index).replace(/\/+$/, "") + "/";
-      if (bare.startsWith(prefix) || bare + "/" === prefix) return index;
+      const prefix = `${removeAuthFromUrl(index).replace(/\/+$/, "")}/`;
+      if (bare.startsWith(prefix) || `${bare}/` === prefix) return index;
     }
     return null;
   }

@@ -92,11 +92,7 @@ export function which(name: string, env: NodeJS.ProcessEnv): string | null {
 }
 
 /** The backend for a `--keyring-provider` setting. */
-export function keyringBackend(
-  setting: KeyringProviderSetting,
-  env: NodeJS.ProcessEnv,
-  log?: (message: string) => void,
-): KeyringBackend {
+export function keyringBackend(setting: KeyringProviderSetting, env: NodeJS.ProcessEnv, log?: (message: string) => void): KeyringBackend {
   if (setting === "disabled") return NO_KEYRING;
   const executable = which("keyring", env);
   if (executable === null) {

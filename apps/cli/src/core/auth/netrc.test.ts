@@ -38,7 +38,7 @@ test("macdef bodies are skipped up to the blank line", () => {
 
 test("comments, quoted tokens and backslash escapes", () => {
   const netrc = parseNetrc(
-    ['# my credentials', 'machine h login "user name" password "pa ss\\"word" # trailing comment', "machine k login a\\ b password c"].join("\n"),
+    ["# my credentials", 'machine h login "user name" password "pa ss\\"word" # trailing comment', "machine k login a\\ b password c"].join("\n"),
   );
   assert.deepEqual(netrcAuthenticators(netrc, "h"), { login: "user name", account: "", password: 'pa ss"word' });
   assert.equal(netrcAuthenticators(netrc, "k")?.login, "a b");
@@ -57,7 +57,10 @@ const invalid: Array<[string, string, string]> = [
 ];
 for (const [what, text, message] of invalid) {
   test(`invalid: ${what}`, () => {
-    assert.throws(() => parseNetrc(text, "~/.netrc"), (e: unknown) => e instanceof InvalidNetrc && e.message === message);
+    assert.throws(
+      () => parseNetrc(text, "~/.netrc"),
+      (e: unknown) => e instanceof InvalidNetrc && e.message === message,
+    );
   });
 }
 

@@ -138,10 +138,7 @@ export function parseNetrc(text: string, file = "<netrc>"): Netrc {
     const entry: NetrcEntry = { login: "", account: "", password: "" };
     for (;;) {
       const follower = lexer.next();
-      if (
-        follower === null ||
-        (!follower.quoted && (follower.text.startsWith("#") || ["machine", "default", "macdef"].includes(follower.text)))
-      ) {
+      if (follower === null || (!follower.quoted && (follower.text.startsWith("#") || ["machine", "default", "macdef"].includes(follower.text)))) {
         if (follower !== null) lexer.push(follower);
         break;
       }

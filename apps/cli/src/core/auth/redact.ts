@@ -57,7 +57,7 @@ export function redactUrl(url: string): string {
   const [, scheme, netlocWithAuth, rest] = m as unknown as [string, string, string, string];
   const at = netlocWithAuth.lastIndexOf("@");
   if (at === -1) return url;
-  return scheme + redactUserinfo(netlocWithAuth.slice(0, at)) + "@" + netlocWithAuth.slice(at + 1) + rest;
+  return `${scheme + redactUserinfo(netlocWithAuth.slice(0, at))}@${netlocWithAuth.slice(at + 1)}${rest}`;
 }
 
 function redactUserinfo(userinfo: string): string {

@@ -66,7 +66,12 @@ describe("buildWheel", () => {
     await writeFile(path.join(src, "pyproject.toml"), '[build-system]\nrequires = []\nbuild-backend = "tiny_backend"\nbackend-path = ["."]\n');
     await writeFile(path.join(src, "PKG-INFO"), "Metadata-Version: 2.1\nName: tiny-proj\nVersion: 0.3\n");
     sdist = path.join(dir, "tiny_proj-0.3.tar.gz");
-    const r = spawnSync(PYTHON, ["-c", "import sys, tarfile; t = tarfile.open(sys.argv[1], 'w:gz'); t.add(sys.argv[2], arcname='tiny_proj-0.3'); t.close()", sdist, src]);
+    const r = spawnSync(PYTHON, [
+      "-c",
+      "import sys, tarfile; t = tarfile.open(sys.argv[1], 'w:gz'); t.add(sys.argv[2], arcname='tiny_proj-0.3'); t.close()",
+      sdist,
+      src,
+    ]);
     assert.equal(r.status, 0, r.stderr?.toString());
     env = await inspectPython(await makeVenv(path.join(dir, "venv")));
   });
@@ -105,7 +110,10 @@ describe("buildWheel", () => {
     } finally {
       delete process.env.TINY_NEEDS_HELPER;
     }
-    assert.deepEqual(calls.map((c) => c.reqs), [["helper-req"]]);
+    assert.deepEqual(
+      calls.map((c) => c.reqs),
+      [["helper-req"]],
+    );
   });
 
   test("--no-build-isolation builds with the target environment as it is", async () => {
@@ -142,8 +150,16 @@ describe("buildWheel", () => {
   });
 
   test("[build-system] rules follow pip", () => {
-    assert.deepEqual(readBuildSystem("x.tar.gz", null), { requires: ["setuptools>=40.8.0", "wheel"], backend: "setuptools.build_meta:__legacy__", backendPath: [] });
-    assert.deepEqual(readBuildSystem("x.tar.gz", { requires: ["flit_core"] }), { requires: ["flit_core"], backend: "setuptools.build_meta:__legacy__", backendPath: [] });
+    assert.deepEqual(readBuildSystem("x.tar.gz", null), {
+      requires: ["setuptools>=40.8.0", "wheel"],
+      backend: "setuptools.build_meta:__legacy__",
+      backendPath: [],
+    });
+    assert.deepEqual(readBuildSystem("x.tar.gz", { requires: ["flit_core"] }), {
+      requires: ["flit_core"],
+      backend: "setuptools.build_meta:__legacy__",
+      backendPath: [],
+    });
     assert.throws(() => readBuildSystem("x.tar.gz", {}), {
       message: "x.tar.gz has an invalid pyproject.toml file: the [build-system] table is missing the mandatory `requires` key.",
     });

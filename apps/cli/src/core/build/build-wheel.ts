@@ -133,7 +133,10 @@ async function withBuild<T>(sdistPath: string, env: InspectedEnvironment, option
       const prefixPaths = schemePaths(env.info, { kind: "prefix", prefix });
       const siteDir = path.join(work, "site");
       await mkdir(siteDir);
-      await writeFile(path.join(siteDir, "sitecustomize.py"), isolationSitecustomize([env.paths.purelib, env.paths.platlib], [...new Set([prefixPaths.purelib, prefixPaths.platlib])]));
+      await writeFile(
+        path.join(siteDir, "sitecustomize.py"),
+        isolationSitecustomize([env.paths.purelib, env.paths.platlib], [...new Set([prefixPaths.purelib, prefixPaths.platlib])]),
+      );
       childEnv = {
         ...childEnv,
         PATH: [prefixPaths.scripts, process.env.PATH ?? ""].filter(Boolean).join(path.delimiter),
@@ -142,7 +145,8 @@ async function withBuild<T>(sdistPath: string, env: InspectedEnvironment, option
       };
       const install = async (reqs: string[]): Promise<void> => {
         if (reqs.length === 0) return;
-        if (!options.installBuildRequirements) throw new BuildError(`Building ${path.basename(sdistPath)} needs ${reqs.join(", ")}, but no installer was given.`, "");
+        if (!options.installBuildRequirements)
+          throw new BuildError(`Building ${path.basename(sdistPath)} needs ${reqs.join(", ")}, but no installer was given.`, "");
         await options.installBuildRequirements(reqs, prefix);
       };
       await install(buildSystem.requires);
@@ -159,10 +163,18 @@ async function withBuild<T>(sdistPath: string, env: InspectedEnvironment, option
 function noBuildEditable(projectDir: string): string {
   const project = `Project ${pathToFileURL(projectDir).href}`;
   if (!existsSync(path.join(projectDir, "setup.py")) && !existsSync(path.join(projectDir, "setup.cfg"))) {
-    return `${project} has a 'pyproject.toml' and its build backend is missing the 'build_editable' hook. Since it does not have a 'setup.py' nor a 'setup.cfg', it cannot be installed in editable mode. Consider using a build backend that supports PEP 660.`;
+    return (
+      `${project} has a 'pyproject.toml' and its build backend is missing the 'build_editable' hook. ` +
+      `Since it does not have a 'setup.py' nor a 'setup.cfg', it cannot be installed in editable mode. ` +
+      `Consider using a build backend that supports PEP 660.`
+    );
   }
   // pip once fell back to `setup.py develop` here (removed in pip 25); wheelhouse never did.
-  return `${project}'s build backend is missing the 'build_editable' hook: it does not support PEP 660 editable mode, and wheelhouse does not run 'setup.py develop'. Consider using a build backend that supports PEP 660 (setuptools 64 or later does).`;
+  return (
+    `${project}'s build backend is missing the 'build_editable' hook: ` +
+    `it does not support PEP 660 editable mode, and wheelhouse does not run 'setup.py develop'. ` +
+    `Consider using a build backend that supports PEP 660 (setuptools 64 or later does).`
+  );
 }
 
 /** pip's rules for [build-system]: absent → setuptools' legacy backend; `requires` mandatory. */

@@ -118,7 +118,9 @@ export class SdistBuilder {
     return cached(this.#wheels, projectKey(project), async () => {
       this.#init.log?.(`  Building ${project.editable ? "editable" : "wheel"} for ${path.basename(project.dir)} (pyproject.toml)`);
       const out = await mkdtemp(path.join(await this.#workDir(), "wheel-"));
-      return this.#withChain(path.basename(project.dir), (options) => buildWheel(project.dir, options.env, { ...options.build, outDir: out, editable: project.editable }));
+      return this.#withChain(path.basename(project.dir), (options) =>
+        buildWheel(project.dir, options.env, { ...options.build, outDir: out, editable: project.editable }),
+      );
     });
   }
 
@@ -129,7 +131,13 @@ export class SdistBuilder {
     if (work) await rm(await work, { recursive: true, force: true });
   }
 
-  async #withChain<T>(project: string, build: (options: { env: InspectedEnvironment; build: { buildIsolation: boolean; installBuildRequirements: (reqs: string[], prefix: string) => Promise<void> } }) => Promise<T>): Promise<T> {
+  async #withChain<T>(
+    project: string,
+    build: (options: {
+      env: InspectedEnvironment;
+      build: { buildIsolation: boolean; installBuildRequirements: (reqs: string[], prefix: string) => Promise<void> };
+    }) => Promise<T>,
+  ): Promise<T> {
     const chain = [...(this.#init.chain ?? []), project];
     if ((this.#init.chain ?? []).includes(project)) {
       throw new BuildError(`Cannot build ${project}: its build requirements need ${project} built first (${chain.join(" → ")}).`, "");
@@ -151,7 +159,7 @@ export class SdistBuilder {
   async #cacheSlot(file: DistFile, archive: string): Promise<string | null> {
     const cacheDir = this.#init.cacheDir;
     if (cacheDir === null) return null;
-    const sha256 = file.hashes["sha256"]?.toLowerCase() ?? (await hashFile(archive, ["sha256"]))["sha256"]!;
+    const sha256 = file.hashes.sha256?.toLowerCase() ?? (await hashFile(archive, ["sha256"])).sha256!;
     const env = await this.#init.env();
     const tag = `${env.info.cacheTag ?? env.info.implementation}-${env.markers.platform_machine || "any"}`;
     return path.join(cacheDir, "built", sha256.slice(0, 2), sha256, tag);

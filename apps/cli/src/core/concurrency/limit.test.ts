@@ -26,7 +26,13 @@ describe("limiter", () => {
 
 describe("mapLimit", () => {
   test("gives the results in the items' order", async () => {
-    assert.deepEqual(await mapLimit([3, 1, 2], 2, async (n) => (await sleep(n), n * 10)), [30, 10, 20]);
+    assert.deepEqual(
+      await mapLimit([3, 1, 2], 2, async (n) => {
+        await sleep(n);
+        return n * 10;
+      }),
+      [30, 10, 20],
+    );
   });
 
   test("after a failure starts nothing more, and throws the first error once the running ones settled", async () => {

@@ -33,9 +33,7 @@ export class ConfigurationError extends CliError {
 }
 
 /** Where one value came from. */
-export type ConfigSource =
-  | { variant: FileVariant; file: string; section: string; name: string }
-  | { variant: "env-var"; envName: string; name: string };
+export type ConfigSource = { variant: FileVariant; file: string; section: string; name: string } | { variant: "env-var"; envName: string; name: string };
 
 export interface ConfigValue {
   value: string;
@@ -53,9 +51,7 @@ export function normalizeConfigName(name: string): string {
 export function disassembleKey(key: string): [string, string] {
   const dot = key.indexOf(".");
   if (dot === -1) {
-    throw new ConfigurationError(
-      `Key does not contain dot separated section and key. Perhaps you wanted to use 'global.${key}' instead?`,
-    );
+    throw new ConfigurationError(`Key does not contain dot separated section and key. Perhaps you wanted to use 'global.${key}' instead?`);
   }
   return [key.slice(0, dot), key.slice(dot + 1)];
 }
@@ -76,7 +72,7 @@ export function configLocations(env: NodeJS.ProcessEnv, sitePrefix: string | nul
   // appdirs.site_config_dirs("pip") on Linux: each $XDG_CONFIG_DIRS entry (default /etc/xdg) + "/pip", then /etc.
   const xdgDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter((d) => d !== "");
   const globalFiles = [...xdgDirs.map((d) => join(d, "pip", CONFIG_BASENAME)), join("/etc", CONFIG_BASENAME)];
-  const xdgHome = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith("/") ? env.XDG_CONFIG_HOME : join(home, ".config");
+  const xdgHome = env.XDG_CONFIG_HOME?.startsWith("/") ? env.XDG_CONFIG_HOME : join(home, ".config");
   return {
     global: globalFiles,
     user: [join(home, ".pip", CONFIG_BASENAME), join(xdgHome, "pip", CONFIG_BASENAME)],

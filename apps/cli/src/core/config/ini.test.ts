@@ -68,12 +68,15 @@ const errors: Array<[string, string, RegExp]> = [
 ];
 for (const [what, text, message] of errors) {
   test(`error: ${what}`, () => {
-    assert.throws(() => parseIni(text, "/etc/pip.conf"), (e: unknown) => {
-      assert.ok(e instanceof InvalidConfigFile);
-      assert.match(e.message, /^Configuration file "\/etc\/pip.conf" could not be loaded: /);
-      assert.match(e.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseIni(text, "/etc/pip.conf"),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidConfigFile);
+        assert.match(e.message, /^Configuration file "\/etc\/pip.conf" could not be loaded: /);
+        assert.match(e.message, message);
+        return true;
+      },
+    );
   });
 }
 

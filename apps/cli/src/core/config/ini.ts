@@ -105,11 +105,7 @@ export function parseIni(text: string, file = "<string>"): IniDocument {
     }
     const key = option[1]!.trim().toLowerCase();
     if (seenKeys.has(key)) {
-      throw new InvalidConfigFile(
-        file,
-        lineNo,
-        `option ${JSON.stringify(key)} in section ${JSON.stringify(currentName)} already exists`,
-      );
+      throw new InvalidConfigFile(file, lineNo, `option ${JSON.stringify(key)} in section ${JSON.stringify(currentName)} already exists`);
     }
     seenKeys.add(key);
     pending = { key, lines: [option[3]!.trim()], indent };

@@ -144,7 +144,10 @@ const cases: Case[] = [
     name: "list values: a multi-line file value, replaced by a variable, appended to by the command line",
     files: { user: "[global]\nextra-index-url =\n    https://a/simple\n    https://b/simple\nfind-links = /x /y\n" },
     env: { PIP_FIND_LINKS: "/env1 /env2" },
-    argv: [{ name: "extra-index-url", value: "https://cli/simple" }, { name: "find-links", value: "/cli" }],
+    argv: [
+      { name: "extra-index-url", value: "https://cli/simple" },
+      { name: "find-links", value: "/cli" },
+    ],
     command: "install",
     expect: {
       extraIndexUrls: ["https://a/simple", "https://b/simple", "https://cli/simple"],
@@ -190,7 +193,10 @@ const cases: Case[] = [
   {
     name: "format control: --no-binary then --only-binary :all: on the command line",
     files: { user: "[install]\nno-binary = Foo_Bar\n" },
-    argv: [{ name: "only-binary", value: "baz" }, { name: "no-binary", value: "baz,:none:" }],
+    argv: [
+      { name: "only-binary", value: "baz" },
+      { name: "no-binary", value: "baz,:none:" },
+    ],
     command: "install",
     expect: { noBinary: [], onlyBinary: [] },
   },
@@ -245,8 +251,7 @@ test("~ in path options expands to $HOME", () => {
 
 test("the default cache dir follows XDG_CACHE_HOME", () => {
   const { locations, root } = setup({});
-  const load = (env: Record<string, string>) =>
-    loadOptions({ commandName: "install", argv: [], env, cwd: root, locations, sitePrefix: null }).options.cacheDir;
+  const load = (env: Record<string, string>) => loadOptions({ commandName: "install", argv: [], env, cwd: root, locations, sitePrefix: null }).options.cacheDir;
   assert.equal(load({ HOME: "/home/me" }), "/home/me/.cache/wheelhouse");
   assert.equal(load({ HOME: "/home/me", XDG_CACHE_HOME: "/xdg/cache" }), "/xdg/cache/wheelhouse");
 });
@@ -264,7 +269,9 @@ const invalid: Array<[string, Partial<Record<FileName, string>>, Record<string, 
     {},
     { PIP_VERBOSE: "-1" },
     [],
-    "An error occurred during configuration (environment variable PIP_VERBOSE): -1 is not a valid value for verbose option, please instead specify either a non-negative integer or a boolean value like yes/no or false/true which is equivalent to 1/0.",
+    "An error occurred during configuration (environment variable PIP_VERBOSE): " +
+      "-1 is not a valid value for verbose option, please instead specify either a non-negative integer " +
+      "or a boolean value like yes/no or false/true which is equivalent to 1/0.",
   ],
   [
     "a bad choice on the command line",
@@ -273,7 +280,13 @@ const invalid: Array<[string, Partial<Record<FileName, string>>, Record<string, 
     [{ name: "keyring-provider", value: "magic" }],
     "option --keyring-provider: invalid choice: 'magic' (choose from 'auto', 'disabled', 'import', 'subprocess')",
   ],
-  ["a bad number", {}, { PIP_TIMEOUT: "soon" }, [], "An error occurred during configuration (environment variable PIP_TIMEOUT): option --timeout: invalid floating-point value: 'soon'"],
+  [
+    "a bad number",
+    {},
+    { PIP_TIMEOUT: "soon" },
+    [],
+    "An error occurred during configuration (environment variable PIP_TIMEOUT): option --timeout: invalid floating-point value: 'soon'",
+  ],
   ["an option the command does not take", {}, {}, [{ name: "target", value: "x" }], "no such option: --target"],
 ];
 for (const [what, files, env, argv, message] of invalid) {

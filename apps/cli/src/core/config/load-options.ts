@@ -61,10 +61,7 @@ export function loadOptions(input: LoadOptionsInput): LoadedOptions {
 
   const cliPython = [...argv].reverse().find((o) => o.name === "python")?.value;
   const python = cliPython ?? (isolated ? undefined : env.PIP_PYTHON);
-  const sitePrefix =
-    input.sitePrefix !== undefined
-      ? input.sitePrefix
-      : findSitePrefix(env, python ? resolve(cwd, expandUser(python, home)) : null);
+  const sitePrefix = input.sitePrefix !== undefined ? input.sitePrefix : findSitePrefix(env, python ? resolve(cwd, expandUser(python, home)) : null);
 
   const configuration = new Configuration({ env, isolated, sitePrefix, ...(input.locations ? { locations: input.locations } : {}) }).load();
   const options = defaultOptions(env);
@@ -157,7 +154,8 @@ function configValue(spec: OptionSpec, value: string, current: Options, home: st
       if (FALSE_WORDS.has(lower)) return 0;
       if (/^\d+$/.test(value.trim())) return Number(value.trim());
       throw new InvalidOptionValue(
-        `${value} is not a valid value for ${spec.name} option, please instead specify either a non-negative integer or a boolean value like yes/no or false/true which is equivalent to 1/0.`,
+        `${value} is not a valid value for ${spec.name} option, please instead specify ` +
+          `either a non-negative integer or a boolean value like yes/no or false/true which is equivalent to 1/0.`,
       );
     }
     case "list":
@@ -205,9 +203,7 @@ function cliValue(spec: OptionSpec, value: string | undefined, current: Options,
       const raw = need();
       const choices = spec.choices ?? [];
       if (!choices.includes(raw)) {
-        throw new InvalidOptionValue(
-          `option --${spec.name}: invalid choice: ${pyRepr(raw)} (choose from ${choices.map(pyRepr).join(", ")})`,
-        );
+        throw new InvalidOptionValue(`option --${spec.name}: invalid choice: ${pyRepr(raw)} (choose from ${choices.map(pyRepr).join(", ")})`);
       }
       return raw;
     }

@@ -155,7 +155,7 @@ export interface Options {
 /** pip's user cache dir, for wheelhouse: `$XDG_CACHE_HOME/wheelhouse`, else `~/.cache/wheelhouse`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && xdg.startsWith("/") ? xdg : join(env.HOME || homedir(), ".cache");
+  const base = xdg?.startsWith("/") ? xdg : join(env.HOME || homedir(), ".cache");
   return join(base, "wheelhouse");
 }
 
@@ -267,9 +267,7 @@ export function verbosity(options: Pick<Options, "verbose" | "quiet">): number {
   return options.verbose - options.quiet;
 }
 
-export type OptionOrigin =
-  | { kind: "config"; source: ConfigSource }
-  | { kind: "cli"; flag: string };
+export type OptionOrigin = { kind: "config"; source: ConfigSource } | { kind: "cli"; flag: string };
 
 /** Where each option got its value; an option missing here has its default. */
 export type OptionOrigins = Partial<Record<keyof Options, OptionOrigin>>;

@@ -47,7 +47,11 @@ describe("inspectPython", () => {
       // Run pip's view inside the target interpreter, with the base interpreter's pip importable.
       const pipDir = (await execFileAsync(PYTHON, ["-c", "import os, pip; print(os.path.dirname(os.path.dirname(pip.__file__)))"])).stdout.trim();
       const view = JSON.parse(
-        (await execFileAsync(python, ["-c", `import sys; sys.path.append(${JSON.stringify(pipDir)}); exec(${JSON.stringify(PIP_VIEW)})`, prefix], { env: isolatedEnv() })).stdout,
+        (
+          await execFileAsync(python, ["-c", `import sys; sys.path.append(${JSON.stringify(pipDir)}); exec(${JSON.stringify(PIP_VIEW)})`, prefix], {
+            env: isolatedEnv(),
+          })
+        ).stdout,
       );
       const env = await inspectPython(python);
       assert.deepEqual(env.tags.map(String), view.tags);

@@ -18,11 +18,7 @@ import { INSPECT_SCRIPT } from "./inspect-script.ts";
 const execFileAsync = promisify(execFile);
 
 /** Where packages go: pip's default (venv or system), `--user`, `--prefix DIR`, `--target DIR`. */
-export type InstallScheme =
-  | { kind: "default" }
-  | { kind: "user" }
-  | { kind: "prefix"; prefix: string }
-  | { kind: "target"; target: string };
+export type InstallScheme = { kind: "default" } | { kind: "user" } | { kind: "prefix"; prefix: string } | { kind: "target"; target: string };
 
 export type SchemePaths = TargetEnvironment["paths"];
 
@@ -238,7 +234,10 @@ async function unsupportedPython(pythonPath: string): Promise<string | null> {
   const [major, minor] = [Number(m[1]), Number(m[2])];
   const [minMajor, minMinor] = MINIMUM_PYTHON;
   if (major > minMajor || (major === minMajor && minor >= minMinor)) return null;
-  return `Python ${m[1]}.${m[2]}.${m[3]} at ${pythonPath} is not supported: wheelhouse installs into Python ${minMajor}.${minMinor} or later (give one with --python).`;
+  return (
+    `Python ${m[1]}.${m[2]}.${m[3]} at ${pythonPath} is not supported: ` +
+    `wheelhouse installs into Python ${minMajor}.${minMinor} or later (give one with --python).`
+  );
 }
 
 const VENV_PLACEHOLDER = "/__wheelhouse_venv__";

@@ -44,21 +44,20 @@ function wheelhouse(args: string[]): Promise<{ code: number; stdout: string; std
 
 const PYTHON2 = pyenvPython(/^2\.7\./);
 
-test("a Python 2.7 interpreter is refused in one sentence that names the supported Pythons", { skip: PYTHON2 === null ? "no Python 2.7 under pyenv on this machine" : false, timeout: 300_000 }, async () => {
+test("a Python 2.7 interpreter is refused in one sentence that names the supported Pythons", {
+  skip: PYTHON2 === null ? "no Python 2.7 under pyenv on this machine" : false,
+  timeout: 300_000,
+}, async () => {
   const cacheDir = mkdtempSync(path.join(tmpdir(), "wh-py-cache-"));
-  const commands = [
-    ["list"],
-    ["freeze"],
-    ["install", "--dry-run", "--no-index", "anything"],
-    ["lock", "--no-index", "anything"],
-  ];
+  const commands = [["list"], ["freeze"], ["install", "--dry-run", "--no-index", "anything"], ["lock", "--no-index", "anything"]];
   for (const command of commands) {
     const result = await wheelhouse(["--python", PYTHON2!, "--cache-dir", cacheDir, ...command]);
     const label = `wheelhouse --python ${PYTHON2} ${command.join(" ")}`;
     assert.notEqual(result.code, 0, `${label} must fail`);
     assert.equal(
       result.stderr.trim(),
-      `ERROR: Python ${/(2\.7\.\d+)/.exec(PYTHON2!)![1]} at ${PYTHON2} is not supported: wheelhouse installs into Python 3.6 or later (give one with --python).`,
+      `ERROR: Python ${/(2\.7\.\d+)/.exec(PYTHON2!)![1]} at ${PYTHON2} is not supported: ` +
+        `wheelhouse installs into Python 3.6 or later (give one with --python).`,
       label,
     );
     assert.doesNotMatch(result.stdout + result.stderr, /SyntaxError|Exception|\n\s+at /, label);
@@ -67,7 +66,10 @@ test("a Python 2.7 interpreter is refused in one sentence that names the support
 
 const PYTHON36 = pyenvPython(/^3\.6\./);
 
-test("Python 3.6, the oldest supported, is used as before", { skip: PYTHON36 === null ? "no Python 3.6 under pyenv on this machine" : false, timeout: 120_000 }, async () => {
+test("Python 3.6, the oldest supported, is used as before", {
+  skip: PYTHON36 === null ? "no Python 3.6 under pyenv on this machine" : false,
+  timeout: 120_000,
+}, async () => {
   const result = await wheelhouse(["--python", PYTHON36!, "list", "--format", "freeze"]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^pip==/m);

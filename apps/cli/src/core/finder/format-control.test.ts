@@ -8,10 +8,32 @@ const EMPTY: FormatControl = { noBinary: [], onlyBinary: [] };
 /** [steps as [which, value], expected] — pip's FormatControl.handle_mutual_excludes. */
 const cases: Array<[string, Array<["noBinary" | "onlyBinary", string]>, FormatControl]> = [
   ["names are normalized", [["noBinary", "Foo_Bar,baz"]], { noBinary: ["foo-bar", "baz"], onlyBinary: [] }],
-  ["a name moves from one list to the other", [["noBinary", "foo"], ["onlyBinary", "foo"]], { noBinary: [], onlyBinary: ["foo"] }],
-  [":all: clears both lists", [["noBinary", "foo"], ["onlyBinary", "bar"], ["noBinary", ":all:"]], { noBinary: [":all:"], onlyBinary: [] }],
+  [
+    "a name moves from one list to the other",
+    [
+      ["noBinary", "foo"],
+      ["onlyBinary", "foo"],
+    ],
+    { noBinary: [], onlyBinary: ["foo"] },
+  ],
+  [
+    ":all: clears both lists",
+    [
+      ["noBinary", "foo"],
+      ["onlyBinary", "bar"],
+      ["noBinary", ":all:"],
+    ],
+    { noBinary: [":all:"], onlyBinary: [] },
+  ],
   [":all: then names: the names are covered", [["onlyBinary", ":all:,foo"]], { noBinary: [], onlyBinary: [":all:"] }],
-  [":none: clears its own list", [["noBinary", "a,b"], ["noBinary", ":none:"]], { noBinary: [], onlyBinary: [] }],
+  [
+    ":none: clears its own list",
+    [
+      ["noBinary", "a,b"],
+      ["noBinary", ":none:"],
+    ],
+    { noBinary: [], onlyBinary: [] },
+  ],
   [":all:,:none:,name", [["noBinary", ":all:,:none:,foo"]], { noBinary: ["foo"], onlyBinary: [] }],
 ];
 for (const [what, steps, expected] of cases) {

@@ -21,7 +21,12 @@ const TAGS = [
 ];
 const TARGET = { tags: TAGS, pythonFullVersion: "3.11.7" };
 
-const file = (filename: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ filename, url: `/files/${filename}`, hashes: {}, ...extra });
+const file = (filename: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  filename,
+  url: `/files/${filename}`,
+  hashes: {},
+  ...extra,
+});
 const name = (n: string): NormalizedName => canonicalizeName(n);
 const summary = (candidates: Candidate[]): [string, string[]][] => candidates.map((c) => [c.version.toString(), c.files.map((f) => f.filename)]);
 
@@ -75,12 +80,7 @@ describe("PackageFinder", () => {
       ["1.5", ["demo-1.5.tar.gz"]],
       [
         "1.0",
-        [
-          "demo-1.0-1-cp311-cp311-manylinux_2_17_x86_64.whl",
-          "demo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
-          "demo-1.0-py3-none-any.whl",
-          "demo-1.0.tar.gz",
-        ],
+        ["demo-1.0-1-cp311-cp311-manylinux_2_17_x86_64.whl", "demo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl", "demo-1.0-py3-none-any.whl", "demo-1.0.tar.gz"],
       ],
     ]);
   });
@@ -112,7 +112,10 @@ describe("PackageFinder", () => {
 
   it("applies --only-binary and --no-binary per project and for :all:", async () => {
     const onlyBinary = await finder({ formatControl: { onlyBinary: [":all:"], noBinary: [] } }).candidates(name("demo"));
-    assert.deepEqual(summary(onlyBinary).map(([v]) => v), ["1.9b1", "1.8", "1.0"]);
+    assert.deepEqual(
+      summary(onlyBinary).map(([v]) => v),
+      ["1.9b1", "1.8", "1.0"],
+    );
     assert.ok(onlyBinary.every((c) => c.files.every((f) => f.kind === "wheel")));
     const noBinary = await finder({ formatControl: { onlyBinary: [], noBinary: ["Demo"] } }).candidates(name("demo"));
     assert.deepEqual(summary(noBinary), [
@@ -128,10 +131,22 @@ describe("PackageFinder", () => {
     const [a, b] = await Promise.all([f.candidates(name("demo")), f.candidates(name("Demo"))]);
     assert.equal(a, b);
     assert.equal(server.requests.length - before, 2);
-    assert.deepEqual(a.map((c) => c.version.toString()), ["4.0", "3.0", "1.10", "1.9b1", "1.8", "1.5", "1.0"]);
-    assert.deepEqual(a[0]!.files.map((f) => f.filename), ["demo-4.0-py3-none-any.whl", "demo-4.0.tar.gz"]);
+    assert.deepEqual(
+      a.map((c) => c.version.toString()),
+      ["4.0", "3.0", "1.10", "1.9b1", "1.8", "1.5", "1.0"],
+    );
+    assert.deepEqual(
+      a[0]!.files.map((f) => f.filename),
+      ["demo-4.0-py3-none-any.whl", "demo-4.0.tar.gz"],
+    );
     // py2.py3-none-any supports py3-none-any: placed with the other pure wheels, after better tags.
-    assert.deepEqual(a.at(-1)!.files.map((f) => f.filename).slice(2, 4), ["demo-1.0-py3-none-any.whl", "demo-1.0-py2.py3-none-any.whl"]);
+    assert.deepEqual(
+      a
+        .at(-1)!
+        .files.map((f) => f.filename)
+        .slice(2, 4),
+      ["demo-1.0-py3-none-any.whl", "demo-1.0-py2.py3-none-any.whl"],
+    );
   });
 
   it("uses only find-links with --no-index", async () => {

@@ -88,10 +88,7 @@ export class PackageFinder implements Pick<ResolverProvider, "candidates"> {
 
   async #find(name: NormalizedName): Promise<Candidate[]> {
     const { index, indexUrls, findLinks = [] } = this.#options;
-    const sources = await Promise.all([
-      ...indexUrls.map((url) => index.projectPage(url, name)),
-      ...findLinks.map((location) => index.findLinks(location)),
-    ]);
+    const sources = await Promise.all([...indexUrls.map((url) => index.projectPage(url, name)), ...findLinks.map((location) => index.findLinks(location))]);
     const formats = this.allowedFormats(name);
     const seen = new Set<string>();
     const byVersion = new Map<string, Ranked[]>();

@@ -16,7 +16,8 @@ export interface HashMismatchItem {
 }
 
 const HASH_HEADER =
-  "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. Otherwise, examine the package contents carefully; someone may have tampered with them.";
+  "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. " +
+  "Otherwise, examine the package contents carefully; someone may have tampered with them.";
 
 /** pip's HashMismatch block, for one file or several (as pip gathers them). */
 export function formatHashMismatches(items: readonly HashMismatchItem[]): string {
@@ -25,7 +26,9 @@ export function formatHashMismatches(items: readonly HashMismatchItem[]): string
     lines.push(`    ${item.requirement} from ${item.url}:`);
     for (const [algorithm, expected] of Object.entries(item.expected)) {
       // pip's _hash_comparison: the algorithm on the first line, "    or" on the next ones.
-      expected.forEach((digest, i) => lines.push(`        Expected ${i === 0 ? algorithm : "    or"} ${digest}`));
+      expected.forEach((digest, i) => {
+        lines.push(`        Expected ${i === 0 ? algorithm : "    or"} ${digest}`);
+      });
       lines.push(`             Got        ${item.got[algorithm] ?? "(not computed)"}`);
     }
   }

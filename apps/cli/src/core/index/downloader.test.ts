@@ -71,7 +71,8 @@ describe("Downloader", () => {
       assert.equal(
         err.message,
         [
-          "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. Otherwise, examine the package contents carefully; someone may have tampered with them.",
+          "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes. " +
+            "Otherwise, examine the package contents carefully; someone may have tampered with them.",
           `    demo==1.0 from ${file.url}:`,
           `        Expected sha256 ${wrong}`,
           `             Got        ${BODY_SHA}`,
@@ -157,7 +158,10 @@ describe("Downloader", () => {
 
   it("reports a missing file as an HttpError", async () => {
     const downloader = new Downloader({ http, cacheDir: null });
-    await assert.rejects(downloader.fetch(dist(server.url("/files/none/demo-1.0.tar.gz"), "demo-1.0.tar.gz")), (err: unknown) => err instanceof HttpError && err.status === 404);
+    await assert.rejects(
+      downloader.fetch(dist(server.url("/files/none/demo-1.0.tar.gz"), "demo-1.0.tar.gz")),
+      (err: unknown) => err instanceof HttpError && err.status === 404,
+    );
     await downloader.close();
   });
 });

@@ -88,8 +88,8 @@ export class Downloader {
     if (isLocalLocation(file.url)) return localPath(file.url, this.#cwd);
     const cacheDir = this.#cacheDir;
     if (cacheDir === null) return null;
-    const indexSha = file.hashes["sha256"]?.toLowerCase();
-    const shas = indexSha ? [indexSha] : [...(normalizeHashSet(expectedHashes)["sha256"] ?? [])];
+    const indexSha = file.hashes.sha256?.toLowerCase();
+    const shas = indexSha ? [indexSha] : [...(normalizeHashSet(expectedHashes).sha256 ?? [])];
     if (!indexSha) {
       const pointed = readCacheFile(urlPointerPath(cacheDir, file.url));
       if (pointed && /^[0-9a-f]{64}$/.test(pointed.trim())) shas.push(pointed.trim());
@@ -122,7 +122,7 @@ export class Downloader {
       const algorithms = algorithmsOf(expected, indexExpected);
       if (knownSha) algorithms.delete("sha256");
       const digests = algorithms.size > 0 ? await hashFile(cached, algorithms) : {};
-      if (knownSha) digests["sha256"] = knownSha;
+      if (knownSha) digests.sha256 = knownSha;
       check(digests, indexExpected, expected, requirement, shownUrl);
       progress?.({ filename: file.filename, url: shownUrl, done: 0, total: null, cached: true });
       return cached;
@@ -133,11 +133,11 @@ export class Downloader {
     try {
       const digests = await this.#download(file, temp, algorithmsOf({ sha256: [] }, expected, indexExpected), progress);
       check(digests, indexExpected, expected, requirement, shownUrl);
-      const sha256 = digests["sha256"]!;
+      const sha256 = digests.sha256!;
       const final = this.#cacheDir === null ? join(work, sha256, file.filename) : cachedFilePath(this.#cacheDir, sha256, file.filename);
       await mkdir(dirname(final), { recursive: true });
       await rename(temp, final);
-      if (this.#cacheDir !== null && !file.hashes["sha256"]) writeCacheFile(urlPointerPath(this.#cacheDir, file.url), sha256);
+      if (this.#cacheDir !== null && !file.hashes.sha256) writeCacheFile(urlPointerPath(this.#cacheDir, file.url), sha256);
       return final;
     } finally {
       await rm(temp, { force: true });

@@ -174,11 +174,20 @@ describe("IndexClient", () => {
         ["demo-1.0.tar.gz", pathToFileURL(join(dir, "demo-1.0.tar.gz")).toString(), "sdist"],
       ],
     );
-    assert.deepEqual((await client.findLinks(pathToFileURL(dir).toString())).map((f) => f.url), local.map((f) => f.url));
+    assert.deepEqual(
+      (await client.findLinks(pathToFileURL(dir).toString())).map((f) => f.url),
+      local.map((f) => f.url),
+    );
     const remote = await client.findLinks(server.url("/links/"));
-    assert.deepEqual(remote.map((f) => f.url), [server.url("/links/pkgs/demo-3.0.tar.gz"), server.url("/links/pkgs/other-1.0.tar.gz")]);
+    assert.deepEqual(
+      remote.map((f) => f.url),
+      [server.url("/links/pkgs/demo-3.0.tar.gz"), server.url("/links/pkgs/other-1.0.tar.gz")],
+    );
     const single = await client.findLinks(server.url("/somewhere/demo-4.0-py3-none-any.whl"));
-    assert.deepEqual(single.map((f) => f.filename), ["demo-4.0-py3-none-any.whl"]);
+    assert.deepEqual(
+      single.map((f) => f.filename),
+      ["demo-4.0-py3-none-any.whl"],
+    );
   });
 
   it("reads a file: index laid out as directories of index.html", async () => {
@@ -187,7 +196,10 @@ describe("IndexClient", () => {
     await writeFile(join(root, "demo", "index.html"), `<a href="../../files/demo-1.0.tar.gz#sha256=${SHA}">demo-1.0.tar.gz</a>`);
     const client = new IndexClient({ http, cacheDir: cache.dir });
     const files = await client.projectPage(pathToFileURL(root).toString(), "Demo");
-    assert.deepEqual(files.map((f) => f.url), [pathToFileURL(join(cache.dir, "files", "demo-1.0.tar.gz")).toString()]);
+    assert.deepEqual(
+      files.map((f) => f.url),
+      [pathToFileURL(join(cache.dir, "files", "demo-1.0.tar.gz")).toString()],
+    );
   });
 });
 
@@ -211,6 +223,9 @@ describe("isSecureOrigin", () => {
     const warnings: string[] = [];
     const client = new IndexClient({ http: new HttpClient(), cacheDir: null, onWarning: (m) => warnings.push(m) });
     assert.deepEqual(await client.projectPage("http://pypi.example/simple/", "demo"), []);
-    assert.match(warnings[0] ?? "", /^The repository located at pypi\.example is not a trusted or secure host and is being ignored\..*'--trusted-host pypi\.example'\.$/);
+    assert.match(
+      warnings[0] ?? "",
+      /^The repository located at pypi\.example is not a trusted or secure host and is being ignored\..*'--trusted-host pypi\.example'\.$/,
+    );
   });
 });

@@ -150,8 +150,15 @@ export class IndexClient {
       const pages = [...batch];
       for (let start = 0; start < pages.length; start += MAX_REVALIDATE_PAGES) {
         const slice = pages.slice(start, start + MAX_REVALIDATE_PAGES);
-        const answer = this.#askCurrent(endpoint, slice.map(([project, { contentType, etag }]) => ({ project, contentType, etag })));
-        for (const [project, { url }] of slice) this.#current.set(url, answer.then((current) => current.has(project)));
+        const answer = this.#askCurrent(
+          endpoint,
+          slice.map(([project, { contentType, etag }]) => ({ project, contentType, etag })),
+        );
+        for (const [project, { url }] of slice)
+          this.#current.set(
+            url,
+            answer.then((current) => current.has(project)),
+          );
       }
     }
   }
@@ -216,7 +223,9 @@ export class IndexClient {
     if (!isSecureOrigin(url, this.#trustedHosts)) {
       const host = new URL(url).hostname;
       warn(
-        `The repository located at ${host} is not a trusted or secure host and is being ignored. If this repository is available via HTTPS we recommend you use HTTPS instead, otherwise you may silence this warning and allow it anyway with '--trusted-host ${host}'.`,
+        `The repository located at ${host} is not a trusted or secure host and is being ignored. ` +
+          `If this repository is available via HTTPS we recommend you use HTTPS instead, ` +
+          `otherwise you may silence this warning and allow it anyway with '--trusted-host ${host}'.`,
       );
       return [];
     }
@@ -309,7 +318,7 @@ function toCachedPage(url: string, response: HttpResponse, body: string): Cached
     url,
     finalUrl: response.url,
     contentType: response.headers["content-type"] ?? null,
-    etag: response.headers["etag"] ?? null,
+    etag: response.headers.etag ?? null,
     lastModified: response.headers["last-modified"] ?? null,
     body,
     revalidateUrl: sameOriginUrl(response.headers["wheelhouse-revalidate"], url, response.url),
@@ -361,11 +370,7 @@ export function toDistFile(file: Partial<UpstreamFile> & { filename: string; url
   } else {
     return null;
   }
-  const coreMetadata: DistFile["coreMetadata"] = !file.coreMetadata
-    ? false
-    : file.coreMetadata.sha256
-      ? { sha256: file.coreMetadata.sha256 }
-      : {};
+  const coreMetadata: DistFile["coreMetadata"] = !file.coreMetadata ? false : file.coreMetadata.sha256 ? { sha256: file.coreMetadata.sha256 } : {};
   const dist: DistFile = {
     filename,
     url: file.url,

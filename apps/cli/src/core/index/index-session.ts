@@ -63,7 +63,13 @@ export class IndexSession {
       cwd,
       ...(init.redact ? { redact: init.redact } : {}),
     });
-    this.index = new IndexClient({ http: this.http, cacheDir: this.cacheDir, cwd, trustedHosts: options.trustedHosts, ...(init.onWarning ? { onWarning: init.onWarning } : {}) });
+    this.index = new IndexClient({
+      http: this.http,
+      cacheDir: this.cacheDir,
+      cwd,
+      trustedHosts: options.trustedHosts,
+      ...(init.onWarning ? { onWarning: init.onWarning } : {}),
+    });
     this.downloader = new Downloader({ http: this.http, cacheDir: this.cacheDir, cwd, ...(init.onProgress ? { onProgress: init.onProgress } : {}) });
     this.metadata = new MetadataFetcher({ http: this.http, cacheDir: this.cacheDir, downloader: this.downloader, cwd });
   }

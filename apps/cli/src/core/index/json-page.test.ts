@@ -13,7 +13,8 @@ const file = (extra: Record<string, unknown> = {}): Record<string, unknown> => (
   hashes: { SHA256: ` ${SHA} `, md5: "not-hex", "": "ab" },
   ...extra,
 });
-const page = (files: unknown[], meta: Record<string, unknown> = { "api-version": "1.1", "_last-serial": 7 }): string => JSON.stringify({ meta, name: "demo", files });
+const page = (files: unknown[], meta: Record<string, unknown> = { "api-version": "1.1", "_last-serial": 7 }): string =>
+  JSON.stringify({ meta, name: "demo", files });
 
 describe("readJsonPageFiles", () => {
   it("gives what the validating parser gives", () => {
@@ -21,7 +22,10 @@ describe("readJsonPageFiles", () => {
       page([file()]),
       page([file({ "requires-python": " >=3.8 ", yanked: "broken", "core-metadata": { sha256: SHA }, size: 12, "upload-time": "2024-01-02T03:04:05Z" })]),
       page([file({ yanked: true, "dist-info-metadata": true, "requires-python": null, size: null })]),
-      page([file({ yanked: false, "core-metadata": false, "dist-info-metadata": { sha256: SHA } }), file({ filename: "demo-1.0.tar.gz", url: "https://elsewhere.example/demo-1.0.tar.gz", "upload-time": "not a date" })]),
+      page([
+        file({ yanked: false, "core-metadata": false, "dist-info-metadata": { sha256: SHA } }),
+        file({ filename: "demo-1.0.tar.gz", url: "https://elsewhere.example/demo-1.0.tar.gz", "upload-time": "not a date" }),
+      ]),
       page([], { "api-version": "1.0" }),
     ];
     for (const body of bodies) assert.deepEqual(readJsonPageFiles(body, JSON_TYPE, PAGE_URL), parseJsonPage(body, PAGE_URL).files);

@@ -24,12 +24,12 @@ export function readJsonPageFiles(body: string, contentType: string | null, page
   } catch {
     return null;
   }
-  if (!isObject(page) || typeof page["name"] !== "string" || !Array.isArray(page["files"])) return null;
-  const meta = page["meta"];
+  if (!isObject(page) || typeof page.name !== "string" || !Array.isArray(page.files)) return null;
+  const meta = page.meta;
   if (!isObject(meta) || typeof meta["api-version"] !== "string" || !meta["api-version"].startsWith("1.")) return null;
   if (!nullishOf(meta["_last-serial"], Number.isSafeInteger)) return null;
   const files: UpstreamFile[] = [];
-  for (const file of page["files"]) {
+  for (const file of page.files) {
     const upstream = readFile(file, pageUrl);
     if (upstream === null) return null;
     files.push(upstream);
@@ -65,11 +65,11 @@ function readFile(file: Json, pageUrl: string): UpstreamFile | null {
   return {
     filename,
     url: absolute,
-    sha256: sha256Hex(digests["sha256"]),
+    sha256: sha256Hex(digests.sha256),
     hashes: digests,
     requiresPython: (requiresPython as string | null | undefined)?.trim() || null,
     yanked: yanked === true ? "" : typeof yanked === "string" ? yanked : false,
-    coreMetadata: metadata === false ? false : metadata === true ? { sha256: null } : { sha256: sha256Hex(metadata["sha256"]) },
+    coreMetadata: metadata === false ? false : metadata === true ? { sha256: null } : { sha256: sha256Hex(metadata.sha256) },
     size: (size as number | null | undefined) ?? null,
     uploadTime: parseUploadTime(uploadTime as string | null | undefined),
   };

@@ -72,7 +72,10 @@ describe("MetadataFetcher", () => {
     assert.equal(await f.forFile(file, "demo"), wheel.metadata);
     assert.equal(f.sources.get(file.url), "range");
     const sent = server.requestsFor(`/files/${wheel.filename}`).slice(before);
-    assert.deepEqual(sent.map((r) => r.headers.range), [`bytes=-${ZIP_TAIL_BYTES}`]);
+    assert.deepEqual(
+      sent.map((r) => r.headers.range),
+      [`bytes=-${ZIP_TAIL_BYTES}`],
+    );
     assert.equal(sent[0]?.headers["accept-encoding"], "identity");
   });
 
@@ -84,7 +87,10 @@ describe("MetadataFetcher", () => {
     // The tail, the rest of the central directory, then METADATA's local header and data.
     assert.equal(ranges.length, 3, String(ranges));
     assert.equal(ranges[0], `bytes=-${ZIP_TAIL_BYTES}`);
-    assert.ok(ranges.slice(1).every((r) => /^bytes=\d+-\d+$/.test(String(r))), String(ranges));
+    assert.ok(
+      ranges.slice(1).every((r) => /^bytes=\d+-\d+$/.test(String(r))),
+      String(ranges),
+    );
   });
 
   it("downloads the wheel when the server ignores ranges, and the install then reuses it", async () => {
@@ -131,7 +137,8 @@ describe("MetadataFetcher", () => {
     await writeFile(path, "not a zip at all, just some text that is long enough");
     await assert.rejects(
       withLocalFile(path, (s) => readWheelMetadata(s, wheel.filename)),
-      (err: unknown) => err instanceof InvalidWheel && err.message === `${wheel.filename} is not a valid wheel: no end of central directory record (not a zip file)`,
+      (err: unknown) =>
+        err instanceof InvalidWheel && err.message === `${wheel.filename} is not a valid wheel: no end of central directory record (not a zip file)`,
     );
     await tmp.remove();
   });

@@ -59,7 +59,7 @@ export class MetadataFetcher {
   }
 
   async #forFile(file: DistFile, project: string | null): Promise<string | null> {
-    const sha256 = file.hashes["sha256"]?.toLowerCase() ?? null;
+    const sha256 = file.hashes.sha256?.toLowerCase() ?? null;
     const { cacheDir } = this.#options;
     if (sha256 && cacheDir !== null) {
       const cached = readCacheFile(metadataPath(cacheDir, sha256));
@@ -120,7 +120,9 @@ export class MetadataFetcher {
     if (expected) {
       const got = createHash("sha256").update(bytes).digest("hex");
       if (got !== expected) {
-        throw new HashMismatch([{ requirement: `${file.filename}.metadata`, url: http.redact(url), expected: { sha256: [expected] }, got: { sha256: got }, source: "index" }]);
+        throw new HashMismatch([
+          { requirement: `${file.filename}.metadata`, url: http.redact(url), expected: { sha256: [expected] }, got: { sha256: got }, source: "index" },
+        ]);
       }
     }
     return bytes.toString("utf8");

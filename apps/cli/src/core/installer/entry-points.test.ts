@@ -21,6 +21,7 @@ test("launchers use distlib's template and shebang rules", () => {
   assert.equal(shebang(`/${"x".repeat(130)}/python`, "darwin").startsWith("#!/x"), true);
   assert.throws(() => launcherScript("/p", "bad", "module_only"), {
     message:
-      "Invalid script entry point: bad = module_only - A callable suffix is required. Cf https://packaging.python.org/specifications/entry-points/#use-for-scripts for more information.",
+      "Invalid script entry point: bad = module_only - A callable suffix is required. " +
+      "Cf https://packaging.python.org/specifications/entry-points/#use-for-scripts for more information.",
   });
 });

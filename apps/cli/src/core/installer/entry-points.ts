@@ -49,7 +49,7 @@ const REFERENCE_RE = /^([A-Za-z_][\w.]*)\s*(?::\s*([A-Za-z_][\w.]*))?\s*(\[[^\]]
  */
 export function launcherScript(python: string, name: string, value: string, platform: NodeJS.Platform = process.platform): string {
   const m = REFERENCE_RE.exec(value);
-  if (!m || !m[2]) {
+  if (!m?.[2]) {
     throw new InstallationError(
       `Invalid script entry point: ${name} = ${value} - A callable suffix is required. ` +
         "Cf https://packaging.python.org/specifications/entry-points/#use-for-scripts for more information.",

@@ -89,7 +89,7 @@ export class PathProbe {
     if (parent === resolved) return true;
     if (!(await this.dirExists(parent))) return false;
     const names = await this.#listing(parent);
-    return names !== null && names.has(fold(path.basename(resolved)));
+    return names?.has(fold(path.basename(resolved))) ?? false;
   }
 
   /** Whether `dir` exists (as anything a listing shows; reading it tells a file from a directory). */

@@ -87,7 +87,7 @@ describe("installWheel", () => {
   });
 
   test("a distribution pip installed is listed and removed by us", async () => {
-    const wheel = await makeWheel(wheels, { ...DEMO, name: "pip-made", files: { "pip_made/__init__.py": "X = 1\n", "pip_made/more.py": "" } });
+    await makeWheel(wheels, { ...DEMO, name: "pip-made", files: { "pip_made/__init__.py": "X = 1\n", "pip_made/more.py": "" } });
     const { python, env } = await freshVenv("venv2");
     const empty = await snapshot(env.paths.purelib);
     const r = await pip(python, ["install", "--no-deps", "--no-index", "--find-links", wheels, "pip-made"]);
@@ -123,7 +123,9 @@ describe("installWheel", () => {
   test("a file missing from RECORD is refused", async () => {
     const wheel = await makeWheel(wheels, { ...DEMO, name: "unlisted", record: (text) => text.replace(/^demo_pkg\/data\.txt,.*\n/m, "") });
     const { env } = await freshVenv("venv3b");
-    await assert.rejects(installWheel(wheel, env), { message: "unlisted-1.0-py3-none-any.whl is not a valid wheel: demo_pkg/data.txt is not listed in RECORD." });
+    await assert.rejects(installWheel(wheel, env), {
+      message: "unlisted-1.0-py3-none-any.whl is not a valid wheel: demo_pkg/data.txt is not listed in RECORD.",
+    });
   });
 
   test("an install failing half-way leaves the environment as it was, upgrade included", async () => {
@@ -161,7 +163,10 @@ describe("installWheel", () => {
        import { installWheel } from ${JSON.stringify(path.join(here, "install-wheel.ts"))};
        const env = await inspectPython(${JSON.stringify(python)});
        let n = 0;
-       await installWheel(${JSON.stringify(v2)}, env, { compile: false, onStep: (s) => { if (s.kind === "move" && ++n === 4) process.kill(process.pid, "SIGKILL"); } });`,
+       await installWheel(${JSON.stringify(v2)}, env, {
+         compile: false,
+         onStep: (s) => { if (s.kind === "move" && ++n === 4) process.kill(process.pid, "SIGKILL"); },
+       });`,
     );
     const code = await new Promise<string | null>((resolve) => {
       const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: "inherit" });
@@ -196,7 +201,10 @@ describe("installWheel", () => {
     const { python, env } = await freshVenv("venv7");
     const result = await installWheel(wheel, env, { compile: true });
     const record = parseRecord(await readFile(path.join(result.distInfo, "RECORD"), "utf8"));
-    const pyc = record.filter((r) => r.path.endsWith(".pyc")).map((r) => r.path).sort();
+    const pyc = record
+      .filter((r) => r.path.endsWith(".pyc"))
+      .map((r) => r.path)
+      .sort();
     assert.deepEqual(pyc, ["demo_pkg/__pycache__/__init__.cpython-311.pyc", "demo_pkg/sub/__pycache__/helpers.cpython-311.pyc"]);
     for (const row of record.filter((r) => r.path.endsWith(".pyc"))) assert.match(row.hash, /^sha256=/);
     // Python accepts the .pyc as up to date (no rewrite) and names the real source in tracebacks.
@@ -233,15 +241,30 @@ describe("installWheel", () => {
     const { env, root } = await freshVenv("venv10");
     const before = await snapshot(root);
     for (const fromCache of [undefined, path.join(dir, "batch-cache")]) {
-      await assert.rejects(installWheels([{ path: good }, { path: bad }], env, fromCache ? { fromCache } : {}), { name: "InstallationError", message: /^batch_bad-1\.0-py3-none-any\.whl is corrupt/ });
+      await assert.rejects(installWheels([{ path: good }, { path: bad }], env, fromCache ? { fromCache } : {}), {
+        name: "InstallationError",
+        message: /^batch_bad-1\.0-py3-none-any\.whl is corrupt/,
+      });
       assert.deepEqual(await snapshot(root), before);
     }
   });
 
   test("a batch upgrades what is installed and installs the rest; from the cache, a second venv gets the same files", async () => {
-    const old = await makeWheel(wheels, { ...DEMO, requires: [], name: "Batch.Up", version: "1.0", files: { "batch_up/__init__.py": "", "batch_up/only_in_1.py": "" } });
+    const old = await makeWheel(wheels, {
+      ...DEMO,
+      requires: [],
+      name: "Batch.Up",
+      version: "1.0",
+      files: { "batch_up/__init__.py": "", "batch_up/only_in_1.py": "" },
+    });
     const upgraded = await makeWheel(wheels, { ...DEMO, requires: [], name: "Batch.Up", version: "2.0", files: { "batch_up/__init__.py": "V = 2\n" } });
-    const other = await makeWheel(wheels, { ...DEMO, requires: [], name: "batch-other", files: { "batch_other/__init__.py": "def main():\n    return 0\n" }, entryPoints: "[console_scripts]\nbatch-other = batch_other:main\n" });
+    const other = await makeWheel(wheels, {
+      ...DEMO,
+      requires: [],
+      name: "batch-other",
+      files: { "batch_other/__init__.py": "def main():\n    return 0\n" },
+      entryPoints: "[console_scripts]\nbatch-other = batch_other:main\n",
+    });
     const cache = path.join(dir, "batch-cache-2");
     const a = await freshVenv("venv11a");
     const r = await pip(a.python, ["install", "--no-deps", "--no-index", old]);
@@ -249,18 +272,28 @@ describe("installWheel", () => {
     const results = await installWheels([{ path: upgraded, requested: true }, { path: other }], a.env, { fromCache: cache });
     assert.deepEqual(
       results.map((w) => [w.name, w.version, w.replaced?.version ?? null]),
-      [["batch-up", "2.0", "1.0"], ["batch-other", "1.0", null]],
+      [
+        ["batch-up", "2.0", "1.0"],
+        ["batch-other", "1.0", null],
+      ],
     );
     const list = await pip(a.python, ["list", "--format", "json"]);
-    assert.deepEqual(JSON.parse(list.stdout), [{ name: "batch-other", version: "1.0" }, { name: "Batch.Up", version: "2.0" }]);
+    assert.deepEqual(JSON.parse(list.stdout), [
+      { name: "batch-other", version: "1.0" },
+      { name: "Batch.Up", version: "2.0" },
+    ]);
     assert.ok(!(await readdir(path.join(a.env.paths.purelib, "batch_up"))).includes("only_in_1.py"));
     assert.ok(await stat(path.join(a.env.paths.purelib, "Batch_Up-2.0.dist-info", "REQUESTED")));
 
     const b = await freshVenv("venv11b");
     await installWheels([{ path: upgraded, requested: true }, { path: other }], b.env, { fromCache: cache });
     // (RECORD lists the launchers, which name each venv's interpreter.)
-    const files = (venv: string) => snapshot(path.join(dir, venv, "lib")).then((lines) => lines.filter((l) => !l.includes("__pycache__") && !l.includes("/RECORD ")));
-    assert.deepEqual(await files("venv11b"), (await files("venv11a")).filter((l) => !l.includes("pip")));
+    const files = (venv: string) =>
+      snapshot(path.join(dir, venv, "lib")).then((lines) => lines.filter((l) => !l.includes("__pycache__") && !l.includes("/RECORD ")));
+    assert.deepEqual(
+      await files("venv11b"),
+      (await files("venv11a")).filter((l) => !l.includes("pip")),
+    );
     assert.equal((await stat(path.join(b.env.paths.purelib, "batch_up", "__init__.py"))).nlink, 3);
     assert.equal((await run(path.join(b.root, "bin", "batch-other"), [])).code, 0);
     const check = await pip(b.python, ["check"]);
@@ -284,6 +317,9 @@ describe("installWheel", () => {
     const penv = await inspectPython(python, { scheme: { kind: "prefix", prefix } });
     await installWheel(wheel, penv, { compile: false });
     assert.ok((await readdir(path.join(prefix, "lib", "python3.11", "site-packages"))).includes("demo_pkg"));
-    assert.deepEqual((await installedDistributions(penv)).map((d) => d.name), ["placed"]);
+    assert.deepEqual(
+      (await installedDistributions(penv)).map((d) => d.name),
+      ["placed"],
+    );
   });
 });

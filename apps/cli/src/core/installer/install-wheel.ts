@@ -149,7 +149,11 @@ export async function installWheel(wheelPath: string, env: InspectedEnvironment,
  * versions they replace; returns what was installed, in the order given. On failure the
  * environment is left as it was.
  */
-export async function installWheels(wheels: readonly WheelToInstall[], env: InspectedEnvironment, options: InstallWheelsOptions = {}): Promise<InstalledWheel[]> {
+export async function installWheels(
+  wheels: readonly WheelToInstall[],
+  env: InspectedEnvironment,
+  options: InstallWheelsOptions = {},
+): Promise<InstalledWheel[]> {
   if (wheels.length === 0) return [];
   const scheme = options.scheme ?? env.paths;
   const concurrency = options.concurrency ?? 32;
@@ -341,10 +345,14 @@ function summaryOf(info: WheelInfo): WheelSummary {
 /** The checks of `readWheel` that depend on the wheel's file name, for a wheel read from the cache. */
 function checkSummary(info: WheelSummary, wheelName: string, project: NormalizedName): void {
   if (!canonicalizeName(info.infoDir).startsWith(project)) {
-    throw new InstallationError(`${wheelName} is not a valid wheel: .dist-info directory ${JSON.stringify(info.infoDir)} does not start with ${JSON.stringify(project)}.`);
+    throw new InstallationError(
+      `${wheelName} is not a valid wheel: .dist-info directory ${JSON.stringify(info.infoDir)} does not start with ${JSON.stringify(project)}.`,
+    );
   }
   if (canonicalizeName(info.name) !== project) {
-    throw new InstallationError(`${wheelName} has inconsistent name: the filename has ${JSON.stringify(project)}, but the metadata has ${JSON.stringify(info.name)}.`);
+    throw new InstallationError(
+      `${wheelName} has inconsistent name: the filename has ${JSON.stringify(project)}, but the metadata has ${JSON.stringify(info.name)}.`,
+    );
   }
 }
 
@@ -357,7 +365,8 @@ function checkEntries(entries: readonly ArchiveEntry[], wheel: WheelInfo, wheelN
     if (!row) throw new InstallationError(`${wheelName} is not a valid wheel: ${name} is not listed in RECORD.`);
     if (!row.hash) throw new InstallationError(`${wheelName} is not a valid wheel: RECORD has no hash for ${name}.`);
     const algorithm = row.hash.split("=", 1)[0]!.toLowerCase();
-    if (WEAK_HASHES.has(algorithm)) throw new InstallationError(`${wheelName} is not a valid wheel: RECORD uses the weak hash ${algorithm} for ${name} (PEP 427 requires sha256 or better).`);
+    if (WEAK_HASHES.has(algorithm))
+      throw new InstallationError(`${wheelName} is not a valid wheel: RECORD uses the weak hash ${algorithm} for ${name} (PEP 427 requires sha256 or better).`);
   }
 }
 
@@ -407,7 +416,8 @@ async function readWheel(archive: WheelArchive, wheelName: string, projectName: 
   if (infoDirs.length === 0) invalid(".dist-info directory not found");
   if (infoDirs.length > 1) invalid(`multiple .dist-info directories found: ${infoDirs.join(", ")}`);
   const infoDir = infoDirs[0]!;
-  if (!canonicalizeName(infoDir).startsWith(projectName)) invalid(`.dist-info directory ${JSON.stringify(infoDir)} does not start with ${JSON.stringify(projectName)}`);
+  if (!canonicalizeName(infoDir).startsWith(projectName))
+    invalid(`.dist-info directory ${JSON.stringify(infoDir)} does not start with ${JSON.stringify(projectName)}`);
 
   const text = async (file: string): Promise<string | null> => {
     const entry = archive.byName.get(`${infoDir}/${file}`);
@@ -420,7 +430,9 @@ async function readWheel(archive: WheelArchive, wheelName: string, projectName: 
   const { raw } = parseRawMetadata(metadataText);
   if (!raw.name || !raw.version) invalid("METADATA has no Name or Version");
   if (canonicalizeName(raw.name!) !== projectName) {
-    throw new InstallationError(`${wheelName} has inconsistent name: the filename has ${JSON.stringify(projectName)}, but the metadata has ${JSON.stringify(raw.name)}.`);
+    throw new InstallationError(
+      `${wheelName} has inconsistent name: the filename has ${JSON.stringify(projectName)}, but the metadata has ${JSON.stringify(raw.name)}.`,
+    );
   }
   const recordText = (await text("RECORD")) ?? invalid(`${infoDir}/RECORD is missing`);
   const record = new Map(parseRecord(recordText).map((r) => [r.path, r]));
@@ -451,12 +463,15 @@ function planFiles(source: WheelSource, scheme: SchemePaths, libDir: string, con
     const parts = name.split("/");
     if (parts[0]!.endsWith(".data")) {
       if (parts.length < 3) {
-        throw new InstallationError(`Unexpected file in ${wheelName}: ${JSON.stringify(name)}. .data directory contents should be named like: '<scheme key>/<path>'.`);
+        throw new InstallationError(
+          `Unexpected file in ${wheelName}: ${JSON.stringify(name)}. .data directory contents should be named like: '<scheme key>/<path>'.`,
+        );
       }
       const key = parts[1]!;
       if (!(SCHEME_KEYS as readonly string[]).includes(key)) {
         throw new InstallationError(
-          `Unknown scheme key used in ${wheelName}: ${key} (for file ${JSON.stringify(name)}). .data directory contents should be in subdirectories named with a valid scheme key (${[...SCHEME_KEYS].sort().join(", ")})`,
+          `Unknown scheme key used in ${wheelName}: ${key} (for file ${JSON.stringify(name)}). ` +
+            `.data directory contents should be in subdirectories named with a valid scheme key (${[...SCHEME_KEYS].sort().join(", ")})`,
         );
       }
       const base = schemeDirs[key as (typeof SCHEME_KEYS)[number]];
@@ -506,7 +521,14 @@ async function stage(tx: Transaction, sources: readonly WheelSource[], plans: re
       const slot = `f${slots++}`;
       staged = tx.stagedPath(slot);
       const mode = p.executable && !p.script ? execMode : fileMode;
-      const digest = await extractVerified(source.archive!, source.archive!.byName.get(file.name)!, source.record!.get(file.name), staged, source.wheelName, mode);
+      const digest = await extractVerified(
+        source.archive!,
+        source.archive!.byName.get(file.name)!,
+        source.record!.get(file.name),
+        staged,
+        source.wheelName,
+        mode,
+      );
       source.extracted.set(file.name, { path: staged, mode, ...digest });
       p.hash = digest.hash;
       p.size = digest.size;
@@ -610,7 +632,10 @@ function shareThroughCache(cacheDir: string, plans: readonly WheelPlan[], placem
       const placement = placements.get(p.dest);
       if (!placement || !("content" in placement) || p.executable || (interpreterSpecific && p.dest === plan.recordDest)) continue;
       if (placement.content.length > 256 * 1024) continue;
-      const key = createHash("sha256").update(`${placement.mode.toString(8)}\0`).update(placement.content).digest("hex");
+      const key = createHash("sha256")
+        .update(`${placement.mode.toString(8)}\0`)
+        .update(placement.content)
+        .digest("hex");
       placements.set(p.dest, { ...placement, via: path.join(cacheDir, "unpacked", "generated", key) });
     }
   }
@@ -704,7 +729,9 @@ function consoleScriptSpecs(console: Map<string, string>, env: InspectedEnvironm
 function safeJoin(base: string, relative: string, wheelName: string, name: string): string {
   const dest = path.join(base, path.normalize(relative));
   if (!isInside(dest, base) || dest === path.resolve(base)) {
-    throw new InstallationError(`The wheel ${wheelName} has a file ${JSON.stringify(name)} trying to install outside the target directory ${JSON.stringify(base)}.`);
+    throw new InstallationError(
+      `The wheel ${wheelName} has a file ${JSON.stringify(name)} trying to install outside the target directory ${JSON.stringify(base)}.`,
+    );
   }
   return dest;
 }

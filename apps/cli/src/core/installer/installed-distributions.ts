@@ -94,7 +94,12 @@ export async function readDistribution(infoPath: string): Promise<InstalledDistr
     location: path.dirname(infoPath),
     requires,
     installer,
-    requested: isDir && (await stat(path.join(infoPath, "REQUESTED")).then(() => true, () => false)),
+    requested:
+      isDir &&
+      (await stat(path.join(infoPath, "REQUESTED")).then(
+        () => true,
+        () => false,
+      )),
     editable: editableProjectLocation !== null,
     kind,
     metadata: raw,

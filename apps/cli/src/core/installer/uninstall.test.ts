@@ -21,25 +21,32 @@ describe("uninstall and installedDistributions edge cases", () => {
     await writeFile(path.join(site, "pipmade-2.0.dist-info", "METADATA"), "Metadata-Version: 2.1\nName: pipmade\nVersion: 2.0\n");
     await mkdir(path.join(site, "Legacy-3.0-py3.11.egg-info"));
     await writeFile(path.join(site, "Legacy-3.0-py3.11.egg-info", "PKG-INFO"), "Metadata-Version: 1.1\nName: Legacy\nVersion: 3.0\n");
-    await writeFile(path.join(site, "Legacy-3.0-py3.11.egg-info", "requires.txt"), "six\n\n[tests]\npytest\n\n[:python_version < \"3\"]\nfutures\n");
+    await writeFile(path.join(site, "Legacy-3.0-py3.11.egg-info", "requires.txt"), 'six\n\n[tests]\npytest\n\n[:python_version < "3"]\nfutures\n');
     await mkdir(path.join(site, "broken-1.0.dist-info"));
   });
   after(async () => removeDir(dir));
 
   test("dist-info and egg-info are listed; a directory without metadata is not", async () => {
     const dists = await installedDistributions(env);
-    assert.deepEqual(dists.map((d) => [d.name, d.version, d.installer]), [
-      ["legacy", "3.0", null],
-      ["norecord", "1.0", "conda"],
-      ["pipmade", "2.0", null],
-    ]);
+    assert.deepEqual(
+      dists.map((d) => [d.name, d.version, d.installer]),
+      [
+        ["legacy", "3.0", null],
+        ["norecord", "1.0", "conda"],
+        ["pipmade", "2.0", null],
+      ],
+    );
     assert.deepEqual(dists[0]!.requires.map(String), ["six", 'pytest; extra == "tests"', 'futures; python_version < "3"']);
   });
 
   test("without RECORD, uninstall refuses with pip's message", async () => {
-    await assert.rejects(uninstall("norecord", env), { message: "Cannot uninstall NoRecord 1.0, RECORD file not found. Hint: The package was installed by conda." });
+    await assert.rejects(uninstall("norecord", env), {
+      message: "Cannot uninstall NoRecord 1.0, RECORD file not found. Hint: The package was installed by conda.",
+    });
     await assert.rejects(uninstall("pipmade", env), {
-      message: "Cannot uninstall pipmade 2.0, RECORD file not found. You might be able to recover from this via: 'pip install --force-reinstall --no-deps pipmade==2.0'.",
+      message:
+        "Cannot uninstall pipmade 2.0, RECORD file not found. " +
+        "You might be able to recover from this via: 'pip install --force-reinstall --no-deps pipmade==2.0'.",
     });
   });
 });

@@ -41,7 +41,10 @@ export async function uninstallDistribution(dist: InstalledDistribution, env: In
     await tx.abort();
     throw e;
   }
-  await pruneEmptyDirs(removed.map((p) => path.dirname(p)), stopDirs(env, dist));
+  await pruneEmptyDirs(
+    removed.map((p) => path.dirname(p)),
+    stopDirs(env, dist),
+  );
   return removed;
 }
 

@@ -114,7 +114,7 @@ describe("HttpClient", () => {
     await writeFile(join(tmp.dir, "plain.txt"), "plain");
     const http = new HttpClient();
     assert.equal(await (await http.get(pathToFileURL(join(tmp.dir, "plain.txt")).toString())).text(), "plain");
-    const page = await http.get(pathToFileURL(join(tmp.dir, "simple", "demo")).toString() + "/");
+    const page = await http.get(`${pathToFileURL(join(tmp.dir, "simple", "demo")).toString()}/`);
     assert.equal(page.headers["content-type"], "text/html");
     assert.equal(await page.text(), "<a href='x'>x</a>");
     const relative = new HttpClient({ cwd: tmp.dir });

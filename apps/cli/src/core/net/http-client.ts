@@ -155,7 +155,7 @@ export class HttpClient {
     let sent = options;
     for (let hop = 0; ; hop++) {
       const response = await this.#withAuth(current, method, sent);
-      const location = response.headers["location"];
+      const location = response.headers.location;
       if (!REDIRECT_STATUSES.has(response.status) || !location || hop >= maxRedirects) return response;
       await response.dump();
       const next = new URL(location, response.url);
@@ -231,7 +231,7 @@ export class HttpClient {
 
   async #send(url: string, shown: string, method: HttpMethod, options: HttpRequestOptions, credentials: BasicCredentials | null): Promise<HttpResponse> {
     const headers: Record<string, string> = { "user-agent": this.#userAgent, "accept-encoding": "identity", ...options.headers };
-    if (credentials) headers["authorization"] = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+    if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
     const parsed = new URL(url);
     const body = options.body;
     const result = await this.#transportFor(parsed).send(parsed, {
@@ -293,13 +293,21 @@ function readFileSyncText(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new CertificateFileError(`Could not find a suitable TLS CA certificate bundle, invalid path: ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CertificateFileError(
+      `Could not find a suitable TLS CA certificate bundle, invalid path: ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
 function decode(body: Readable, encoding: string): Readable {
   const decoder =
-    encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : null;
+    encoding === "gzip" || encoding === "x-gzip"
+      ? createGunzip()
+      : encoding === "deflate"
+        ? createInflate()
+        : encoding === "br"
+          ? createBrotliDecompress()
+          : null;
   if (!decoder) return body;
   body.on("error", (err) => decoder.destroy(err));
   decoder.on("close", () => body.destroy());

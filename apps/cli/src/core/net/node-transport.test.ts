@@ -118,7 +118,9 @@ describe("HttpClient over node:http", () => {
     try {
       await assert.rejects(
         http.get("https://127.0.0.1:9/simple/"),
-        (e: unknown) => e instanceof CertificateFileError && e.message.startsWith("Could not find a suitable TLS CA certificate bundle, invalid path: /nonexistent/ca-bundle.pem"),
+        (e: unknown) =>
+          e instanceof CertificateFileError &&
+          e.message.startsWith("Could not find a suitable TLS CA certificate bundle, invalid path: /nonexistent/ca-bundle.pem"),
       );
     } finally {
       await http.close();
@@ -131,7 +133,7 @@ describe("HttpClient over node:http", () => {
     servers.push(target.server);
     // A forward proxy for http:// targets: the request line carries the absolute URL.
     const proxy = await serve((req, res) => {
-      seen.push({ url: req.url, proxyAuth: req.headers["proxy-authorization"], auth: req.headers["authorization"] });
+      seen.push({ url: req.url, proxyAuth: req.headers["proxy-authorization"], auth: req.headers.authorization });
       const upstream = plainRequest(req.url!, { method: req.method, headers: { ...req.headers, "proxy-authorization": "" } }, (answer) => {
         res.writeHead(answer.statusCode!, answer.headers);
         answer.pipe(res);

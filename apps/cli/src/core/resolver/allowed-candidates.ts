@@ -21,11 +21,7 @@ export interface AllowedCandidatesOptions {
  * - The preferred (installed) version goes first when the specifier admits it; like pip, an
  *   installed distribution is not subject to the pre-release or yanked rules.
  */
-export function allowedCandidates(
-  all: readonly Candidate[],
-  specifier: SpecifierSet,
-  options: AllowedCandidatesOptions,
-): Candidate[] {
+export function allowedCandidates(all: readonly Candidate[], specifier: SpecifierSet, options: AllowedCandidatesOptions): Candidate[] {
   const matching = new Set<Version>(
     specifier.filter(
       all.map((c) => c.version),

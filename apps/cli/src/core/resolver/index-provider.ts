@@ -180,7 +180,10 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
           const key = `${best.files[0].url}\0${asked.join(",")}`;
           if (asked.length === 0 || this.#extrasLookedAhead.has(key)) return;
           this.#extrasLookedAhead.add(key);
-          metadata.then((m) => this.#lookahead(m.requiresDist, asked), () => {});
+          metadata.then(
+            (m) => this.#lookahead(m.requiresDist, asked),
+            () => {},
+          );
         },
         () => {},
       );
@@ -202,7 +205,8 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
     const dir = /^file:/i.test(bare) ? localPath(bare) : null;
     const isDirectory = dir !== null && (statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false);
     if (!isDirectory) {
-      if (editable) throw new UnsupportedReference(`${url} is not a project directory: wheelhouse installs in editable mode from a local project directory only.`);
+      if (editable)
+        throw new UnsupportedReference(`${url} is not a project directory: wheelhouse installs in editable mode from a local project directory only.`);
       return null;
     }
     if (!existsSync(path.join(dir, "pyproject.toml")) && !existsSync(path.join(dir, "setup.py"))) {
@@ -244,12 +248,14 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
     const metadata = readCandidateMetadata(text, file.filename);
     if (canonicalizeName(metadata.name) !== candidate.name) {
       throw new InconsistentCandidate(
-        `Requested ${candidate.name} from ${session.http.redact(file.url)} has inconsistent name: expected '${candidate.name}', but metadata has '${metadata.name}'`,
+        `Requested ${candidate.name} from ${session.http.redact(file.url)} has inconsistent name: ` +
+          `expected '${candidate.name}', but metadata has '${metadata.name}'`,
       );
     }
     if (!metadata.version.equals(candidate.version)) {
       throw new InconsistentCandidate(
-        `Requested ${candidate.name}==${candidate.version} from ${session.http.redact(file.url)} has inconsistent version: expected '${candidate.version}', but metadata has '${metadata.version}'`,
+        `Requested ${candidate.name}==${candidate.version} from ${session.http.redact(file.url)} has inconsistent version: ` +
+          `expected '${candidate.version}', but metadata has '${metadata.version}'`,
       );
     }
     return { displayName: metadata.name, requiresDist: metadata.requiresDist ?? [], text };
@@ -279,7 +285,9 @@ export class IndexProvider implements ResolverProvider, UrlCandidateProvider {
     }
     const file = directFile(url);
     if (file === null) {
-      throw new UnsupportedReference(`${url} is not a wheel, a source archive or a project directory; installing from a VCS URL is not supported by this version of wheelhouse.`);
+      throw new UnsupportedReference(
+        `${url} is not a wheel, a source archive or a project directory; installing from a VCS URL is not supported by this version of wheelhouse.`,
+      );
     }
     let candidate: Candidate;
     if (file.kind === "wheel") {

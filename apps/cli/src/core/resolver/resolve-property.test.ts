@@ -62,8 +62,7 @@ function bruteForce(g: Graph): boolean {
   const options = g.packages.map((versions) => [null, ...versions.keys()]);
   const chosen: (string | null)[] = g.packages.map(() => null);
   const valid = (): boolean =>
-    g.user.every((d) => satisfied(d, chosen)) &&
-    chosen.every((v, i) => v === null || g.packages[i]!.get(v)!.every((d) => satisfied(d, chosen)));
+    g.user.every((d) => satisfied(d, chosen)) && chosen.every((v, i) => v === null || g.packages[i]!.get(v)!.every((d) => satisfied(d, chosen)));
   const search = (i: number): boolean => {
     if (i === options.length) return valid();
     for (const o of options[i]!) {

@@ -260,9 +260,7 @@ describe("resolve: yanked releases (PEP 592)", () => {
     for (const spec of ["lib==2.0", "lib===2.0"]) {
       const r = await resolve(request([spec]), new FakeProvider(index));
       assert.deepEqual(pinned(r), ["lib==2.0"]);
-      assert.deepEqual(r.warnings, [
-        "The candidate selected for download or install is a yanked version: lib 2.0\nReason for being yanked: broken build",
-      ]);
+      assert.deepEqual(r.warnings, ["The candidate selected for download or install is a yanked version: lib 2.0\nReason for being yanked: broken build"]);
     }
     const r = await resolve(request(["gone==1.0"]), new FakeProvider(index));
     assert.deepEqual(r.warnings, ["The candidate selected for download or install is a yanked version: gone 1.0"]);

@@ -24,13 +24,7 @@ import {
 } from "@wheelhouse/packaging";
 import type { Candidate, Resolution, ResolverProvider } from "../types.ts";
 import { allowedCandidates, candidateHasUrl, isPinned, urlCandidates, urlWithoutFragment } from "./allowed-candidates.ts";
-import {
-  ResolutionImpossible,
-  ResolutionTooDeep,
-  formatConflict,
-  formatNoMatchingDistribution,
-  type ConflictCause,
-} from "./resolution-impossible.ts";
+import { ResolutionImpossible, ResolutionTooDeep, formatConflict, formatNoMatchingDistribution, type ConflictCause } from "./resolution-impossible.ts";
 
 export interface SourcedRequirement {
   requirement: Requirement;
@@ -90,11 +84,7 @@ export interface ResolveResult extends Resolution {
 }
 
 /** Resolves `request`; throws ResolutionImpossible (with an explanation) or ResolutionTooDeep. */
-export async function resolve(
-  request: ResolveRequest,
-  provider: ResolverProvider & UrlCandidateProvider,
-  opts: ResolveOptions = {},
-): Promise<ResolveResult> {
+export async function resolve(request: ResolveRequest, provider: ResolverProvider & UrlCandidateProvider, opts: ResolveOptions = {}): Promise<ResolveResult> {
   return new Resolver(request, provider, opts).run();
 }
 
@@ -316,16 +306,10 @@ class Resolver {
    * The dependencies of `candidate` that hold here for its extras; with `already` (the extras it
    * had before), only those that were not already followed.
    */
-  #dependencyInfos(
-    candidate: Candidate,
-    criterion: Criterion,
-    deps: readonly Requirement[],
-    already: ReadonlySet<string> | null,
-  ): Info[] {
+  #dependencyInfos(candidate: Candidate, criterion: Criterion, deps: readonly Requirement[], already: ReadonlySet<string> | null): Info[] {
     const env = this.#request.environment;
     const extras = [...criterion.extras];
-    const holds = (r: Requirement, xs: readonly string[]): boolean =>
-      r.marker === null || r.marker.evaluate(env, xs.length > 0 ? ["", ...xs] : []);
+    const holds = (r: Requirement, xs: readonly string[]): boolean => r.marker === null || r.marker.evaluate(env, xs.length > 0 ? ["", ...xs] : []);
     // A dependency behind an extra is there because someone asked for the extra.
     let extraCauses: NormalizedName[] | null = null;
     const out: Info[] = [];
@@ -425,14 +409,8 @@ class Resolver {
     if (causes.length === 1 && only !== undefined && !only.constraint) {
       const all = this.#candidates.get(only.requirement.normalizedName) ?? [];
       const versions = (yanked: boolean): string[] =>
-        [...new Map(all.filter((c) => c.yanked === yanked).map((c) => [c.version.toString(), c.version])).values()]
-          .sort((a, b) => a.compare(b))
-          .map(String);
-      return new ResolutionImpossible(
-        causes,
-        "no-matching-distribution",
-        formatNoMatchingDistribution(only, versions(false), versions(true)),
-      );
+        [...new Map(all.filter((c) => c.yanked === yanked).map((c) => [c.version.toString(), c.version])).values()].sort((a, b) => a.compare(b)).map(String);
+      return new ResolutionImpossible(causes, "no-matching-distribution", formatNoMatchingDistribution(only, versions(false), versions(true)));
     }
     return new ResolutionImpossible(causes, "conflict", formatConflict(causes));
   }
@@ -555,9 +533,7 @@ class Resolver {
     const warnings: string[] = [];
     for (const [name, candidate] of this.#state.pins) {
       const criterion = this.#state.criteria.get(name)!;
-      const requestedBy = [
-        ...new Set(criterion.infos.map((i) => (i.parent === null ? (i.source ?? "") : `${i.parent.name}==${i.parent.version}`))),
-      ];
+      const requestedBy = [...new Set(criterion.infos.map((i) => (i.parent === null ? (i.source ?? "") : `${i.parent.name}==${i.parent.version}`)))];
       pins.set(name, { candidate, extras: new Set(criterion.extras), requestedBy });
       if (candidate.yanked) {
         const reason = candidate.files.map((f) => f.yanked).find((y) => typeof y === "string" && y !== "");

@@ -20,7 +20,11 @@ describe("the registry API root audit queries", () => {
   });
 
   for (const bad of ["http://h/", "http://h/acme/", "http://h/notsimple/", "file:///srv/simple/", "not a url"]) {
-    test(`${bad} is refused`, () => assert.throws(() => advisoriesRoot(bad), (e: Error) => e instanceof NotAWheelhouseIndex && /audit needs a Wheelhouse index URL/.test(e.message)));
+    test(`${bad} is refused`, () =>
+      assert.throws(
+        () => advisoriesRoot(bad),
+        (e: Error) => e instanceof NotAWheelhouseIndex && /audit needs a Wheelhouse index URL/.test(e.message),
+      ));
   }
 });
 
@@ -28,18 +32,60 @@ describe("parseResults", () => {
   const asked = [{ name: "Foo_Bar", version: "1.0" }];
   test("reads the contract's fields", () => {
     const [result] = parseResults(
-      { results: [{ name: "foo-bar", version: "1.0", vulnerabilities: [{ id: "GHSA-1", aliases: ["CVE-1"], summary: "s", details: "d", fixed_in: ["1.2.0"], link: "l", source: "osv", withdrawn: null, severity: "high", published: "p", modified: "m" }] }] },
+      {
+        results: [
+          {
+            name: "foo-bar",
+            version: "1.0",
+            vulnerabilities: [
+              {
+                id: "GHSA-1",
+                aliases: ["CVE-1"],
+                summary: "s",
+                details: "d",
+                fixed_in: ["1.2.0"],
+                link: "l",
+                source: "osv",
+                withdrawn: null,
+                severity: "high",
+                published: "p",
+                modified: "m",
+              },
+            ],
+          },
+        ],
+      },
       asked,
       "u",
     );
     assert.deepEqual(result, {
       name: "foo-bar",
       version: "1.0",
-      vulnerabilities: [{ id: "GHSA-1", aliases: ["CVE-1"], summary: "s", details: "d", fixedIn: ["1.2.0"], link: "l", source: "osv", withdrawn: null, severity: "high", published: "p", modified: "m" }],
+      vulnerabilities: [
+        {
+          id: "GHSA-1",
+          aliases: ["CVE-1"],
+          summary: "s",
+          details: "d",
+          fixedIn: ["1.2.0"],
+          link: "l",
+          source: "osv",
+          withdrawn: null,
+          severity: "high",
+          published: "p",
+          modified: "m",
+        },
+      ],
     });
   });
   test("a body that does not answer what was asked is refused", () => {
-    for (const body of [{}, { results: [] }, { results: [{ name: "other", vulnerabilities: [] }] }, { results: [{ name: "foo-bar" }] }, { results: [{ vulnerabilities: [{ summary: "no id" }] }] }]) {
+    for (const body of [
+      {},
+      { results: [] },
+      { results: [{ name: "other", vulnerabilities: [] }] },
+      { results: [{ name: "foo-bar" }] },
+      { results: [{ vulnerabilities: [{ summary: "no id" }] }] },
+    ]) {
       assert.throws(() => parseResults(body, asked, "u"), InvalidAdvisoryResponse, JSON.stringify(body));
     }
   });

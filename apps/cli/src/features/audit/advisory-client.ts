@@ -85,7 +85,8 @@ async function queryBatch(http: HttpClient, url: string, indexUrl: string, batch
   if (response.status === 404) {
     await response.dump();
     throw new AdvisoriesUnavailable(
-      `the index at ${http.redact(indexUrl)} does not serve advisories (404 Not Found for ${http.redact(url)}); audit needs a Wheelhouse registry that serves /api/advisories/query`,
+      `the index at ${http.redact(indexUrl)} does not serve advisories (404 Not Found for ${http.redact(url)}); ` +
+        `audit needs a Wheelhouse registry that serves /api/advisories/query`,
     );
   }
   if (response.status < 200 || response.status > 299) {
@@ -106,38 +107,42 @@ export function parseResults(data: unknown, asked: readonly PackageQuery[], show
   const invalid = (why: string): never => {
     throw new InvalidAdvisoryResponse(`the advisory query at ${shownUrl} answered with an unexpected body: ${why}`);
   };
-  const results = isObject(data) ? data["results"] : undefined;
+  const results = isObject(data) ? data.results : undefined;
   if (!Array.isArray(results)) return invalid('no "results" list');
   if (results.length !== asked.length) return invalid(`${results.length} results for ${asked.length} packages`);
   return results.map((result: unknown, i) => {
     const query = asked[i]!;
     if (!isObject(result)) return invalid(`result ${i} is not an object`);
     const name = canonicalizeName(query.name);
-    if (typeof result["name"] === "string" && canonicalizeName(result["name"]) !== name) {
-      return invalid(`result ${i} is for ${result["name"]}, not ${query.name}`);
+    if (typeof result.name === "string" && canonicalizeName(result.name) !== name) {
+      return invalid(`result ${i} is for ${result.name}, not ${query.name}`);
     }
-    const vulnerabilities = result["vulnerabilities"];
+    const vulnerabilities = result.vulnerabilities;
     if (!Array.isArray(vulnerabilities)) return invalid(`result ${i} has no "vulnerabilities" list`);
-    return { name, version: query.version, vulnerabilities: vulnerabilities.map((v: unknown, j) => parseAdvisory(v, () => invalid(`advisory ${j} of ${query.name} is malformed`))) };
+    return {
+      name,
+      version: query.version,
+      vulnerabilities: vulnerabilities.map((v: unknown, j) => parseAdvisory(v, () => invalid(`advisory ${j} of ${query.name} is malformed`))),
+    };
   });
 }
 
 function parseAdvisory(value: unknown, invalid: () => never): Advisory {
-  if (!isObject(value) || typeof value["id"] !== "string") return invalid();
+  if (!isObject(value) || typeof value.id !== "string") return invalid();
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : []);
   const text = (v: unknown): string | null => (typeof v === "string" ? v : null);
   return {
-    id: value["id"],
-    aliases: strings(value["aliases"]),
-    summary: text(value["summary"]),
-    details: text(value["details"]),
-    fixedIn: strings(value["fixed_in"]),
-    link: text(value["link"]),
-    source: text(value["source"]),
-    withdrawn: text(value["withdrawn"]),
-    severity: text(value["severity"]),
-    published: text(value["published"]),
-    modified: text(value["modified"]),
+    id: value.id,
+    aliases: strings(value.aliases),
+    summary: text(value.summary),
+    details: text(value.details),
+    fixedIn: strings(value.fixed_in),
+    link: text(value.link),
+    source: text(value.source),
+    withdrawn: text(value.withdrawn),
+    severity: text(value.severity),
+    published: text(value.published),
+    modified: text(value.modified),
   };
 }
 

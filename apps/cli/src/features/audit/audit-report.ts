@@ -39,7 +39,10 @@ export function foundLine(results: readonly AuditResult[], verb = "Found"): stri
   const vulnerable = vulnerableResults(results);
   const count = vulnerable.reduce((n, r) => n + r.vulnerabilities.length, 0);
   if (count === 0) return null;
-  return `${verb} ${count} known ${count === 1 ? "vulnerability" : "vulnerabilities"} in ${vulnerable.length} ${vulnerable.length === 1 ? "package" : "packages"}`;
+  return (
+    `${verb} ${count} known ${count === 1 ? "vulnerability" : "vulnerabilities"} ` +
+    `in ${vulnerable.length} ${vulnerable.length === 1 ? "package" : "packages"}`
+  );
 }
 
 /** The findings as a table: Name, Version, ID, Aliases, Fix Versions, Summary (one row per advisory). */

@@ -10,7 +10,7 @@ import type { InspectedEnvironment } from "../../core/environment/inspect-python
 import { displayVersion } from "../../core/installer/dependencies.ts";
 import { installedDistributions, type InstalledDistributionDetails } from "../../core/installer/installed-distributions.ts";
 import { parseRequirementsFile } from "../../core/requirements/requirements-files.ts";
-import { type RequirementLine, type RequirementsFileOptions } from "@wheelhouse/packaging";
+import type { RequirementLine, RequirementsFileOptions } from "@wheelhouse/packaging";
 import { pinnedVersion } from "@wheelhouse/packaging";
 
 /** pip's STDLIB_PKGS: never listed, never audited. */

@@ -119,7 +119,12 @@ export async function fixEnvironment(input: FixEnvironmentInput): Promise<FixOut
   const outcome = await install(input, dependentsRequest(installed, accepted, input.env), input.dryRun, input.reporter);
   const upgraded = outcome.installed.map((item) => {
     const before = byName.get(item.name);
-    return { name: item.name, displayName: before?.displayName ?? item.displayName, from: before ? displayVersion(before.version) : "", to: displayVersion(item.version) };
+    return {
+      name: item.name,
+      displayName: before?.displayName ?? item.displayName,
+      from: before ? displayVersion(before.version) : "",
+      to: displayVersion(item.version),
+    };
   });
   return { upgraded, failed };
 }
@@ -148,7 +153,11 @@ function install(input: FixEnvironmentInput, requirements: string[], dryRun: boo
 }
 
 /** The pins, then (by name) every installed distribution whose requirements name one of them. */
-export function dependentsRequest(installed: readonly InstalledDistributionDetails[], pins: ReadonlyMap<NormalizedName, string>, env: InspectedEnvironment): string[] {
+export function dependentsRequest(
+  installed: readonly InstalledDistributionDetails[],
+  pins: ReadonlyMap<NormalizedName, string>,
+  env: InspectedEnvironment,
+): string[] {
   const dependents = installed
     .filter((d) => !pins.has(d.name) && activeDependencies(d, env.markers).some((r) => pins.has(canonicalizeName(r.name))))
     .map((d) => d.name);
@@ -156,7 +165,12 @@ export function dependentsRequest(installed: readonly InstalledDistributionDetai
 }
 
 /** Every installed distribution the plan keeps must still accept what the plan changes. */
-function checkPlan(plan: readonly InstalledItem[], installed: readonly InstalledDistributionDetails[], env: InspectedEnvironment, byName: Map<NormalizedName, InstalledDistributionDetails>): void {
+function checkPlan(
+  plan: readonly InstalledItem[],
+  installed: readonly InstalledDistributionDetails[],
+  env: InspectedEnvironment,
+  byName: Map<NormalizedName, InstalledDistributionDetails>,
+): void {
   const changed = new Map(plan.map((p) => [p.name, p.version]));
   for (const dist of installed) {
     if (changed.has(dist.name)) continue;
@@ -168,7 +182,8 @@ function checkPlan(plan: readonly InstalledItem[], installed: readonly Installed
       if (parsed !== null && requirement.specifier.contains(parsed, { prereleases: true })) continue;
       const from = byName.get(name);
       throw new BreaksInstalled(
-        `${dist.displayName} ${displayVersion(dist.version)} requires ${requirement.toString()}, so ${from?.displayName ?? name} cannot be upgraded to ${version}`,
+        `${dist.displayName} ${displayVersion(dist.version)} requires ${requirement.toString()}, ` +
+          `so ${from?.displayName ?? name} cannot be upgraded to ${version}`,
       );
     }
   }
@@ -182,5 +197,9 @@ function planFailureReason(e: Error): string {
   if (e instanceof BreaksInstalled) return e.message;
   // The resolver's explanation, one line (its first sentence says what clashes).
   const text = failureMessage(e) ?? e.message;
-  return text.replace(/^ERROR: /gm, "").split("\n").find((l) => l.trim() !== "")!.trim();
+  return text
+    .replace(/^ERROR: /gm, "")
+    .split("\n")
+    .find((l) => l.trim() !== "")!
+    .trim();
 }

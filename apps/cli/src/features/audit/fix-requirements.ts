@@ -42,7 +42,8 @@ export async function fixRequirementFiles(input: FixRequirementsInput): Promise<
   const reports: FixReport[] = [];
   const rewrites: Rewrite[] = [];
   for (const { dependency, candidates } of input.targets) {
-    const skip = (reason: string): void => void reports.push({ kind: "skipped", name: dependency.name, displayName: dependency.displayName, version: dependency.version, reason });
+    const skip = (reason: string): void =>
+      void reports.push({ kind: "skipped", name: dependency.name, displayName: dependency.displayName, version: dependency.version, reason });
     const pins = dependency.pins ?? [];
     if (pins.length === 0) {
       skip("it is pinned in a file that cannot be rewritten (a URL)");
@@ -52,7 +53,9 @@ export async function fixRequirementFiles(input: FixRequirementsInput): Promise<
     for (const version of candidates) {
       const files = await filesOfVersion(input.session, [], dependency.name, parseVersion(version));
       if (files.length === 0) continue;
-      const hashes = pins.some((p) => p.hashed) ? [...new Set(await Promise.all(files.map((f) => sha256Of(input.session, f))))].sort().map((h) => `sha256:${h}`) : null;
+      const hashes = pins.some((p) => p.hashed)
+        ? [...new Set(await Promise.all(files.map((f) => sha256Of(input.session, f))))].sort().map((h) => `sha256:${h}`)
+        : null;
       chosen = { version, hashes };
       break;
     }
@@ -61,7 +64,8 @@ export async function fixRequirementFiles(input: FixRequirementsInput): Promise<
       continue;
     }
     const report = { kind: "fixed" as const, name: dependency.name, displayName: dependency.displayName, from: dependency.version, to: chosen.version };
-    for (const location of pins) rewrites.push({ location, from: dependency.version, to: chosen.version, hashes: location.hashed ? chosen.hashes : null, report });
+    for (const location of pins)
+      rewrites.push({ location, from: dependency.version, to: chosen.version, hashes: location.hashed ? chosen.hashes : null, report });
   }
 
   // Per file, bottom to top: a rewrite may change how many lines its requirement takes.

@@ -5,7 +5,17 @@ import type { Advisory } from "./advisory-client.ts";
 import { fixCandidates, nearestFix } from "./fix-versions.ts";
 
 const advisory = (id: string, fixedIn: string[]): Advisory => ({
-  id, aliases: [], summary: null, details: null, fixedIn, link: null, source: null, withdrawn: null, severity: null, published: null, modified: null,
+  id,
+  aliases: [],
+  summary: null,
+  details: null,
+  fixedIn,
+  link: null,
+  source: null,
+  withdrawn: null,
+  severity: null,
+  published: null,
+  modified: null,
 });
 
 describe("nearestFix", () => {

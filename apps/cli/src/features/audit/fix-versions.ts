@@ -47,6 +47,9 @@ export function fixCandidates(installed: string, advisories: readonly Advisory[]
   const nearest = nearestFix(installed, advisories);
   const current = tryParseVersion(installed);
   if (nearest.kind === "none" || current === null) return [];
-  const all = fixedVersionsAbove(current, advisories.flatMap((a) => a.fixedIn));
+  const all = fixedVersionsAbove(
+    current,
+    advisories.flatMap((a) => a.fixedIn),
+  );
   return all.filter((v) => compareVersions(v, nearest.version) >= 0).map((v) => v.toString());
 }

@@ -26,7 +26,10 @@ describe("rewritePin", () => {
 
   test("more hashes than before keep the continuation layout", () => {
     const out = rewritePin(LOCK, 4, "1.0", "1.2", ["sha256:x1", "sha256:x2", "sha256:x3"]);
-    assert.equal(out.split("\n").slice(3, 8).join("\n"), ["app==1.2 \\", "    --hash=sha256:x1 \\", "    --hash=sha256:x2 \\", "    --hash=sha256:x3", "    # via -r requirements.in"].join("\n"));
+    assert.equal(
+      out.split("\n").slice(3, 8).join("\n"),
+      ["app==1.2 \\", "    --hash=sha256:x1 \\", "    --hash=sha256:x2 \\", "    --hash=sha256:x3", "    # via -r requirements.in"].join("\n"),
+    );
     assert.equal(out.split("\n").slice(8).join("\n"), LOCK.split("\n").slice(6).join("\n"));
   });
 

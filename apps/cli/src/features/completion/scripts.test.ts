@@ -29,19 +29,34 @@ const CASES: [string[], string[]][] = [
   [["--python", "/usr/bin/python3", "tr"], ["tree"]],
   [["help", "tr"], ["tree"]],
   [["tree", "--for"], ["--format"]],
-  [["tree", "--format", ""], ["json", "text"]],
+  [
+    ["tree", "--format", ""],
+    ["json", "text"],
+  ],
   [["tree", "--format", "j"], ["json"]],
-  [["list", "--format", ""], ["columns", "freeze", "json"]],
+  [
+    ["list", "--format", ""],
+    ["columns", "freeze", "json"],
+  ],
   [["tree", "--rev"], ["--reverse"]],
   [["sync", "--dr"], ["--dry-run"]],
   [["sync", "--ye"], ["--yes"]],
-  [["sync", "--progress-bar", "o"], ["off", "on"]],
-  [["sync", ""], ["dev.txt", "requirements.txt", "subdir"]],
+  [
+    ["sync", "--progress-bar", "o"],
+    ["off", "on"],
+  ],
+  [
+    ["sync", ""],
+    ["dev.txt", "requirements.txt", "subdir"],
+  ],
   [["sync", "req"], ["requirements.txt"]],
   [["sync", "-c", "d"], ["dev.txt"]],
   [["--cache-dir", ""], ["subdir"]],
   [["install", "--target", "s"], ["subdir"]],
-  [["completion", ""], ["bash", "fish", "zsh"]],
+  [
+    ["completion", ""],
+    ["bash", "fish", "zsh"],
+  ],
   [["completion", "bash", ""], []],
   [["install", "-i", ""], []],
   [["--keyring-provider", "d"], ["disabled"]],
@@ -50,7 +65,13 @@ const CASES: [string[], string[]][] = [
 describe("completion scripts", () => {
   let dir: string;
   let cwd: string;
-  const env = () => ({ PATH: process.env.PATH ?? "", HOME: dir, XDG_CONFIG_HOME: path.join(dir, "xdg-config"), XDG_DATA_HOME: path.join(dir, "xdg-data"), TERM: "dumb" });
+  const env = () => ({
+    PATH: process.env.PATH ?? "",
+    HOME: dir,
+    XDG_CONFIG_HOME: path.join(dir, "xdg-config"),
+    XDG_DATA_HOME: path.join(dir, "xdg-data"),
+    TERM: "dumb",
+  });
 
   before(async () => {
     dir = await tempDir("wh-completion-");
@@ -70,7 +91,10 @@ COMP_WORDS=(wheelhouse "$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPL
 _wheelhouse
 printf '%s\\n' "\${COMPREPLY[@]}"`;
       const { stdout } = await execFileAsync("bash", ["--norc", "--noprofile", "-c", driver, "bash", ...words], { cwd, env: env(), timeout: 20_000 });
-      return stdout.split("\n").filter((l) => l !== "").sort();
+      return stdout
+        .split("\n")
+        .filter((l) => l !== "")
+        .sort();
     }
 
     test("the same answers as the other shells", async () => {
@@ -178,7 +202,11 @@ zpty -d wh`;
     test("the commands with their summaries, and --opt=value", async () => {
       assert.deepEqual(await complete([""]), [...COMMANDS.map((c) => c.name), "help"].sort());
       assert.deepEqual(await complete(["tree", "--format=j"]), ["--format=json"]);
-      const { stdout } = await execFileAsync("fish", ["--no-config", "-c", `source ${fishQuote(path.join(dir, "wheelhouse.fish"))}; complete -C 'wheelhouse syn'`], { env: env() });
+      const { stdout } = await execFileAsync(
+        "fish",
+        ["--no-config", "-c", `source ${fishQuote(path.join(dir, "wheelhouse.fish"))}; complete -C 'wheelhouse syn'`],
+        { env: env() },
+      );
       assert.equal(stdout, "sync\tMake the environment match requirements files exactly (install, upgrade, remove).\n");
     });
   });
@@ -187,11 +215,20 @@ zpty -d wh`;
     const run = async (args: string[]) => {
       let stdout = "";
       let stderr = "";
-      const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: { PATH: process.env.PATH ?? "", PIP_CONFIG_FILE: "/dev/null" }, cwd: dir });
+      const code = await main(args, {
+        stdout: { write: (s: string) => (stdout += s) },
+        stderr: { write: (s: string) => (stderr += s) },
+        env: { PATH: process.env.PATH ?? "", PIP_CONFIG_FILE: "/dev/null" },
+        cwd: dir,
+      });
       return { code, stdout, stderr };
     };
     assert.deepEqual(await run(["completion", "fish"]), { code: 0, stdout: completionScript("fish"), stderr: "" });
-    assert.deepEqual(await run(["completion", "powershell"]), { code: 2, stdout: "", stderr: 'ERROR: unknown shell "powershell": the supported shells are bash, zsh, fish.\n' });
+    assert.deepEqual(await run(["completion", "powershell"]), {
+      code: 2,
+      stdout: "",
+      stderr: 'ERROR: unknown shell "powershell": the supported shells are bash, zsh, fish.\n',
+    });
   });
 });
 

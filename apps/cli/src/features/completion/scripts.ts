@@ -298,7 +298,8 @@ function fishScript(model: CompletionModel): string {
     if (c.positional !== null && c.positional.kind !== "none") {
       const condition = `__wheelhouse_using ${c.name}${c.single ? " 0" : ""}`;
       if (c.positional.kind === "files") lines.push(`complete -c wheelhouse -n ${fishQuote(condition)} -F`);
-      else if (c.positional.kind === "dirs") lines.push(`complete -c wheelhouse -n ${fishQuote(condition)} -a ${fishQuote("(__fish_complete_directories (commandline -ct))")}`);
+      else if (c.positional.kind === "dirs")
+        lines.push(`complete -c wheelhouse -n ${fishQuote(condition)} -a ${fishQuote("(__fish_complete_directories (commandline -ct))")}`);
       else lines.push(`complete -c wheelhouse -n ${fishQuote(condition)} -a ${fishQuote(c.positional.choices.join(" "))}`);
     }
   }

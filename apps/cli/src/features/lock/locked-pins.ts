@@ -104,10 +104,10 @@ export async function filesOfVersion(session: IndexSession, findLinks: readonly 
 
 /** The file's sha256: the index's, or (when it gives none) the download's. */
 export async function sha256Of(session: IndexSession, file: DistFile): Promise<string> {
-  const known = file.hashes["sha256"];
+  const known = file.hashes.sha256;
   if (known) return known.toLowerCase();
   const local = await session.downloader.fetch(file);
-  return (await hashFile(local, ["sha256"]))["sha256"]!;
+  return (await hashFile(local, ["sha256"])).sha256!;
 }
 
 /** pip-compile's layout: a header, then each pin with its hashes line-continued and its `# via`. */
@@ -124,7 +124,9 @@ export function formatLockFile(pins: readonly LockedPin[], header: { python: str
     if (pin.hashes.length === 0) lines.push(pin.requirement);
     else {
       lines.push(`${pin.requirement} \\`);
-      pin.hashes.forEach((hash, i) => lines.push(`    --hash=sha256:${hash}${i < pin.hashes.length - 1 ? " \\" : ""}`));
+      pin.hashes.forEach((hash, i) => {
+        lines.push(`    --hash=sha256:${hash}${i < pin.hashes.length - 1 ? " \\" : ""}`);
+      });
     }
     if (pin.via.length === 1) lines.push(`    # via ${pin.via[0]}`);
     else if (pin.via.length > 1) lines.push("    # via", ...pin.via.map((v) => `    #   ${v}`));

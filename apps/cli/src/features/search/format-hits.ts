@@ -34,7 +34,9 @@ export function formatHits(hits: readonly SearchHit[], options: FormatOptions = 
     }
     lines.push(`  INSTALLED: ${installed}`);
     if (hit.version === null) continue;
-    lines.push(latestVersion?.isPrerelease ? `  LATEST:    ${hit.version} (pre-release; install with \`wheelhouse install --pre\`)` : `  LATEST:    ${hit.version}`);
+    lines.push(
+      latestVersion?.isPrerelease ? `  LATEST:    ${hit.version} (pre-release; install with \`wheelhouse install --pre\`)` : `  LATEST:    ${hit.version}`,
+    );
   }
   return lines;
 }

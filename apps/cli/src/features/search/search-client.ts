@@ -30,7 +30,10 @@ export class SearchFailed extends CliError {
 
 /** Searches the index `indexUrl` belongs to; throws NotAWheelhouseIndex, SearchFailed, HttpError, NetworkError. */
 export async function searchIndex(http: HttpClient, indexUrl: string, terms: readonly string[]): Promise<SearchHit[]> {
-  const url = new URL("api/search", registryApiRoot(indexUrl, "search", (u) => http.redact(u)));
+  const url = new URL(
+    "api/search",
+    registryApiRoot(indexUrl, "search", (u) => http.redact(u)),
+  );
   url.searchParams.set("q", terms.join(" "));
   url.searchParams.set("limit", String(SEARCH_LIMIT));
   const shown = http.redact(url.toString());
@@ -53,7 +56,7 @@ export async function searchIndex(http: HttpClient, indexUrl: string, terms: rea
 function problemOf(text: string): { type: string; title: string } | null {
   try {
     const data = JSON.parse(text) as unknown;
-    if (isObject(data) && typeof data["title"] === "string") return { type: typeof data["type"] === "string" ? data["type"] : "", title: data["title"] };
+    if (isObject(data) && typeof data.title === "string") return { type: typeof data.type === "string" ? data.type : "", title: data.title };
   } catch {
     // Not JSON: not our registry's answer.
   }
@@ -71,15 +74,15 @@ export function parseHits(text: string, shownUrl: string): SearchHit[] {
   } catch {
     return invalid("not JSON");
   }
-  const results = isObject(data) ? data["results"] : undefined;
+  const results = isObject(data) ? data.results : undefined;
   if (!Array.isArray(results)) return invalid('no "results" list');
   return results.map((hit: unknown, i) => {
-    if (!isObject(hit) || typeof hit["name"] !== "string") return invalid(`result ${i} has no name`);
+    if (!isObject(hit) || typeof hit.name !== "string") return invalid(`result ${i} has no name`);
     return {
-      name: hit["name"],
-      version: typeof hit["version"] === "string" ? hit["version"] : null,
-      summary: typeof hit["summary"] === "string" ? hit["summary"] : "",
-      index: typeof hit["index"] === "string" ? hit["index"] : "",
+      name: hit.name,
+      version: typeof hit.version === "string" ? hit.version : null,
+      summary: typeof hit.summary === "string" ? hit.summary : "",
+      index: typeof hit.index === "string" ? hit.index : "",
     };
   });
 }

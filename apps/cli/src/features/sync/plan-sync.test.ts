@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { canonicalizeName, parseRequirement } from "@wheelhouse/packaging";
 import { parseRequirementArgs } from "../../core/requirements/requirements-files.ts";
-import { type RequirementLine } from "@wheelhouse/packaging";
+import type { RequirementLine } from "@wheelhouse/packaging";
 import { LINUX, WINDOWS } from "../../../test/resolver-helpers.ts";
 import { pinnedVersion } from "@wheelhouse/packaging";
 import { IncompatibleRequirements, mergeRequirements, planSync, protectedNames, type SyncInstalled } from "./plan-sync.ts";
@@ -69,8 +69,14 @@ describe("planSync", () => {
   test("what the caller says is not removable (installed outside site-packages) is kept and reported", () => {
     const installed = [dist("mine", "1.0"), dist("distro-pkg", "2.0")];
     const p = planSync(mergeRequirements([], LINUX), installed, { markers: LINUX, removable: (d) => d.name !== "distro-pkg" });
-    assert.deepEqual(p.uninstall.map((d) => d.name), ["mine"]);
-    assert.deepEqual(p.keptOutside.map((d) => d.name), ["distro-pkg"]);
+    assert.deepEqual(
+      p.uninstall.map((d) => d.name),
+      ["mine"],
+    );
+    assert.deepEqual(
+      p.keptOutside.map((d) => d.name),
+      ["distro-pkg"],
+    );
   });
 
   test("a dependency of a protected tool at a version the tool does not accept is not protected", () => {
@@ -126,7 +132,10 @@ describe("planSync", () => {
 describe("mergeRequirements", () => {
   test("the same pin in two files (any spelling) is one requirement", () => {
     const merged = mergeRequirements([...lines(["B==2.0"], "a.txt"), ...lines(["b == 2.0.0"], "b.txt")], LINUX);
-    assert.deepEqual(merged.map((w) => w.name), ["b"]);
+    assert.deepEqual(
+      merged.map((w) => w.name),
+      ["b"],
+    );
   });
 
   test("two different pins of one name: pip-sync's IncompatibleRequirements, naming both lines", () => {
@@ -140,7 +149,10 @@ describe("mergeRequirements", () => {
 
   test("a pin whose marker does not hold does not conflict", () => {
     const merged = mergeRequirements(lines(["b==1.0; sys_platform == 'win32'", "b==2.0; sys_platform != 'win32'"]), LINUX);
-    assert.deepEqual(merged.map((w) => w.requirement.specifier.toString()), ["==2.0"]);
+    assert.deepEqual(
+      merged.map((w) => w.requirement.specifier.toString()),
+      ["==2.0"],
+    );
   });
 });
 

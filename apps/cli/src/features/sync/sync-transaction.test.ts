@@ -31,7 +31,12 @@ describe("sync's transaction", () => {
     const env = await inspectPython(python, { cacheDir: path.join(dir, "cache") });
     const keep1 = await makeWheel(wheels, { name: "keep", version: "1.0", files: { "keep/__init__.py": "V = 1\n", "keep/util.py": "" } });
     const keep2 = await makeWheel(wheels, { name: "keep", version: "2.0", files: { "keep/__init__.py": "V = 2\n", "keep/util.py": "", "keep/new.py": "" } });
-    const extra = await makeWheel(wheels, { name: "extra", version: "1.0", files: { "extra/__init__.py": "", "extra/more.py": "" }, entryPoints: "[console_scripts]\nextra = extra:main\n" });
+    const extra = await makeWheel(wheels, {
+      name: "extra",
+      version: "1.0",
+      files: { "extra/__init__.py": "", "extra/more.py": "" },
+      entryPoints: "[console_scripts]\nextra = extra:main\n",
+    });
     await installWheels([{ path: keep1 }, { path: extra }], env);
     const removals = await uninstallationPaths((await findInstalledDistribution(env, "extra"))!, env);
     return { root, python, env, keep2, removals };
@@ -57,7 +62,10 @@ describe("sync's transaction", () => {
     await installWheels([{ path: keep2 }], env, { alsoRemove: removals });
     assert.equal((await findInstalledDistribution(env, "keep"))?.version, "2.0");
     assert.equal(await findInstalledDistribution(env, "extra"), null);
-    assert.deepEqual((await readdir(env.paths.purelib)).filter((f) => f.startsWith("extra")), []);
+    assert.deepEqual(
+      (await readdir(env.paths.purelib)).filter((f) => f.startsWith("extra")),
+      [],
+    );
   });
 
   test("a killed sync is undone by the next one, which then finds everything up-to-date", async () => {

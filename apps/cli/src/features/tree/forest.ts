@@ -54,10 +54,7 @@ export function forwardRoots(graph: DependencyGraph): NormalizedName[] {
 
 /** Reversed roots: what requires nothing (installed or not), and missing requirements; then one per part only a cycle reaches. */
 export function reverseRoots(graph: DependencyGraph): NormalizedName[] {
-  const roots = [
-    ...graph.distributions.filter((d) => graph.activeDependencies(d.name).length === 0).map((d) => d.name),
-    ...graph.missingNames(),
-  ].sort(compare);
+  const roots = [...graph.distributions.filter((d) => graph.activeDependencies(d.name).length === 0).map((d) => d.name), ...graph.missingNames()].sort(compare);
   return withCycleRoots(graph, roots, (name) => graph.dependents(name).map((d) => d.dependent.name));
 }
 

@@ -12,12 +12,7 @@ function dist(name: string, version: string, requires: string[] = []): TreeDistr
   return { name: canonicalizeName(name), displayName: name, version, requires: requires.map((r) => parseRequirement(r)) };
 }
 
-const DIAMOND = [
-  dist("top", "1.0", ["left>=1.0", "right"]),
-  dist("left", "1.0", ["base>=1"]),
-  dist("right", "2.0", ["base<2,>=1.0"]),
-  dist("base", "1.5"),
-];
+const DIAMOND = [dist("top", "1.0", ["left>=1.0", "right"]), dist("left", "1.0", ["base>=1"]), dist("right", "2.0", ["base<2,>=1.0"]), dist("base", "1.5")];
 
 function text(dists: TreeDistribution[], options: ForestOptions = {}, markers = LINUX): string {
   return renderText(buildForest(new DependencyGraph(dists, markers), options), options.reverse ?? false);
@@ -62,13 +57,10 @@ describe("tree", () => {
   });
 
   test("chosen roots (-p): any package, even one others require", () => {
-    assert.equal(text(DIAMOND, { roots: names("left", "right") }), [
-      "left==1.0",
-      "  - base [required: >=1, installed: 1.5]",
-      "right==2.0",
-      "  - base [required: <2,>=1.0, installed: 1.5]",
-      "",
-    ].join("\n"));
+    assert.equal(
+      text(DIAMOND, { roots: names("left", "right") }),
+      ["left==1.0", "  - base [required: >=1, installed: 1.5]", "right==2.0", "  - base [required: <2,>=1.0, installed: 1.5]", ""].join("\n"),
+    );
     assert.equal(text(DIAMOND, { reverse: true, roots: names("left") }), "left==1.0\n  - top==1.0 [requires: left>=1.0]\n");
   });
 
@@ -94,10 +86,7 @@ describe("tree", () => {
       text(dists),
       ["solo==1.0", "x==1.0", "  - y [required: Any, installed: 1.0]", "    - x [required: Any, installed: 1.0] (cycle)", ""].join("\n"),
     );
-    assert.equal(
-      text(dists, { reverse: true }),
-      ["solo==1.0", "x==1.0", "  - y==1.0 [requires: x]", "    - x==1.0 [requires: y] (cycle)", ""].join("\n"),
-    );
+    assert.equal(text(dists, { reverse: true }), ["solo==1.0", "x==1.0", "  - y==1.0 [requires: x]", "    - x==1.0 [requires: y] (cycle)", ""].join("\n"));
   });
 
   test("a missing dependency: installed ?, and a warning with the conflicting ones", () => {
@@ -141,39 +130,66 @@ describe("tree", () => {
     );
     // docs (an extra nobody asks for) is not missing; speedup is not top-level.
     assert.equal(warningsText(new DependencyGraph(dists, LINUX)), "");
-    assert.equal(text(dists, { reverse: true, roots: names("simd-impl") }), [
-      "simd-impl==1.0",
-      "  - accel==1.0 [requires: simd-impl]",
-      "    - speedup==1.0 [requires: accel[simd]]",
-      "      - lib==2.0 [requires: speedup]",
-      "        - app==1.0 [requires: lib[fast]>=1]",
-      "        - other==1.0 [requires: lib]",
-      "",
-    ].join("\n"));
+    assert.equal(
+      text(dists, { reverse: true, roots: names("simd-impl") }),
+      [
+        "simd-impl==1.0",
+        "  - accel==1.0 [requires: simd-impl]",
+        "    - speedup==1.0 [requires: accel[simd]]",
+        "      - lib==2.0 [requires: speedup]",
+        "        - app==1.0 [requires: lib[fast]>=1]",
+        "        - other==1.0 [requires: lib]",
+        "",
+      ].join("\n"),
+    );
   });
 
   test("JSON: pipdeptree's --json-tree shape; reversed, the nested list is the dependents", () => {
     const graph = new DependencyGraph([...DIAMOND, dist("lonely", "0.1", ["gone"])], LINUX);
     const forward = JSON.parse(renderJson(buildForest(graph, { depth: 2 }), false));
     assert.deepEqual(forward, [
-      { key: "lonely", package_name: "lonely", installed_version: "0.1", required_version: "0.1", dependencies: [
-        { key: "gone", package_name: "gone", installed_version: "?", required_version: "Any", dependencies: [] },
-      ] },
-      { key: "top", package_name: "top", installed_version: "1.0", required_version: "1.0", dependencies: [
-        { key: "left", package_name: "left", installed_version: "1.0", required_version: ">=1.0", dependencies: [
-          { key: "base", package_name: "base", installed_version: "1.5", required_version: ">=1", dependencies: [] },
-        ] },
-        { key: "right", package_name: "right", installed_version: "2.0", required_version: "Any", dependencies: [
-          { key: "base", package_name: "base", installed_version: "1.5", required_version: "<2,>=1.0", dependencies: [] },
-        ] },
-      ] },
+      {
+        key: "lonely",
+        package_name: "lonely",
+        installed_version: "0.1",
+        required_version: "0.1",
+        dependencies: [{ key: "gone", package_name: "gone", installed_version: "?", required_version: "Any", dependencies: [] }],
+      },
+      {
+        key: "top",
+        package_name: "top",
+        installed_version: "1.0",
+        required_version: "1.0",
+        dependencies: [
+          {
+            key: "left",
+            package_name: "left",
+            installed_version: "1.0",
+            required_version: ">=1.0",
+            dependencies: [{ key: "base", package_name: "base", installed_version: "1.5", required_version: ">=1", dependencies: [] }],
+          },
+          {
+            key: "right",
+            package_name: "right",
+            installed_version: "2.0",
+            required_version: "Any",
+            dependencies: [{ key: "base", package_name: "base", installed_version: "1.5", required_version: "<2,>=1.0", dependencies: [] }],
+          },
+        ],
+      },
     ]);
     const reverse = JSON.parse(renderJson(buildForest(graph, { reverse: true, roots: names("base"), depth: 1 }), true));
     assert.deepEqual(reverse, [
-      { key: "base", package_name: "base", installed_version: "1.5", required_version: "1.5", dependents: [
-        { key: "left", package_name: "left", installed_version: "1.0", required_version: ">=1", dependents: [] },
-        { key: "right", package_name: "right", installed_version: "2.0", required_version: "<2,>=1.0", dependents: [] },
-      ] },
+      {
+        key: "base",
+        package_name: "base",
+        installed_version: "1.5",
+        required_version: "1.5",
+        dependents: [
+          { key: "left", package_name: "left", installed_version: "1.0", required_version: ">=1", dependents: [] },
+          { key: "right", package_name: "right", installed_version: "2.0", required_version: "<2,>=1.0", dependents: [] },
+        ],
+      },
     ]);
     const cyclic = JSON.parse(renderJson(buildForest(new DependencyGraph([dist("x", "1", ["y[e]"]), dist("y", "1", ["x"])], LINUX)), false));
     assert.deepEqual(cyclic[0].dependencies[0].extras, ["e"]);

@@ -87,7 +87,7 @@ export class Repository {
           maxRedirects: 0,
           answerTimeoutMs: ANSWER_TIMEOUT_MS,
         });
-        answer = { status: response.status, reason: response.reason, location: response.headers["location"] ?? null, body: await readBody(response) };
+        answer = { status: response.status, reason: response.reason, location: response.headers.location ?? null, body: await readBody(response) };
       } catch (err) {
         if (!(err instanceof NetworkError)) throw err;
         if (attempt >= attempts) throw new UploadNetworkError(`Could not reach ${redactUrl(this.url)}: ${err.reason}`, { cause: err });

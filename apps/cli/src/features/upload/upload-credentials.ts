@@ -12,7 +12,16 @@
  * A password (an API token) without a username is sent as `__token__`, the username PyPI and
  * Wheelhouse take tokens under.
  */
-import { InvalidNetrc, netrcAuthenticators, netrcCredentials, netrcHost, readNetrc, splitAuthFromUrl, type BasicCredentials, type KeyringBackend } from "../../core/auth/index.ts";
+import {
+  InvalidNetrc,
+  netrcAuthenticators,
+  netrcCredentials,
+  netrcHost,
+  readNetrc,
+  splitAuthFromUrl,
+  type BasicCredentials,
+  type KeyringBackend,
+} from "../../core/auth/index.ts";
 import type { RepositoryConfig } from "./pypirc.ts";
 
 export const TOKEN_USERNAME = "__token__";

@@ -53,7 +53,8 @@ export async function runMirrorSync(deps: JobDeps, payload: PayloadOf<"mirror-sy
     const result = await selectMirrorFiles(deps, index, selection, { force: true, onSelected: enqueueFetches });
     const problems: SyncFailure[] = result.problems.map((problem) => ({ kind: "selection", problem }));
     // File failures recorded meanwhile stay; the selection's problems go first.
-    await db.$executeRaw`UPDATE "SyncRun" SET "projects" = ${result.projects.length}, "state" = 'fetching', "failures" = ${JSON.stringify(problems)}::jsonb || "failures" WHERE "id" = ${run.id}`;
+    await db.$executeRaw`UPDATE "SyncRun" SET "projects" = ${result.projects.length}, "state" = 'fetching',
+      "failures" = ${JSON.stringify(problems)}::jsonb || "failures" WHERE "id" = ${run.id}`;
     await finishIfDone(db, run.id);
     log.info(
       {
