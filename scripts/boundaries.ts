@@ -3,7 +3,8 @@
 // `@wheelhouse/*` import is declared in the importer's package.json; production code never
 // imports a test helper; and no module import cycle anywhere (type-only imports included, since
 // a type cycle is still two modules that cannot be understood apart); and the layers inside a
-// workspace that LAYERS names (the CLI's: core below pipeline, features, ui and commands).
+// workspace that LAYERS names (the CLI's: core below pipeline, features, ui and commands); and no
+// I/O in the packages PURE_WORKSPACES names.
 // TypeScript's own pre-processor lists a file's imports (static, re-exports, dynamic `import()`),
 // so this needs no parser of its own.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -33,6 +34,11 @@ export const LAYERS: readonly Layer[] = [
   // Commands are loaded through the command table alone, so no other module (no other command) imports one.
   { files: "apps/cli/src/", mayNotImport: ["apps/cli/src/commands/"], unless: "apps/cli/src/command-table.ts" },
 ];
+
+/** Packages whose code does no I/O: reading and writing are injected by their callers. */
+export const PURE_WORKSPACES: readonly string[] = ["@wheelhouse/packaging", "@wheelhouse/simple-index", "@wheelhouse/advisories"];
+const IO_MODULES = /^(node:)?(fs|fs\/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads|os|process|readline)$/;
+const PROCESS_STATE = /\bprocess\.(env|cwd|argv|exit|stdin|stdout|stderr|chdir)\b/;
 
 export interface Violation {
   file: string;
@@ -105,7 +111,7 @@ function resolveRelative(from: string, specifier: string): string {
   return target;
 }
 
-export function checkBoundaries(root: string, layers: readonly Layer[] = LAYERS): Violation[] {
+export function checkBoundaries(root: string, layers: readonly Layer[] = LAYERS, pureWorkspaces: readonly string[] = PURE_WORKSPACES): Violation[] {
   const workspaces = loadWorkspaces(root);
   const byName = new Map(workspaces.map((w) => [w.name, w]));
   const owner = (path: string): Workspace | undefined => workspaces.find((w) => path === w.dir || path.startsWith(w.dir + sep));
@@ -119,8 +125,12 @@ export function checkBoundaries(root: string, layers: readonly Layer[] = LAYERS)
     const fromKind: Kind = from?.kind ?? "tooling";
     const rel = relative(root, file);
     const edges: string[] = [];
-    const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+    const text = readFileSync(file, "utf8");
+    const info = ts.preProcessFile(text, true, true);
+    const pure = from !== undefined && pureWorkspaces.includes(from.name) && !isTestCode(file);
+    if (pure && PROCESS_STATE.test(text)) violations.push({ file: rel, rule: "io-in-pure-package", detail: "reads process state" });
     for (const { fileName: specifier } of info.importedFiles) {
+      if (pure && IO_MODULES.test(specifier)) violations.push({ file: rel, rule: "io-in-pure-package", detail: specifier });
       let target: string | undefined;
       let to: Workspace | undefined;
       if (specifier.startsWith(".")) {

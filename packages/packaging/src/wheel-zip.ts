@@ -83,11 +83,11 @@ export async function openZip(source: RandomAccess, options: OpenZipOptions = {}
   if (source.size < EOCD_SIZE) throw new InvalidZip("it is too short to be a zip file");
   const cache = new CachedSource(source);
   const tailStart = Math.max(0, source.size - Math.max(options.tailBytes ?? ZIP_TAIL_BYTES, ZIP_TAIL_BYTES));
-  await cache.fetch(tailStart, source.size);
+  const tail = await cache.fetch(tailStart, source.size);
   const reader = new CachedReader(cache);
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(reader, source.size, {
+    zip = await yauzl.fromRandomAccessReaderPromise(reader, zipEnd(tail, tailStart, source.size), {
       lazyEntries: true,
       autoClose: false,
       // Names are decoded below without yauzl's path checks: a member named `../x` must not hide METADATA.
@@ -324,6 +324,24 @@ async function readAll(stream: Readable, limit: number, name: string): Promise<B
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Where the zip ends: the end of its end-of-central-directory record's comment. yauzl wants that
+ * to be the end of the file; Python's zipfile (which pip installs with) and the CLI's earlier
+ * reader accept bytes after it, taking the last end record found in the tail. So do we: yauzl is
+ * given the zip's own length. The file's end when no such record fits (yauzl then says why).
+ */
+function zipEnd(tail: Buffer, tailStart: number, size: number): number {
+  const ends: number[] = [];
+  for (let at = tail.length - EOCD_SIZE; at >= 0; at--) {
+    if (tail.readUInt32LE(at) !== 0x06054b50) continue;
+    const end = tailStart + at + EOCD_SIZE + tail.readUInt16LE(at + 20);
+    // A record whose comment ends the file is the one yauzl would find: nothing to trim.
+    if (end === size) return size;
+    if (end < size) ends.push(end);
+  }
+  return ends[0] ?? size;
 }
 
 // yauzl's messages, as reasons a person reads after "<file> is not a valid wheel: ".

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@wheelhouse/db/testing";
 import type { BlobStore } from "@wheelhouse/storage";
 import { FakeMirror, metadataFor, type FakeUpstream } from "@wheelhouse/mirror/testing";
 import { InProcessJobQueue } from "../queue/in-process-job-queue.ts";
-import { waitFor } from "../queue/test-handlers.ts";
+import { waitFor } from "../../../test/job-handlers.ts";
 import { triggerMirrorSync, jobStatus, listSyncRuns } from "../job-admin.ts";
 import { syncMirrorSchedules } from "../schedules.ts";
 import { createJobHandlers } from "./job-handlers.ts";

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { BullMqJobQueue } from "./bullmq-job-queue.ts";
 import { MissingJobHandler, UnrecoverableJobError } from "./job-queue.ts";
-import { deferred, handlersFrom, waitFor } from "./test-handlers.ts";
+import { deferred, handlersFrom, waitFor } from "../../../test/job-handlers.ts";
 
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const admin = new Redis(redisUrl, { maxRetriesPerRequest: null });

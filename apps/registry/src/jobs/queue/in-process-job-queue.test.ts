@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { InvalidJobPayload } from "../definitions.ts";
 import { InProcessJobQueue } from "./in-process-job-queue.ts";
 import { MissingJobHandler, UnrecoverableJobError } from "./job-queue.ts";
-import { deferred, handlersFrom, waitFor, type Call } from "./test-handlers.ts";
+import { deferred, handlersFrom, waitFor, type Call } from "../../../test/job-handlers.ts";
 
 describe("InProcessJobQueue", () => {
   it("refuses to start when a job has no handler", async () => {

@@ -1,6 +1,6 @@
 // Handlers for queue tests: every job name answered by one recording function.
-import { jobNames, type JobName } from "../definitions.ts";
-import type { JobContext, JobHandlers } from "./job-queue.ts";
+import { jobNames, type JobName } from "../src/jobs/definitions.ts";
+import type { JobContext, JobHandlers } from "../src/jobs/queue/job-queue.ts";
 
 export type Call = { name: JobName; payload: unknown; ctx: JobContext };
 
