@@ -9,22 +9,31 @@
 //   crosses an air gap: better a wheel too many than one missing).
 // - on a mirror index, a sync selection (the index's own `syncSelection`, or one given): the
 //   mirror's walk (`selectMirrorFiles`) works out the closure, exactly as a sync of the mirror would.
-// Mirror indexes resolve a requirements text with that walk too (it refreshes pages upstream).
+// Mirror indexes resolve a requirements text with that walk too (it refreshes pages upstream). A
+// hosted index runs the same walker (`walkClosure`) over its own rows, one version per name.
 import {
   InvalidRequirement,
   compareVersions,
   markerMayHold,
-  parseRawMetadata,
   parseRequirement,
   parseRequirementsText,
-  tryParseRequirement,
   tryParseVersion,
   type Requirement,
   type RequirementsTextProblem,
   type SpecifierSet,
 } from "@wheelhouse/packaging";
 import type { Db, File, Project, Release } from "@wheelhouse/db";
-import { InvalidSyncSelection, parseSyncSelection, selectMirrorFiles, type SyncSelection, type SyncSelectionInput } from "@wheelhouse/mirror";
+import {
+  InvalidSyncSelection,
+  parseSyncSelection,
+  requiresDistIn,
+  selectMirrorFiles,
+  walkClosure,
+  wantOf,
+  type SyncSelection,
+  type SyncSelectionInput,
+  type Want,
+} from "@wheelhouse/mirror";
 import { BundleError } from "./bundle-error.ts";
 import type { BundleDeps, IndexRow } from "./bundle-deps.ts";
 
@@ -178,67 +187,58 @@ function refusalOf(problem: RequirementsTextProblem): string | null {
   }
 }
 
-interface Pending {
-  requirement: Requirement;
-  /** `name version` of the release that asked for it; null for a top-level requirement. */
-  from: string | null;
-}
+type HostedProject = { label: string; releases: LoadedProject["releases"]; row: LoadedProject };
+type HostedRelease = LoadedProject["releases"][number];
 
+/**
+ * The closure of a requirements text in a hosted index: the mirror's walk (walkClosure) over the
+ * index's own rows, one version per name (the newest a requirement admits, the first chosen
+ * staying), markers against the common target environments.
+ */
 async function resolveRequirements(deps: BundleDeps, index: IndexRow, requirements: readonly Requirement[]): Promise<SelectedRelease[]> {
-  const topLevel = new Map(requirements.map((r) => [r.normalizedName as string, r]));
-  const chosen = new Map<string, { selected: SelectedRelease; requiresDist: Requirement[]; extras: Set<string> }>();
-  const queue: Pending[] = requirements.filter((r) => markerMayHold(r.marker, [])).map((requirement) => ({ requirement, from: null }));
-
-  const follow = (name: string, extras: readonly string[]) => {
-    const entry = chosen.get(name)!;
-    const from = `${entry.selected.project.displayName} ${entry.selected.release.version}`;
-    for (const dep of entry.requiresDist) {
-      if (!markerMayHold(dep.marker, extras)) continue;
-      if (dep.url !== null) {
-        deps.log.warn({ requirement: dep.toString(), from }, "bundle: skipping a direct URL dependency");
-        continue;
-      }
-      queue.push({ requirement: dep, from });
-    }
+  // A top-level pin decides a name's version even when it comes up first as a dependency.
+  const pins = new Map(requirements.map((r) => [r.normalizedName as string, r]));
+  const asked = (want: Want) => {
+    const requirement = want.requirement!.toString();
+    return want.via === null ? `'${requirement}'` : `'${requirement}' (required by ${want.via})`;
   };
-
-  for (let pending = queue.shift(); pending; pending = queue.shift()) {
-    const { requirement, from } = pending;
-    const name = requirement.normalizedName as string;
-    const known = chosen.get(name);
-    if (known) {
-      const fresh = requirement.extras.filter((e) => !known.extras.has(e));
-      if (!requirement.specifier.contains(known.selected.release.version, { prereleases: true })) {
-        deps.log.warn(
-          { requirement: requirement.toString(), from, chosen: known.selected.release.version },
-          "bundle: dependency conflict, keeping the version chosen first",
-        );
-      }
-      if (fresh.length > 0) {
-        for (const e of fresh) known.extras.add(e);
-        follow(name, [...known.extras]);
-      }
-      continue;
-    }
-    const project = await loadProject(deps.db, index, name);
-    const what = from === null ? `'${requirement.toString()}'` : `'${requirement.toString()}' (required by ${from})`;
-    if (!project) {
-      // A dependency only some platforms need may well be missing from a private index.
-      if (from !== null && requirement.marker !== null) {
-        deps.log.warn({ requirement: requirement.toString(), from }, "bundle: conditional dependency not in the index, skipped");
-        continue;
-      }
-      throw new BundleError(`Index '${index.name}' has no project for ${what}.`, "bad-selection");
-    }
-    // A top-level pin decides a name's version even when it comes up first as a dependency.
-    const specifier = topLevel.get(name)?.specifier ?? requirement.specifier;
-    const release = pickRelease(project.releases, specifier);
-    if (!release) throw new BundleError(`No release of '${project.displayName}' in index '${index.name}' satisfies ${what}.`, "bad-selection");
-    const extras = new Set([...requirement.extras, ...(topLevel.get(name)?.extras ?? [])]);
-    chosen.set(name, { selected: { project, release, files: release.files }, requiresDist: requiresDistOf(release), extras });
-    follow(name, [...extras]);
-  }
-  return [...chosen.values()].map((c) => c.selected);
+  const choices = await walkClosure<HostedProject, HostedRelease>(
+    requirements.filter((r) => markerMayHold(r.marker, [])).map((r) => wantOf(r)),
+    {
+      source: {
+        project: async (name) => {
+          const row = await loadProject(deps.db, index, name);
+          return row && { label: row.displayName, releases: row.releases, row };
+        },
+        requiresDist: async (_project, release) => requiresDistOf(release),
+      },
+      choose: (project, want) => {
+        const release = pickRelease(project.releases, want.specifier);
+        return release ? [{ release, files: release.files }] : [];
+      },
+      versions: { kind: "one-per-name", pins },
+      report: {
+        missing: (want) => {
+          // A dependency only some platforms need may well be missing from a private index.
+          if (want.via !== null && want.requirement!.marker !== null) {
+            deps.log.warn({ requirement: want.requirement!.toString(), from: want.via }, "bundle: conditional dependency not in the index, skipped");
+            return;
+          }
+          throw new BundleError(`Index '${index.name}' has no project for ${asked(want)}.`, "bad-selection");
+        },
+        unmatched: (want, project) => {
+          throw new BundleError(`No release of '${project.label}' in index '${index.name}' satisfies ${asked(want)}.`, "bad-selection");
+        },
+        directUrl: (dependency, via) => deps.log.warn({ requirement: dependency.toString(), from: via }, "bundle: skipping a direct URL dependency"),
+        conflict: (want, [chosen]) =>
+          deps.log.warn(
+            { requirement: want.requirement!.toString(), from: want.via, chosen: chosen!.release.version },
+            "bundle: dependency conflict, keeping the version chosen first",
+          ),
+      },
+    },
+  );
+  return choices.map(({ project, release, files }) => ({ project: project.row, release, files }));
 }
 
 /** The newest release with files that the specifier admits; yanked ones only for an exact pin (PEP 592). */
@@ -255,17 +255,13 @@ export function pickRelease<R extends { version: string; yanked: boolean; files:
   return best;
 }
 
-/** Requires-Dist of a release: from its files' core metadata, else from the release's `info`. */
+/** Requires-Dist of a release: from its files' core metadata, else from the release's `info` (JSON API `requires_dist`). */
 function requiresDistOf(release: Release & { files: File[] }): Requirement[] {
-  const texts = new Set<string>();
-  for (const file of release.files) {
-    if (file.coreMetadata) for (const dep of parseRawMetadata(file.coreMetadata).raw.requiresDist ?? []) texts.add(dep);
-  }
-  if (texts.size === 0) {
-    const fromInfo = (release.info as { requires_dist?: unknown } | null)?.requires_dist;
-    if (Array.isArray(fromInfo)) for (const dep of fromInfo) if (typeof dep === "string") texts.add(dep);
-  }
-  return [...texts].map((t) => tryParseRequirement(t)).filter((r): r is Requirement => r !== null);
+  const fromInfo = (release.info as { requires_dist?: unknown } | null)?.requires_dist;
+  return requiresDistIn(
+    release.files.flatMap((f) => (f.coreMetadata ? [f.coreMetadata] : [])),
+    Array.isArray(fromInfo) ? fromInfo : [],
+  );
 }
 
 async function loadProject(db: Db, index: IndexRow, name: string): Promise<LoadedProject | null> {

@@ -2,8 +2,8 @@
 // database with a TTL and revalidated upstream with ETags; files are fetched on first request,
 // verified against upstream's sha256, stored, and served from storage from then on. An app makes
 // one Mirror (it owns the running work and the connections) and closes it when it stops.
-// selection/: what a sync keeps warm — the sync selection and the closure walk that a sync and a
-// bundle export of a mirror share.
+// selection/: what a sync keeps warm — the sync selection, and the closure walk (walkClosure) that
+// a sync and every bundle export share (a mirror's over its pages, a hosted index's over its rows).
 export { Mirror } from "./mirror.ts";
 export type { MirrorContext, MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
 export { upstreamHosts } from "./mirror-deps.ts";
@@ -28,6 +28,21 @@ export {
   type SelectionDeps,
 } from "./selection/select-mirror-files.ts";
 export type { UpstreamListing } from "./selection/upstream-listing.ts";
+// The closure walk itself, for a walk over another source (a bundle export from a hosted index).
+export {
+  requiresDistIn,
+  walkClosure,
+  wantOf,
+  type Choice,
+  type ClosureSource,
+  type Pin,
+  type VersionRule,
+  type Want,
+  type WalkOptions,
+  type WalkProject,
+  type WalkRelease,
+  type WalkReport,
+} from "./selection/walk-closure.ts";
 // The page parsers, for tools that read upstream pages without the database.
 // (They live in @wheelhouse/simple-index, shared with the installer CLI.)
 export { InvalidUpstreamPage, parseHtmlPage, parseJsonPage, parseProjectPage } from "@wheelhouse/simple-index";

@@ -1,17 +1,15 @@
 // Works out which upstream files a mirror should hold for a selection: refreshes the pages of
 // the named projects, keeps the matching versions and files, and follows their dependencies
 // (Requires-Dist, markers evaluated for every target environment) to a closure: everything
-// an install on one of the targets might need, not one resolution.
+// an install on one of the targets might need, not one resolution. The walk is walkClosure's,
+// over the mirror's pages, keeping every version each requirement selects.
 import type { Db, File, Index } from "@wheelhouse/db";
 import {
-  canonicalizeName,
   markerEnvironments,
   markerMayHold,
-  parseRawMetadata,
   parseRequirement,
   parseRequirementsText,
   SpecifierSet,
-  tryParseRequirement,
   type NormalizedName,
   type Requirement,
 } from "@wheelhouse/packaging";
@@ -22,6 +20,7 @@ import { selectReleases } from "./filter.ts";
 import { nameMatcher } from "./name-matcher.ts";
 import { parseSyncSelection, type SyncSelection, type SyncSelectionInput } from "./sync-selection.ts";
 import type { UpstreamListing } from "./upstream-listing.ts";
+import { requiresDistIn, walkClosure, wantOf, type Want } from "./walk-closure.ts";
 
 export type FileRow = File;
 
@@ -59,15 +58,8 @@ export interface MirrorSelection {
   stats: { refreshed: number; unchangedBySerial: number };
 }
 
-interface Work {
-  name: NormalizedName;
-  specifier: SpecifierSet;
-  extras: string[];
-  /** "django 5.0.1" for a dependency; null for what the selection names. */
-  via: string | null;
-}
-
 type ReleaseRow = { id: number; version: string; yanked: boolean; files: FileRow[] };
+type MirrorProject = { label: string; releases: ReleaseRow[] };
 
 export async function selectMirrorFiles(
   deps: SelectionDeps,
@@ -96,14 +88,14 @@ export async function selectMirrorFiles(
     }
   }
 
-  const initial: Work[] = [];
+  const initial: Want[] = [];
   const addTop = (req: Requirement, where: string) => {
     if (req.url) {
       problems.push(`${where}: ${req.name} is a direct URL requirement; not mirrored`);
       return;
     }
     if (!markerMayHold(req.marker, [], envs)) return;
-    initial.push({ name: req.normalizedName, specifier: req.specifier, extras: req.extras, via: null });
+    initial.push(wantOf(req));
   };
   for (const [i, text] of (selection.allow ?? []).entries()) addTop(parseRequirement(text), `allow[${i}]`);
   if (selection.requirements) {
@@ -122,40 +114,32 @@ export async function selectMirrorFiles(
   }
   if (initial.length === 0 && problems.length === 0) problems.push("the selection names no projects (allow, patterns or requirements)");
 
-  // Pages: one refresh per project per call, shared by every requirement on it.
-  const pages = new Map<NormalizedName, Promise<ReleaseRow[] | null>>();
-  const loadProject = (name: NormalizedName): Promise<ReleaseRow[] | null> => {
-    let p = pages.get(name);
-    if (!p) {
-      p = (async () => {
-        const serial = listing?.get(name);
-        let skip = false;
-        if (serial !== undefined && serial !== null && opts.useUpstreamSerials !== false) {
-          const page = await db.mirrorPage.findUnique({ where: { indexId_name: { indexId: index.id, name } } });
-          skip = page?.upstreamStatus === 200 && page.upstreamSerial === serial;
-        }
-        if (skip) stats.unchangedBySerial++;
-        else {
-          stats.refreshed++;
-          try {
-            if ((await mirror.ensureProject(index, name, { force: opts.force ?? false })) === null) return null;
-          } catch (err) {
-            problems.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-          }
-        }
-        const project = await db.project.findUnique({
-          where: { indexId_name: { indexId: index.id, name } },
-          select: { releases: { select: { id: true, version: true, yanked: true, files: true } } },
-        });
-        return project?.releases ?? null;
-      })();
-      pages.set(name, p);
+  // Pages: refreshed once per project per call (the walk asks once per name), shared by every requirement on it.
+  const loadProject = async (name: NormalizedName): Promise<MirrorProject | null> => {
+    const serial = listing?.get(name);
+    let skip = false;
+    if (serial !== undefined && serial !== null && opts.useUpstreamSerials !== false) {
+      const page = await db.mirrorPage.findUnique({ where: { indexId_name: { indexId: index.id, name } } });
+      skip = page?.upstreamStatus === 200 && page.upstreamSerial === serial;
     }
-    return p;
+    if (skip) stats.unchangedBySerial++;
+    else {
+      stats.refreshed++;
+      try {
+        if ((await mirror.ensureProject(index, name, { force: opts.force ?? false })) === null) return null;
+      } catch (err) {
+        problems.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const project = await db.project.findUnique({
+      where: { indexId_name: { indexId: index.id, name } },
+      select: { releases: { select: { id: true, version: true, yanked: true, files: true } } },
+    });
+    return project ? { label: name, releases: project.releases } : null;
   };
 
   // Dependencies of one release, from its stored core metadata or the mirror's PEP 658 copy.
-  const depsOf = async (name: string, release: ReleaseRow, chosen: FileRow[]): Promise<Requirement[]> => {
+  const depsOf = async (project: MirrorProject, release: ReleaseRow, chosen: FileRow[]): Promise<Requirement[]> => {
     let text = chosen.find((f) => f.coreMetadata)?.coreMetadata ?? release.files.find((f) => f.coreMetadata)?.coreMetadata ?? null;
     const candidates = [...chosen.filter((f) => f.filename.endsWith(".whl")), ...chosen.filter((f) => !f.filename.endsWith(".whl"))];
     for (const file of candidates) {
@@ -167,75 +151,51 @@ export async function selectMirrorFiles(
       }
     }
     if (!text) {
-      problems.push(`${name} ${release.version}: its dependencies could not be read (no metadata); not followed`);
+      problems.push(`${project.label} ${release.version}: its dependencies could not be read (no metadata); not followed`);
       return [];
     }
-    const raw = parseRawMetadata(text).raw;
-    return (raw.requiresDist ?? []).map((r) => tryParseRequirement(r)).filter((r): r is Requirement => r !== null);
+    return requiresDistIn([text]);
   };
 
   const files = new Map<number, FileRow>();
   const projects = new Set<string>();
-  const seen = new Set<string>();
-  const worklist = [...initial];
-  const running = new Set<Promise<void>>();
-  const limit = opts.concurrency ?? 8;
-
-  const process = async (work: Work): Promise<void> => {
-    const releases = await loadProject(work.name);
-    const what = `${work.name}${work.specifier.length ? ` ${work.specifier}` : ""}`;
-    const via = work.via ? ` (required by ${work.via})` : "";
-    if (releases === null) {
-      problems.push(`${what}: not found upstream${via}`);
-      return;
-    }
-    const chosen = selectReleases(releases, work.specifier, selection, targets);
-    if (chosen.length === 0) {
-      problems.push(`${what}: no version matches the selection's targets${via}`);
-      return;
-    }
-    projects.add(work.name);
-    const added: FileRow[] = [];
-    for (const release of chosen) {
-      for (const f of release.files) {
-        if (files.has(f.id)) continue;
-        files.set(f.id, f);
-        added.push(f);
+  /** "lib >=2: <what went wrong> (required by app 2.0)" */
+  const problem = (want: Want, what: string) =>
+    problems.push(`${want.name}${want.specifier.length ? ` ${want.specifier}` : ""}: ${what}${want.via ? ` (required by ${want.via})` : ""}`);
+  // Every version each requirement keeps: a sync keeps warm what any install on a target might pick.
+  await walkClosure<MirrorProject, ReleaseRow>(initial, {
+    source: { project: loadProject, requiresDist: depsOf },
+    choose: (project, want) =>
+      selectReleases(project.releases, want.specifier, selection, targets).map((kept) => ({
+        release: project.releases.find((r) => r.version === kept.version)!,
+        files: kept.files,
+      })),
+    versions: { kind: "per-requirement" },
+    environments: envs,
+    concurrency: opts.concurrency ?? 8,
+    skip: (want) => {
+      if (!blocked(want.name)) return false;
+      if (want.via === null) problems.push(`${want.name}: blocked by the selection`);
+      return true;
+    },
+    onChosen: async (want, choices) => {
+      projects.add(want.name);
+      const added: FileRow[] = [];
+      for (const choice of choices) {
+        for (const f of choice.files) {
+          if (files.has(f.id)) continue;
+          files.set(f.id, f);
+          added.push(f);
+        }
       }
-    }
-    if (added.length > 0 && opts.onSelected) await opts.onSelected(added);
-    const depLists = await Promise.all(chosen.map((release) => depsOf(work.name, releases.find((r) => r.version === release.version)!, release.files)));
-    for (const [i, release] of chosen.entries()) {
-      for (const dep of depLists[i]!) {
-        if (dep.url) continue;
-        if (!markerMayHold(dep.marker, work.extras, envs)) continue;
-        worklist.push({ name: dep.normalizedName, specifier: dep.specifier, extras: dep.extras, via: `${work.name} ${release.version}` });
-      }
-    }
-  };
-
-  while (worklist.length > 0 || running.size > 0) {
-    while (worklist.length > 0 && running.size < limit) {
-      const work = worklist.shift()!;
-      if (blocked(work.name)) {
-        if (work.via === null) problems.push(`${work.name}: blocked by the selection`);
-        continue;
-      }
-      const key = `${work.name}|${work.specifier.toString()}|${[...work.extras]
-        .map((e) => canonicalizeName(e))
-        .sort()
-        .join(",")}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const task: Promise<void> = process(work)
-        .catch((err: unknown) => {
-          problems.push(`${work.name}: ${err instanceof Error ? err.message : String(err)}`);
-        })
-        .finally(() => running.delete(task));
-      running.add(task);
-    }
-    if (running.size > 0) await Promise.race(running);
-  }
+      if (added.length > 0 && opts.onSelected) await opts.onSelected(added);
+    },
+    report: {
+      missing: (want) => problem(want, "not found upstream"),
+      unmatched: (want) => problem(want, "no version matches the selection's targets"),
+      failed: (want, err) => problems.push(`${want.name}: ${err instanceof Error ? err.message : String(err)}`),
+    },
+  });
 
   const ordered = [...files.values()].sort((a, b) => a.projectId - b.projectId || a.filename.localeCompare(b.filename));
   return { files: ordered, projects: [...projects].sort(), problems: [...new Set(problems)], stats };
