@@ -8,8 +8,8 @@
  * With --extra-index-url, only the primary index (`-i`) is asked: advisories are the registry's,
  * not per index, and an extra index is often not a Wheelhouse registry at all.
  *
- * --fix: for an environment, upgrade through the install pipeline (features/audit/fix-environment.ts); for
- * `-r` files, rewrite the pins and their hashes (features/audit/fix-requirements.ts). Then audit again.
+ * --fix (features/audit/fix-findings.ts): for an environment, upgrade through the install pipeline; for
+ * `-r` files, rewrite the pins and their hashes. Then audit again.
  *
  * Exit status: 0 nothing found (or everything fixed), 1 something found (or left unfixed), 1 an
  * error (`ERROR: …`), 2 usage.
@@ -25,11 +25,9 @@ import { failureMessage } from "../ui/failure-message.ts";
 import { progressFor } from "../ui/progress.ts";
 import { AdvisoriesUnavailable, InvalidAdvisoryResponse, queryAdvisories } from "../features/audit/advisory-client.ts";
 import { NotAWheelhouseIndex } from "../core/index/registry-api.ts";
-import { foundLine, formatColumns, formatFixes, formatJson, vulnerableResults, type AuditResult, type FixReport } from "../features/audit/audit-report.ts";
+import { foundLine, formatColumns, formatFixes, formatJson, vulnerableResults, type AuditResult } from "../features/audit/audit-report.ts";
 import { environmentSource, requirementsSource, UnpinnedRequirements, type AuditedDependency, type AuditSource } from "../features/audit/audit-sources.ts";
-import { fixEnvironment } from "../features/audit/fix-environment.ts";
-import { fixRequirementFiles } from "../features/audit/fix-requirements.ts";
-import { fixCandidates, nearestFix } from "../features/audit/fix-versions.ts";
+import { fixFindings } from "../features/audit/fix-findings.ts";
 
 const FOUND = 1;
 const ERROR = 1;
@@ -93,49 +91,20 @@ export async function run(ctx: CommandContext): Promise<number> {
     }
 
     // ---- --fix ----
-    const fixes: FixReport[] = [];
-    const fixable: { result: AuditResult; candidates: string[] }[] = [];
-    for (const result of findings) {
-      const { dependency, vulnerabilities } = result;
-      const nearest = nearestFix(dependency.version, vulnerabilities);
-      if (nearest.kind === "none") {
-        const reason = `no fixed version is known for ${nearest.advisories.join(", ")}`;
-        fixes.push({ kind: "skipped", name: dependency.name, displayName: dependency.displayName, version: dependency.version, reason });
-      } else {
-        fixable.push({ result, candidates: fixCandidates(dependency.version, vulnerabilities) });
-      }
-    }
-    if (fixable.length > 0) {
-      if (fromFiles) {
-        fixes.push(
-          ...(await fixRequirementFiles({
-            session,
-            cwd: ctx.cwd,
-            targets: fixable.map((f) => ({ dependency: f.result.dependency, candidates: f.candidates })),
-            dryRun: o.dryRun,
-          })),
-        );
-      } else {
-        const outcome = await fixEnvironment({
-          session,
-          env: env!,
-          targets: fixable.map(({ result: { dependency: d }, candidates }) => ({ name: d.name, displayName: d.displayName, version: d.version, candidates })),
-          dryRun: o.dryRun,
-          // As install: no bytecode unless --compile (or compile = yes in pip.conf) asks for it.
-          compile: ctx.origins.compile !== undefined && o.compile,
-          reporter: {
-            info: (line) => void (o.verbose > 0 ? (progress ? progress.log(line) : ctx.stderr.write(`${line}\n`)) : undefined),
-            warning: (line) => warn(line),
-          },
-          progress,
-        });
-        progress?.clear();
-        for (const u of outcome.upgraded)
-          fixes.push({ kind: "fixed", name: u.name, displayName: u.displayName, from: u.from === "" ? null : u.from, to: u.to });
-        for (const f of outcome.failed) fixes.push({ kind: "skipped", name: f.name, displayName: f.displayName, version: f.version, reason: f.reason });
-      }
-    }
-    fixes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const fixes = await fixFindings({
+      findings,
+      session,
+      env: fromFiles ? null : env,
+      cwd: ctx.cwd,
+      dryRun: o.dryRun,
+      // As install: no bytecode unless --compile (or compile = yes in pip.conf) asks for it.
+      compile: ctx.origins.compile !== undefined && o.compile,
+      reporter: {
+        info: (line) => void (o.verbose > 0 ? (progress ? progress.log(line) : ctx.stderr.write(`${line}\n`)) : undefined),
+        warning: (line) => warn(line),
+      },
+      progress,
+    });
 
     // Audit again what the fix left (with --dry-run nothing changed: the findings stand).
     const after = o.dryRun ? results : await audit((await readSource()).dependencies);

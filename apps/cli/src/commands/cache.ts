@@ -6,7 +6,8 @@
  */
 import { CliError } from "../core/cli-error.ts";
 import type { CommandContext } from "../core/config/cli-options.ts";
-import { cacheInfo, formatSize, listCachedDistributions, purgeCache, removeCachedDistributions } from "../core/cache/cache-admin.ts";
+import { cacheInfo, listCachedDistributions, purgeCache, removeCachedDistributions } from "../core/cache/cache-admin.ts";
+import { formatSize } from "../ui/format-size.ts";
 
 const ACTIONS = ["dir", "info", "list", "purge", "remove"] as const;
 type Action = (typeof ACTIONS)[number];

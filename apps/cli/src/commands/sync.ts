@@ -1,9 +1,9 @@
 /**
  * `wheelhouse sync [FILE...]` — pip-tools' pip-sync: make the environment hold exactly what the
  * requirements files list (default `requirements.txt` in the current directory). What changes is
- * decided by features/sync/plan-sync.ts; then, in one transaction, the listed packages that are missing or
- * at another version are installed (through the install pipeline, with --no-deps: the files are
- * the complete set) and the unlisted ones taken out. An interrupted sync is undone by the next run,
+ * decided by features/sync/plan-sync.ts and carried out by features/sync/apply-sync.ts: in one
+ * transaction, the listed packages that are missing or at another version are installed (through
+ * the install pipeline, with --no-deps: the files are the complete set) and the unlisted ones taken out. An interrupted sync is undone by the next run,
  * so the environment is the one before it or the one after it.
  *
  * As pip-sync: `--dry-run` lists the changes and exits 1 when there are some; "Everything
@@ -23,13 +23,12 @@ import { recoverTransactions } from "../core/installer/transaction.ts";
 import { uninstallationPaths } from "../core/installer/uninstall.ts";
 import { reportFailure } from "../ui/failure-message.ts";
 import { formatHashErrors, hashCheckingEnabled, describeLine } from "../pipeline/hash-checking.ts";
-import { installRequirements, type Reporter } from "../pipeline/install-requirements.ts";
 import { readRequirementsOrReport } from "../pipeline/read-requirements.ts";
 import { IncompatibleRequirements, mergeRequirements, planSync } from "../features/sync/plan-sync.ts";
 import { planLines } from "../features/sync/plan-lines.ts";
-import { removeFiles } from "../features/sync/remove-files.ts";
+import { applySync, warnIfIncomplete } from "../features/sync/apply-sync.ts";
 import { askYesNo } from "../ui/ask-yes-no.ts";
-import { progressFor } from "../ui/progress.ts";
+import { commandProgress, commandReporter } from "../ui/command-reporter.ts";
 import { checkInstalled } from "../core/installer/check-installed.ts";
 
 export const DEFAULT_REQUIREMENTS_FILE = "requirements.txt";
@@ -47,12 +46,8 @@ export async function run(ctx: SyncContext): Promise<number> {
     ctx.stderr.write(`ERROR: ${message}\n`);
     return status;
   };
-  const quiet = o.quiet;
-  const progress = o.progressBar === "off" ? null : progressFor(ctx.stdout, quiet);
-  const reporter: Reporter = {
-    info: (line) => void (quiet > 0 ? undefined : progress ? progress.log(line) : ctx.stdout.write(`${line}\n`)),
-    warning: (line) => void (quiet > 1 ? undefined : ctx.stderr.write(`WARNING: ${line}\n`)),
-  };
+  const progress = commandProgress(ctx);
+  const reporter = commandReporter(ctx, progress);
 
   // pip-sync: the files given, else requirements.txt here; `.in` files are the unpinned inputs, not these.
   let files = ctx.args;
@@ -138,39 +133,19 @@ export async function run(ctx: SyncContext): Promise<number> {
       if (!answer) return error("Nothing was changed.");
     }
 
-    if (plan.install.length > 0) {
-      session = openSession(ctx, {}, read.options);
-      const outcome = await installRequirements({
-        session,
-        finder: session.finder(env),
-        env,
-        requirements: plan.install.map((i) => i.wanted.line),
-        constraints: read.constraints,
-        settings: {
-          // The files are the whole set: nothing else is pulled in (pip-sync's files come from pip-compile).
-          noDeps: true,
-          upgrade: false,
-          upgradeStrategy: "only-if-needed",
-          // Every line here differs from what is installed (a version, or the URL it came from).
-          forceReinstall: true,
-          ignoreInstalled: false,
-          requireHashes: read.requireHashes,
-          dryRun: false,
-          // uv's default, as install: no bytecode unless --compile (or compile = yes in pip.conf).
-          compile: ctx.origins.compile !== undefined && o.compile,
-          buildIsolation: !o.noBuildIsolation,
-        },
-        reporter,
-        progress,
-        alsoRemove: removals,
-      });
-      // (The removals rode in the install's transaction, which there is only when something was installed.)
-      if (outcome.installed.length === 0) await removeFiles(removals, env);
-    } else {
-      await removeFiles(removals, env);
-    }
-    if (plan.uninstall.length > 0) reporter.info(`Successfully uninstalled ${plan.uninstall.map((d) => `${d.displayName}-${d.version}`).join(" ")}`);
-    warnIfIncomplete(await checkInstalled(env), reporter);
+    await applySync({
+      plan,
+      removals,
+      env,
+      constraints: read.constraints,
+      requireHashes: read.requireHashes,
+      // uv's default, as install: no bytecode unless --compile (or compile = yes in pip.conf).
+      compile: ctx.origins.compile !== undefined && o.compile,
+      buildIsolation: !o.noBuildIsolation,
+      openSession: () => (session = openSession(ctx, {}, read.options)),
+      reporter,
+      progress,
+    });
     return 0;
   } catch (e) {
     if (e instanceof UninstallationError) return error(e.message);
@@ -179,13 +154,6 @@ export async function run(ctx: SyncContext): Promise<number> {
     progress?.clear();
     await session?.close();
   }
-}
-
-/** `check`'s findings as warnings: with --no-deps, a dependency the files do not list stays missing. */
-function warnIfIncomplete(check: { lines: string[]; broken: boolean }, reporter: Reporter): void {
-  if (!check.broken) return;
-  for (const line of check.lines) reporter.warning(line);
-  reporter.warning('The requirements files do not list every dependency: add the missing ones (or write the files with "wheelhouse lock").');
 }
 
 /** true / false as answered; null when there is nobody to ask (no terminal, or --no-input). */

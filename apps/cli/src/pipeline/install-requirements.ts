@@ -15,7 +15,7 @@ import { Requirement, tryParseVersion, type NormalizedName } from "@wheelhouse/p
 import type { UpgradeStrategy } from "../core/config/options.ts";
 import type { Candidate, DistFile } from "../core/types.ts";
 import { environmentFor, type InspectedEnvironment } from "../core/environment/inspect-python.ts";
-import { formatSize } from "../core/cache/cache-admin.ts";
+import { formatSize } from "../ui/format-size.ts";
 import { HashMismatch, type HashMismatchItem } from "../core/hashes/hash-mismatch.ts";
 import { hashFile } from "../core/hashes/hashing.ts";
 import { isLocalLocation } from "../core/net/http-client.ts";
@@ -33,6 +33,7 @@ import { limiter } from "../core/concurrency/limit.ts";
 import { namedRequirement, resolveRequest } from "./resolve-request.ts";
 import { SdistBuilder } from "../core/build/sdist-builder.ts";
 import type { Planned } from "./planned.ts";
+import type { Reporter } from "../ui/command-reporter.ts";
 import type { ProgressRenderer } from "../ui/progress.ts";
 
 /** Archives fetched at once. */
@@ -53,12 +54,6 @@ export interface InstallSettings {
   dryRun: boolean;
   compile: boolean;
   buildIsolation: boolean;
-}
-
-/** Where the pipeline's lines go (pip's INFO and WARNING levels). */
-export interface Reporter {
-  info(line: string): void;
-  warning(line: string): void;
 }
 
 export interface InstallInput {

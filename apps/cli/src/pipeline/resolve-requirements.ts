@@ -10,7 +10,8 @@ import type { PackageFinder } from "../core/finder/package-finder.ts";
 import type { RequirementLine } from "@wheelhouse/packaging";
 import { resolve, type ResolveResult } from "../core/resolver/resolve.ts";
 import { IndexProvider } from "../core/resolver/index-provider.ts";
-import { sdistBuilderFor, type Reporter } from "./install-requirements.ts";
+import type { Reporter } from "../ui/command-reporter.ts";
+import { sdistBuilderFor } from "./install-requirements.ts";
 import { resolveRequest } from "./resolve-request.ts";
 
 export interface ResolveInput {

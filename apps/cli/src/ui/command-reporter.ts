@@ -3,8 +3,13 @@
  * a terminal), its warnings on stderr; `-q` silences the first, `-qq` the second as well.
  */
 import type { CommandContext } from "../core/config/cli-options.ts";
-import type { Reporter } from "../pipeline/install-requirements.ts";
 import { progressFor, type ProgressRenderer } from "./progress.ts";
+
+/** Where a run's lines go (pip's INFO and WARNING levels): the pipeline writes to one, a command makes it. */
+export interface Reporter {
+  info(line: string): void;
+  warning(line: string): void;
+}
 
 export function commandReporter(ctx: Pick<CommandContext, "stdout" | "stderr" | "options">, progress: ProgressRenderer | null): Reporter {
   const quiet = ctx.options.quiet;

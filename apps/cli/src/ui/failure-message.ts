@@ -10,15 +10,14 @@ interface ErrorStream {
 }
 
 /**
- * How a resolving command ends on an error: a failure pip reports plainly (`failureMessage`) is
- * written to `stderr` and gives pip's status 1; anything else is rethrown, for main.ts to print
+ * How a resolving command ends on an error: a failure pip reports plainly (a `CliError`) is
+ * written to `stderr` and gives its exit status; anything else is rethrown, for main.ts to print
  * with its stack.
  */
 export function reportFailure(e: unknown, stderr: ErrorStream): number {
-  const message = failureMessage(e);
-  if (message === null) throw e;
-  stderr.write(`${message}\n`);
-  return 1;
+  if (!(e instanceof CliError)) throw e;
+  stderr.write(`${e.report()}\n`);
+  return e.exitCode;
 }
 
 /** A command's `fail`: writes the message (pip's `ERROR: …` lines, given whole) and gives status 1. */

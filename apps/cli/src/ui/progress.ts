@@ -4,7 +4,7 @@
  * library: it is a few ANSI sequences (cursor up, erase line), and the output on a pipe must stay
  * exactly what it is without it — `progressFor` returns null there, and with -q.
  */
-import { formatSize } from "../core/cache/cache-admin.ts";
+import { formatSize } from "./format-size.ts";
 import type { DownloadProgress } from "../core/index/downloader.ts";
 
 /** What the renderer writes to: process.stdout, or a fake one in tests. */

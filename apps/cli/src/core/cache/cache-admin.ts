@@ -93,11 +93,3 @@ export function filenameMatcher(pattern: string): (filename: string) => boolean 
   const regex = new RegExp(`^${source}$`, "i");
   return (filename) => regex.test(filename);
 }
-
-/** pip's format_size. */
-export function formatSize(bytes: number): string {
-  if (bytes > 1000 * 1000) return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
-  if (bytes > 10 * 1000) return `${Math.floor(bytes / 1000)} kB`;
-  if (bytes > 1000) return `${(bytes / 1000).toFixed(1)} kB`;
-  return `${Math.floor(bytes)} bytes`;
-}

@@ -9,12 +9,13 @@ import { canonicalizeName, tryParseVersion, type NormalizedName } from "@wheelho
 import type { InspectedEnvironment } from "../../core/environment/inspect-python.ts";
 import { displayVersion } from "../../core/installer/dependencies.ts";
 import { installedDistributions, type InstalledDistributionDetails } from "../../core/installer/installed-distributions.ts";
+import { STDLIB_PKGS } from "../../core/installer/stdlib-packages.ts";
 import { parseRequirementsFile } from "../../core/requirements/requirements-files.ts";
 import type { RequirementLine, RequirementsFileOptions } from "@wheelhouse/packaging";
 import { pinnedVersion } from "@wheelhouse/packaging";
 
-/** pip's STDLIB_PKGS: never listed, never audited. */
-const STDLIB_PKGS = new Set(["python", "wsgiref", "argparse"]);
+/** Never listed, never audited. */
+const STDLIB = new Set<string>(STDLIB_PKGS);
 
 /** Where a pin is written: the file (as named on the command line or by a nested `-r`) and its first line. */
 export interface PinLocation {
@@ -64,7 +65,7 @@ export async function environmentSource(env: InspectedEnvironment): Promise<Audi
   const dependencies: AuditedDependency[] = [];
   const skipped: SkippedDependency[] = [];
   for (const dist of await installedDistributions(env)) {
-    if (STDLIB_PKGS.has(dist.name)) continue;
+    if (STDLIB.has(dist.name)) continue;
     if (tryParseVersion(dist.version) === null) {
       skipped.push({ name: dist.displayName, reason: `its version ${dist.version} is not a valid (PEP 440) version` });
       continue;

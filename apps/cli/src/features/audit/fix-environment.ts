@@ -20,7 +20,8 @@ import { activeDependencies, displayVersion } from "../../core/installer/depende
 import { installedDistributions, type InstalledDistributionDetails } from "../../core/installer/installed-distributions.ts";
 import { parseRequirementArgs } from "../../core/requirements/requirements-files.ts";
 import { failureMessage } from "../../ui/failure-message.ts";
-import { installRequirements, type InstalledItem, type Reporter } from "../../pipeline/install-requirements.ts";
+import { installRequirements, type InstalledItem } from "../../pipeline/install-requirements.ts";
+import type { Reporter } from "../../ui/command-reporter.ts";
 import { ResolutionImpossible, ResolutionTooDeep } from "../../core/resolver/resolution-impossible.ts";
 import type { ProgressRenderer } from "../../ui/progress.ts";
 
