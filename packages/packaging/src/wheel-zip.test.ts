@@ -147,6 +147,22 @@ describe("openZip", () => {
 });
 
 describe("bytes after the end record", () => {
+  it("never make us read another zip than pip would: the last end record decides, one running past the file is refused", async () => {
+    const a = buildZip(wheelMembers({ ...SPEC, requiresDist: ["evil>=1"] }));
+    const b = buildZip(wheelMembers(SPEC));
+    // b, then a: zipfile takes a's end record (the last one), so must we.
+    const both = Buffer.concat([b, a]);
+    assert.match(await readWheelMetadata(bufferSource(both)).catch((e: Error) => e.message), /evil|central directory/);
+    // a's end record claiming a comment longer than the rest of the file: refused, not skipped for b's.
+    const lying = Buffer.from(both);
+    lying.writeUInt16LE(0xffff, lying.length - 2);
+    await assert.rejects(readWheelMetadata(bufferSource(lying)), (err: Error) => err instanceof InvalidZip && /runs past the end/.test(err.message));
+    // A fake end record in the trailing bytes is the last one: it is what we read, as zipfile would (and it is broken).
+    const fake = Buffer.alloc(22);
+    fake.writeUInt32LE(0x06054b50, 0);
+    await assert.rejects(readWheelMetadata(bufferSource(Buffer.concat([b, fake]))), InvalidZip);
+  });
+
   it("are ignored, as Python's zipfile (pip) ignores them: METADATA is read from the zip they follow", async () => {
     const valid = buildZip(wheelMembers(SPEC));
     for (const trailing of [Buffer.from("trailing"), Buffer.alloc(1000, 0x50)]) {

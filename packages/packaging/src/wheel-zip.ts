@@ -327,21 +327,24 @@ async function readAll(stream: Readable, limit: number, name: string): Promise<B
 }
 
 /**
- * Where the zip ends: the end of its end-of-central-directory record's comment. yauzl wants that
- * to be the end of the file; Python's zipfile (which pip installs with) and the CLI's earlier
- * reader accept bytes after it, taking the last end record found in the tail. So do we: yauzl is
- * given the zip's own length. The file's end when no such record fits (yauzl then says why).
+ * Where the zip ends, found as Python's zipfile (which pip installs with) finds its end record:
+ * the last 22 bytes when they are one with no comment, otherwise the LAST end-record signature in
+ * the tail. yauzl wants the record's comment to end the file; zipfile (and the CLI's earlier
+ * reader) accept bytes after it, so yauzl is given the zip's own length. Taking the last
+ * signature, never an earlier "better fitting" one, keeps us reading the central directory pip
+ * reads: a record whose comment runs past the file is refused rather than skipped for another.
  */
 function zipEnd(tail: Buffer, tailStart: number, size: number): number {
-  const ends: number[] = [];
-  for (let at = tail.length - EOCD_SIZE; at >= 0; at--) {
-    if (tail.readUInt32LE(at) !== 0x06054b50) continue;
+  const SIGNATURE = 0x06054b50;
+  const last = tail.length - EOCD_SIZE;
+  if (last >= 0 && tail.readUInt32LE(last) === SIGNATURE && tail.readUInt16LE(last + 20) === 0) return size;
+  for (let at = last; at >= 0; at--) {
+    if (tail.readUInt32LE(at) !== SIGNATURE) continue;
     const end = tailStart + at + EOCD_SIZE + tail.readUInt16LE(at + 20);
-    // A record whose comment ends the file is the one yauzl would find: nothing to trim.
-    if (end === size) return size;
-    if (end < size) ends.push(end);
+    if (end > size) throw new InvalidZip("the end of central directory record's comment runs past the end of the file");
+    return end;
   }
-  return ends[0] ?? size;
+  return size;
 }
 
 // yauzl's messages, as reasons a person reads after "<file> is not a valid wheel: ".

@@ -114,6 +114,50 @@ describe("walkClosure, every version per requirement", () => {
   });
 });
 
+describe("walkClosure, every version per requirement: concurrency, order and failures", () => {
+  it("processes at most `concurrency` wants at once, reports each choice before reading its dependencies, and routes a throw to failed", async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const failed: string[] = [];
+    const choices = await walkClosure<Project, Release>(
+      names.map((n) => wantOf(parseRequirement(n))),
+      {
+        source: {
+          project: async (name) => {
+            inFlight++;
+            most = Math.max(most, inFlight);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            inFlight--;
+            if (name === "p7") throw new Error("upstream said no");
+            return { label: name, releases: [{ version: "1.0", files: [name], requires: [] }] };
+          },
+          requiresDist: async (project) => {
+            order.push(`deps ${project.label}`);
+            return [];
+          },
+        },
+        choose: every,
+        versions: { kind: "per-requirement" },
+        concurrency: 3,
+        report: {
+          missing: () => assert.fail("nothing is missing"),
+          unmatched: () => assert.fail("everything matches"),
+          failed: (want, err) => failed.push(`${want.name}: ${(err as Error).message}`),
+        },
+        onChosen: async (want) => {
+          order.push(`chosen ${want.name}`);
+        },
+      },
+    );
+    assert.equal(most, 3);
+    assert.deepEqual(failed, ["p7: upstream said no"]);
+    assert.equal(choices.length, 19);
+    for (const name of names.filter((n) => n !== "p7")) assert.ok(order.indexOf(`chosen ${name}`) < order.indexOf(`deps ${name}`), name);
+  });
+});
+
 describe("requiresDistIn", () => {
   it("reads each requirement once, and falls back only when the metadata names none", () => {
     const metadata = (...lines: string[]) => ["Metadata-Version: 2.1", "Name: x", "Version: 1", ...lines.map((l) => `Requires-Dist: ${l}`), ""].join("\n");
