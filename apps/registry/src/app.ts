@@ -1,9 +1,9 @@
 // The Express app: routes receive their services; drivers are built by server.ts.
 import express, { type Express } from "express";
-import { pinoHttp } from "pino-http";
 import { errorHandler, notFoundHandler } from "./http/error-handler.ts";
 import { authenticate } from "./http/authenticate.ts";
 import { edgeValidation } from "./http/edge-validation.ts";
+import { requestLog } from "./http/request-log.ts";
 import type { AppDeps } from "./http/deps.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { advisoryAdminRoutes } from "./routes/advisory-admin-routes.ts";
@@ -24,7 +24,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("etag", false); // pages and files set their own, cheaper, ETags
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" } }));
+  app.use(requestLog(deps.log));
   // Before every route: a path or query no layer behind could take is a 400 here, never a 500 there.
   app.use(edgeValidation);
   app.use(healthRoutes(deps));

@@ -99,7 +99,7 @@ export const settings = {
   },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    description: "pino log level.",
+    description: "pino log level. At `info` a request is one short line (method, URL, status, time); `debug` adds its headers, credentials redacted.",
   },
 } as const;
 
