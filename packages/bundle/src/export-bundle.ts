@@ -153,7 +153,7 @@ async function ensureCached(deps: BundleDeps, index: IndexRow, selected: Selecte
   for (const file of uncached) {
     let fresh: File;
     try {
-      fresh = await deps.mirror!.cacheFile(index, file.id);
+      fresh = (await deps.mirror!.cacheFile(index, file.id)).file;
     } catch (err) {
       throw new BundleError(
         `Could not fetch ${file.filename} from the upstream of index '${index.name}' (${(err as Error).message}); sync the index first.`,

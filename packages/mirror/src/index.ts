@@ -4,7 +4,7 @@
 // one Mirror (it owns the running work and the connections) and closes it when it stops.
 // selection/: what a sync keeps warm — the sync selection, and the closure walk (walkClosure) that
 // a sync and every bundle export share (a mirror's over its pages, a hosted index's over its rows).
-export { Mirror } from "./mirror.ts";
+export { Mirror, type CachedFile } from "./mirror.ts";
 export type { MirrorContext, MirrorDeps, MirrorIndexRow } from "./mirror-deps.ts";
 export { upstreamHosts } from "./mirror-deps.ts";
 export { MirrorFileNotFound, UpstreamHashMismatch, UpstreamRefused, UpstreamUnavailable } from "./errors.ts";

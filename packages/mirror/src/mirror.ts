@@ -16,6 +16,12 @@ import { fetchUpstreamListing, type UpstreamListing } from "./selection/upstream
 import { SingleFlight } from "./single-flight.ts";
 import { resolveTimeouts, UpstreamHttp } from "./upstream-http.ts";
 
+/** A mirrored file in storage: its row, and whether this call fetched it. */
+export interface CachedFile {
+  file: File;
+  outcome: "cached" | "already-cached";
+}
+
 export class Mirror implements MirrorContext {
   readonly db: MirrorDeps["db"];
   readonly store: MirrorDeps["store"];
@@ -44,11 +50,11 @@ export class Mirror implements MirrorContext {
 
   /**
    * Fetches a mirrored file into storage (verified) unless it is there; returns its row, now with
-   * size and sha256. Throws UpstreamHashMismatch, MirrorFileNotFound, UpstreamUnavailable.
+   * size and sha256, and whether it was fetched. Throws UpstreamHashMismatch, MirrorFileNotFound, UpstreamUnavailable.
    */
-  async cacheFile(index: MirrorIndexRow, fileId: number): Promise<File> {
-    await cacheMirrorFile(this, index, fileId);
-    return this.db.file.findUniqueOrThrow({ where: { id: fileId } });
+  async cacheFile(index: MirrorIndexRow, fileId: number): Promise<CachedFile> {
+    const outcome = await cacheMirrorFile(this, index, fileId);
+    return { file: await this.db.file.findUniqueOrThrow({ where: { id: fileId } }), outcome };
   }
 
   /** PEP 658 metadata of a mirrored file, fetched or extracted on first use; null when there is none. */

@@ -63,7 +63,7 @@ export function fileRoutes(deps: AppDeps): Router {
     // whose upstream page gave no size (PEP 503 HTML) needs its length, so it is fetched first too.
     // A plain GET streams the file as it arrives.
     if (!file.storageKey && index.kind === "mirror" && (req.method === "HEAD" || (file.size === null && req.get("range") !== undefined))) {
-      file = await deps.mirror.cacheFile(index, file.id);
+      file = (await deps.mirror.cacheFile(index, file.id)).file;
     }
     // "": the page gave no hash and the file was not fetched yet; no validator until it is known.
     const etag = file.sha256 === "" ? null : `"${file.sha256}"`;

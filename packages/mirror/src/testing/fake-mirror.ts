@@ -2,10 +2,10 @@
 // into Project/Release/File rows the way the Mirror object would, with calls counted. The sync's
 // walk and the registry's job handlers take it where they take the Mirror.
 import { createHash } from "node:crypto";
-import type { Db, File, Index } from "@wheelhouse/db";
+import type { Db, Index } from "@wheelhouse/db";
 import { canonicalizeName, type NormalizedName } from "@wheelhouse/packaging";
 import { UpstreamHashMismatch, UpstreamUnavailable } from "../errors.ts";
-import type { Mirror } from "../mirror.ts";
+import type { CachedFile, Mirror } from "../mirror.ts";
 import type { UpstreamListing } from "../selection/upstream-listing.ts";
 
 export interface FakeFile {
@@ -88,14 +88,15 @@ export class FakeMirror implements MirrorOperations {
     return { projectId: project.id };
   }
 
-  async cacheFile(_index: Index, fileId: number): Promise<File> {
+  async cacheFile(_index: Index, fileId: number): Promise<CachedFile> {
     this.calls.cacheFile.push(fileId);
     const file = await this.db.file.findUniqueOrThrow({ where: { id: fileId } });
-    if (file.storageKey) return file;
+    if (file.storageKey) return { file, outcome: "already-cached" };
     const failure = this.failures.get(file.filename);
     if (failure === "mismatch") throw new UpstreamHashMismatch(file.filename);
     if (failure === "down") throw new Error("Upstream is unavailable: HTTP 503.");
-    return this.db.file.update({ where: { id: fileId }, data: { storageKey: `files/${file.sha256}/${file.filename}` } });
+    const stored = await this.db.file.update({ where: { id: fileId }, data: { storageKey: `files/${file.sha256}/${file.filename}` } });
+    return { file: stored, outcome: "cached" };
   }
 
   async ensureMetadata(_index: Index, fileId: number): Promise<string | null> {

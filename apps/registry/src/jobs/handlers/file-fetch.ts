@@ -1,6 +1,6 @@
 // file-fetch: one mirrored file into storage (the mirror verifies its sha256 before the row
 // points at it). Idempotent: a retry after a crash finds the file cached or fetches it whole.
-import type { File } from "@wheelhouse/db";
+import type { CachedFile } from "@wheelhouse/mirror";
 import { UnrecoverableJobError, type JobContext } from "../queue/job-queue.ts";
 import { jobIds, type PayloadOf } from "../definitions.ts";
 import type { JobDeps } from "./job-deps.ts";
@@ -12,10 +12,9 @@ export async function runFileFetch(deps: JobDeps, payload: PayloadOf<"file-fetch
   const { indexId, fileId, syncRunId } = payload;
   const index = await db.index.findUnique({ where: { id: indexId } });
   if (!index) return "index-gone";
-  const before = await db.file.findUnique({ where: { id: fileId }, select: { storageKey: true } });
-  let file: File;
+  let cached: CachedFile;
   try {
-    file = await deps.mirror.cacheFile(index, fileId).catch(rethrowPermanentAsUnrecoverable);
+    cached = await deps.mirror.cacheFile(index, fileId).catch(rethrowPermanentAsUnrecoverable);
   } catch (err) {
     const final = err instanceof UnrecoverableJobError || ctx.attempt >= ctx.maxAttempts;
     if (final && syncRunId !== undefined) {
@@ -25,8 +24,7 @@ export async function runFileFetch(deps: JobDeps, payload: PayloadOf<"file-fetch
     }
     throw err;
   }
-  // A fetch always stores under a new key: the same key means the stored copy was there already.
-  const outcome = before?.storageKey && before.storageKey === file.storageKey ? "already-cached" : "cached";
+  const { file, outcome } = cached;
   if (file.filename.endsWith(".whl") && !file.coreMetadata) {
     await ctx.queue.enqueue("metadata-extract", { indexId, fileId }, { jobId: jobIds.metadata(fileId) });
   }
