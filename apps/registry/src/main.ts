@@ -10,6 +10,7 @@
 import { type Config, InvalidConfig, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { startRegistry } from "./server.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -32,18 +33,7 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`Wheelhouse is running at ${registry.url}/simple/\n`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
-    registry.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  stopOnSignals(log, "shutting down", () => registry.close());
 }
 
 main().catch((err: unknown) => {

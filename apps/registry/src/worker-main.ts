@@ -9,6 +9,7 @@ import { startJobHandlers } from "./jobs/index.ts";
 import { BullMqJobQueue } from "./jobs/queue/bullmq-job-queue.ts";
 import { scheduleCleanup, syncMirrorSchedules } from "./jobs/schedules.ts";
 import { createLogger } from "./logger.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 
 const RESCHEDULE_EVERY_MS = 60_000;
 // Renewed every half period while a job runs; a killed worker's jobs run again within two periods.
@@ -44,23 +45,12 @@ async function main(): Promise<void> {
   log.info({ storage: store.kind }, "worker started");
   process.stdout.write("Wheelhouse worker is running\n");
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "worker: shutting down (running jobs finish first)");
+  stopOnSignals(log, "worker: shutting down (running jobs finish first)", async () => {
     clearInterval(timer);
-    queue
-      .close()
-      .then(() => mirror.close())
-      .then(() => db.$disconnect())
-      .then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+    await queue.close();
+    await mirror.close();
+    await db.$disconnect();
+  });
 }
 
 main().catch((err: unknown) => {
