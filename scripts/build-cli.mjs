@@ -8,7 +8,9 @@
 //   initializer, so a command still runs only the modules it imports.
 // Plain .mjs so it runs from `postinstall` before anything else is built.
 import { build } from "esbuild";
+import { existsSync, realpathSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -56,10 +58,14 @@ if (/[^\x00-\x7f]/.test(await readFile(`${dist}/bundle/wheelhouse.cjs`, "latin1"
 // devDependency of the CLI (command-table.ts names each command module, so nothing else is pulled in).
 const bundled = Object.keys(bundle.metafile.inputs).sort();
 await writeFile(`${dist}/bundle/metafile-inputs.json`, `${JSON.stringify(bundled, null, 1)}\n`);
+// Where each devDependency really lives, relative to the repository: a workspace package
+// (@wheelhouse/testing) is a symlink, and esbuild names its files by their real path.
 const devDependencies = Object.keys(JSON.parse(await readFile(`${root}apps/cli/package.json`, "utf8")).devDependencies ?? {});
-const unwanted = bundled.filter(
-  (path) => path.endsWith(".test.ts") || path.startsWith("apps/cli/test/") || devDependencies.some((name) => path.includes(`node_modules/${name}/`)),
-);
+const devDirs = devDependencies.map((name) => {
+  const installed = [`${root}apps/cli/node_modules/${name}`, `${root}node_modules/${name}`].find((dir) => existsSync(dir));
+  return installed ? `${relative(root, realpathSync(installed))}/` : `node_modules/${name}/`;
+});
+const unwanted = bundled.filter((path) => path.endsWith(".test.ts") || path.startsWith("apps/cli/test/") || devDirs.some((dir) => path.startsWith(dir)));
 if (unwanted.length > 0) throw new Error(`the CLI bundle must not contain tests, test helpers or devDependencies: ${unwanted.join(", ")}`);
 // Sources only: dependencies change with `npm install`, whose postinstall runs this build.
 const inputs = bundled.filter((path) => !path.includes("node_modules/")).map((path) => fileURLToPath(new URL(path, `file://${root}`)));

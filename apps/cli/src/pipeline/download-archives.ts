@@ -6,7 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import { canonicalizeName, parseDistributionFilename, type NormalizedName, type RequirementLine } from "@wheelhouse/packaging";
-import { filenameFromUrl } from "@wheelhouse/simple-index";
+import { filenameFromUrl } from "@wheelhouse/simple-index/upstream-page";
 import { CliError } from "../core/cli-error.ts";
 import type { CommandContext } from "../core/config/cli-options.ts";
 import { limiter } from "../core/concurrency/limit.ts";

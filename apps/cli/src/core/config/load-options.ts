@@ -18,7 +18,9 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { specForConfigName, specsFor, type CommandName, type OptionSpec } from "./cli-options.ts";
 import { Configuration, findSitePrefix, type ConfigLocations } from "./configuration.ts";
-import { applyFormatControl, InvalidFormatControl } from "@wheelhouse/packaging";
+// The subpath, not the package root: every command loads this module at start, and the root also
+// holds the zip reader (yauzl) and the requirements parsers, which most commands never use.
+import { applyFormatControl, InvalidFormatControl } from "@wheelhouse/packaging/format-control";
 import { defaultOptions, type OptionOrigin, type OptionOrigins, type Options } from "./options.ts";
 
 /** A bad value in argv, a file or a variable: the CLI reports it as a usage error (exit 2). */

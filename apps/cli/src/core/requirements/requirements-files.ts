@@ -23,7 +23,7 @@ export class InvalidRequirements extends CliError {
 }
 
 /** The local file system, as the parser asks for it. */
-export const LOCAL_FILES: RequirementsFiles = {
+const LOCAL_FILES: RequirementsFiles = {
   readFile: (path) => readFile(path, "utf8"),
   exists: existsSync,
   isDirectory: (path) => {

@@ -76,10 +76,11 @@ export class Repository {
   async upload(pkg: PackageFile, absolute: string, credentials: BasicCredentials | null, comment: string | null = null): Promise<UploadResponse> {
     const attempts = Math.max(1, this.#options.maxAttempts ?? 5);
     const backoff = this.#options.retryBackoffMs ?? 500;
+    // Encoded once; each attempt streams the file from disk again.
+    const form = await uploadForm(pkg, absolute, comment);
     for (let attempt = 1; ; attempt++) {
       let answer: UploadResponse;
       try {
-        const form = await uploadForm(pkg, absolute, comment);
         const response = await this.#http.request(this.url, {
           method: "POST",
           body: () => form.stream(),
