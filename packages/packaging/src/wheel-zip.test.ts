@@ -146,6 +146,18 @@ describe("openZip", () => {
   });
 });
 
+describe("a member name held twice", () => {
+  it("is its last member, as Python's zipfile (pip) reads it", async () => {
+    const first = "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.0\nRequires-Dist: six\n";
+    const last = "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.0\nRequires-Dist: idna\n";
+    const zip = buildZip([
+      { name: "demo_pkg-1.0.dist-info/METADATA", data: first },
+      { name: "demo_pkg-1.0.dist-info/METADATA", data: last },
+    ]);
+    assert.equal(await readWheelMetadata(bufferSource(zip)), last);
+  });
+});
+
 describe("bytes after the end record", () => {
   it("never make us read another zip than pip would: the last end record decides, one running past the file is refused", async () => {
     const a = buildZip(wheelMembers({ ...SPEC, requiresDist: ["evil>=1"] }));

@@ -180,10 +180,14 @@ async function listEntries(zip: yauzl.ZipFile, size: number, cache: CachedSource
 
 /**
  * The `{name}-{version}.dist-info/<file>` entry at the top level. With several .dist-info
- * directories, the one whose name canonicalizes to `project` (PEP 427), else the first.
+ * directories, the one whose name canonicalizes to `project` (PEP 427), else the first. A name
+ * the archive holds twice is its LAST member, as Python's zipfile (and so pip's installer) reads
+ * it: taking the first would let a wheel show us other metadata than pip installs with.
  */
 export function findDistInfoEntry(entries: readonly ZipEntry[], file: string, project: string | null): ZipEntry | null {
-  const candidates = entries.filter((e) => {
+  const byName = new Map<string, ZipEntry>();
+  for (const entry of entries) byName.set(entry.name, entry);
+  const candidates = [...byName.values()].filter((e) => {
     const slash = e.name.indexOf("/");
     return slash > 0 && e.name.slice(0, slash).endsWith(".dist-info") && e.name.slice(slash + 1) === file;
   });
